@@ -1,0 +1,98 @@
+"""Options and printing shared by the CLI modules."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from defdip.errors import InvalidArgument
+from defdip.paths import default_mirror
+from defdip.store import Store
+
+__all__ = [
+    "JsonOption",
+    "MirrorOption",
+    "StoreOption",
+    "console",
+    "emit",
+    "open_cli_store",
+    "parse_years",
+    "records",
+    "resolve_mirror",
+]
+
+console = Console()
+
+StoreOption = typer.Option(None, "--store", help="DuckDB store file (default: "
+                           "$DEFDIP_HOME/defdip.duckdb).", envvar="DEFDIP_STORE")
+MirrorOption = typer.Option(None, "--mirror", help="Folder holding the publishers' files "
+                            "(default: $DEFDIP_MIRROR; without either, download).")
+JsonOption = typer.Option(False, "--json", help="Print JSON instead of a table.")
+
+
+def open_cli_store(path: Path | None, *, read_only: bool = False) -> Store:
+    return Store(path, read_only=read_only)
+
+
+def resolve_mirror(mirror: Path | None) -> Path | None:
+    chosen = mirror if mirror is not None else default_mirror()
+    if chosen is not None and not Path(chosen).is_dir():
+        raise InvalidArgument(f"--mirror {str(chosen)!r} is not a folder. Point it at the "
+                              "folder that holds the sources' subfolders (e.g. ../shared/data).")
+    return Path(chosen) if chosen is not None else None
+
+
+def parse_years(text: str, option: str = "--years") -> tuple[int, int]:
+    """'2020-2024' → (2020, 2024); '2022' → (2022, 2022)."""
+    try:
+        parts = [int(p) for p in text.split("-")]
+    except ValueError:
+        parts = []
+    if len(parts) not in (1, 2) or (len(parts) == 2 and parts[0] > parts[1]):
+        raise InvalidArgument(f"{option} {text!r} is not a year range: write 2020-2024 or 2022.")
+    return parts[0], parts[-1]
+
+
+def _clean(value: Any) -> Any:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if value is pd.NA or value is pd.NaT:
+        return None
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """DataFrame rows as JSON-ready dicts (NaN/NA → null, dates → ISO text)."""
+    return [{k: _clean(v) for k, v in row.items()} for row in frame.to_dict("records")]
+
+
+def emit(data: pd.DataFrame | list | dict, *, as_json: bool, title: str | None = None,
+         float_format: str = "{:,.2f}") -> None:
+    """Print ``data`` as JSON or as a rich table."""
+    if as_json:
+        payload = records(data) if isinstance(data, pd.DataFrame) else data
+        typer.echo(json.dumps(payload, ensure_ascii=False, indent=2, default=_clean))
+        return
+    if not isinstance(data, pd.DataFrame):
+        console.print_json(json.dumps(data, ensure_ascii=False, default=_clean))
+        return
+    table = Table(title=title, show_lines=False)
+    for column in data.columns:
+        numeric = pd.api.types.is_numeric_dtype(data[column])
+        table.add_column(str(column), justify="right" if numeric else "left")
+    for row in data.itertuples(index=False):
+        table.add_row(*[
+            "" if _clean(v) is None else
+            (float_format.format(v) if isinstance(v, float) else str(v)) for v in row])
+    console.print(table)

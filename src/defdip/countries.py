@@ -1,0 +1,290 @@
+"""One country vocabulary for every source: COW codes, ISO3, and each source's spelling.
+
+The vocabulary is built from two reference files (the R ``countrycode`` concordance and the
+COW state-system list) plus hand-written alias files in ``defdip/data/actors/*.yaml``: one per
+source, naming the spellings that source uses and the non-state or aggregate actors it
+declares (SIPRI's ``PKK (Turkiye)*``, ``United Nations**``, ``unknown supplier(s)``).
+
+    >>> vocab = load_vocabulary(mirror)
+    >>> vocab.resolve("Türkiye").ccode
+    640
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from defdip.errors import UnknownCountry
+from defdip.fetch import RawFile, fetch_file
+from defdip.paths import default_mirror, raw_cache_dir
+
+__all__ = [
+    "COUNTRY_FILES",
+    "Country",
+    "NonStateActor",
+    "Vocabulary",
+    "load_vocabulary",
+    "normalise",
+]
+
+COUNTRY_FILES = (
+    RawFile("codelist", "country_codes/countrycode_codelist.csv",
+            "https://raw.githubusercontent.com/vincentarelbundock/countrycode/main/dictionary/"
+            "codelist_without_cldr.csv"),
+    RawFile("cow_states", "cow_states/cow_states_v2016.csv",
+            "https://correlatesofwar.org/wp-content/uploads/states2016.csv"),
+)
+NAME_COLUMNS = ("country.name.en", "cow.name", "un.name.en", "iso.name.en", "p4.name",
+                "vdem.name", "country.name.de", "country.name.fr", "country.name.es")
+
+
+@dataclass(frozen=True)
+class Country:
+    """A state (or territory) with its codes. ``ccode`` is None for non-COW territories."""
+
+    iso3: str
+    name: str
+    ccode: int | None = None
+    cow_abb: str | None = None
+    gwcode: int | None = None
+    iso3_official: bool = True
+    region: str | None = None
+    spells: tuple[tuple[str, str], ...] = ()
+
+    def in_system(self, year: int) -> bool:
+        """Whether the state is a COW system member at some point in ``year``."""
+        return any(int(s[:4]) <= year <= int(e[:4]) for s, e in self.spells)
+
+
+@dataclass(frozen=True)
+class NonStateActor:
+    """An actor a source names that is not a state: a rebel group, an IO, 'unknown'."""
+
+    label: str
+    kind: str
+    source: str
+    note: str = ""
+
+
+@dataclass
+class Vocabulary:
+    """Resolve names and codes to :class:`Country` or declared :class:`NonStateActor`."""
+
+    countries: dict[str, Country]
+    names: dict[str, str] = field(default_factory=dict)
+    non_state: dict[str, NonStateActor] = field(default_factory=dict)
+    year_codes: list[tuple[str, int, int, int]] = field(default_factory=list)
+    regexes: list[tuple[re.Pattern[str], str]] = field(default_factory=list)
+    variants: list[Country] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._by_ccode: dict[int, Country] = {}
+        for country in [*self.countries.values(), *self.variants]:
+            if country.ccode is not None:
+                self._by_ccode.setdefault(country.ccode, country)
+        self._by_abb = {c.cow_abb: c for c in self.countries.values() if c.cow_abb}
+        self._cache: dict[tuple[str, int | None], Country | NonStateActor | None] = {}
+
+    # ---- lookups -------------------------------------------------------------------------
+    def by_ccode(self, ccode: int) -> Country:
+        try:
+            return self._by_ccode[int(ccode)]
+        except KeyError:
+            raise UnknownCountry(ccode, context="COW codes") from None
+
+    def resolve(self, value: str | int, *, year: int | None = None,
+                context: str = "") -> Country:
+        """Resolve a state; raise :class:`UnknownCountry` (with candidates) otherwise."""
+        actor = self.resolve_actor(value, year=year, context=context)
+        if isinstance(actor, NonStateActor):
+            raise UnknownCountry(value, [f"{actor.label!r} is a declared {actor.kind} actor"],
+                                 context)
+        return actor
+
+    def resolve_actor(self, value: str | int, *, year: int | None = None,
+                      context: str = "") -> Country | NonStateActor:
+        """Resolve a state or a declared non-state actor, or raise :class:`UnknownCountry`."""
+        found = self.try_resolve(value, year=year)
+        if found is None:
+            raise UnknownCountry(value, self.candidates(str(value)), context)
+        return found
+
+    def try_resolve(self, value: str | int, *, year: int | None = None
+                    ) -> Country | NonStateActor | None:
+        """Like :meth:`resolve_actor` but returns None for an unknown value."""
+        key = (str(value).strip(), year)
+        if key not in self._cache:
+            self._cache[key] = self._lookup(key[0], year)
+        return self._cache[key]
+
+    def resolve_many(self, values: Iterable[object], *, year: int | None = None
+                     ) -> dict[str, Country | NonStateActor | None]:
+        """Resolve each distinct value once; unknown values map to None."""
+        return {str(v): self.try_resolve(str(v), year=year) for v in set(map(str, values))}
+
+    def candidates(self, value: str, n: int = 5) -> list[str]:
+        key = normalise(value)
+        pool = list(self.names) + [normalise(k) for k in self.non_state]
+        close = difflib.get_close_matches(key, pool, n=n * 3, cutoff=0.6)
+        out: list[str] = []
+        for name in close:
+            iso3 = self.names.get(name)
+            label = f"{self.countries[iso3].name} ({iso3})" if iso3 else name
+            if label not in out:
+                out.append(label)
+        return out[:n]
+
+    # ---- internals -----------------------------------------------------------------------
+    def _lookup(self, text: str, year: int | None) -> Country | NonStateActor | None:
+        if not text:
+            return None
+        if text in self.non_state:
+            return self.non_state[text]
+        country = self._code_lookup(text) or self._name_lookup(text)
+        if country is None:
+            return self.non_state.get(normalise(text))
+        return self._for_year(country, year)
+
+    def _code_lookup(self, text: str) -> Country | None:
+        number = text[:-2] if text.endswith(".0") else text
+        if number.isdigit():
+            return self._by_ccode.get(int(number))
+        if len(text) == 3 and text.isupper():
+            return self.countries.get(text) or self._by_abb.get(text)
+        return None
+
+    def _name_lookup(self, text: str) -> Country | None:
+        key = normalise(text)
+        if key in self.names:
+            return self.countries[self.names[key]]
+        hits = {iso3 for pattern, iso3 in self.regexes if pattern.search(text)}
+        return self.countries[hits.pop()] if len(hits) == 1 else None
+
+    def _for_year(self, country: Country, year: int | None) -> Country:
+        if year is None:
+            return country
+        for iso3, ccode, start, end in self.year_codes:
+            if country.iso3 == iso3 and start <= year <= end:
+                return self._by_ccode.get(ccode, country)
+        return country
+
+
+def normalise(name: str) -> str:
+    """Case-, accent- and punctuation-insensitive key: 'Côte d’Ivoire' → 'cote divoire'."""
+    text = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode()
+    text = text.casefold().replace("&", " and ")
+    text = re.sub(r"['’`]", "", text)
+    text = re.sub(r"[^a-z0-9]+", " ", text)
+    return " ".join(text.split())
+
+
+def _int(value: object) -> int | None:
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value == "":
+        return None
+    return int(float(value))  # type: ignore[arg-type]
+
+
+def _read_alias_files(directory: Path | None = None) -> list[dict]:
+    if directory is not None:
+        files = sorted(directory.glob("*.yaml"))
+        return [yaml.safe_load(f.read_text(encoding="utf-8")) or {} for f in files]
+    root = resources.files("defdip") / "data" / "actors"
+    return [yaml.safe_load(f.read_text(encoding="utf-8")) or {}
+            for f in sorted(root.iterdir(), key=lambda p: p.name) if f.name.endswith(".yaml")]
+
+
+def build_vocabulary(codelist: pd.DataFrame, cow_states: pd.DataFrame,
+                     alias_docs: list[dict] | None = None) -> Vocabulary:
+    """Assemble the vocabulary from the two reference tables and the alias documents."""
+    alias_docs = _read_alias_files() if alias_docs is None else alias_docs
+    extra_iso3 = {int(k): v for doc in alias_docs
+                  for k, v in (doc.get("historical_iso3") or {}).items()}
+    spells: dict[int, list[tuple[str, str]]] = {}
+    for row in cow_states.itertuples(index=False):
+        start = f"{int(row.styear):04d}-{int(row.stmonth):02d}-{int(row.stday):02d}"
+        end = f"{int(row.endyear):04d}-{int(row.endmonth):02d}-{int(row.endday):02d}"
+        spells.setdefault(int(row.ccode), []).append((start, end))
+    cow_names = {int(r.ccode): (r.statenme, r.stateabb) for r in cow_states.itertuples()}
+
+    countries: dict[str, Country] = {}
+    names: dict[str, str] = {}
+    regexes: list[tuple[re.Pattern[str], str]] = []
+    for row in codelist.to_dict("records"):
+        ccode = _int(row.get("cown"))
+        iso3 = row.get("iso3c") if isinstance(row.get("iso3c"), str) else None
+        official = iso3 is not None
+        if iso3 is None and ccode is not None:
+            iso3 = extra_iso3.get(ccode)
+        if iso3 is None or iso3 in countries:
+            continue
+        countries[iso3] = Country(
+            iso3=iso3, name=str(row["country.name.en"]), ccode=ccode,
+            cow_abb=row.get("cowc") if isinstance(row.get("cowc"), str) else None,
+            gwcode=_int(row.get("gwn")), iso3_official=official,
+            region=row.get("region") if isinstance(row.get("region"), str) else None,
+            spells=tuple(spells.get(ccode, ())) if ccode is not None else (),
+        )
+        for column in NAME_COLUMNS:
+            if isinstance(row.get(column), str):
+                names.setdefault(normalise(row[column]), iso3)
+        if isinstance(row.get("country.name.en.regex"), str):
+            regexes.append((re.compile(row["country.name.en.regex"], re.IGNORECASE), iso3))
+    variants: list[Country] = []
+    for ccode, iso3 in extra_iso3.items():  # COW states the concordance gives no code
+        if ccode not in cow_names:
+            continue
+        statenme, abb = cow_names[ccode]
+        held = countries.get(iso3)
+        if held is None:
+            countries[iso3] = Country(iso3, statenme, ccode, abb, None, False, None,
+                                      tuple(spells.get(ccode, ())))
+        elif held.ccode is None:  # e.g. Serbia: ISO row without a COW code -> COW 345
+            countries[iso3] = replace(held, ccode=ccode, cow_abb=abb,
+                                      spells=tuple(spells.get(ccode, ())))
+        elif held.ccode != ccode:  # e.g. German Federal Republic shares DEU with 255
+            variants.append(Country(iso3, statenme, ccode, abb, None, False, held.region,
+                                    tuple(spells.get(ccode, ()))))
+    for ccode, (statenme, _abb) in cow_names.items():
+        match = next((c for c in countries.values() if c.ccode == ccode), None)
+        if match is not None:
+            names.setdefault(normalise(statenme), match.iso3)
+
+    non_state: dict[str, NonStateActor] = {}
+    year_codes: list[tuple[str, int, int, int]] = []
+    for doc in alias_docs:
+        source = doc.get("source", "defdip")
+        for alias, iso3 in (doc.get("aliases") or {}).items():
+            names[normalise(alias)] = str(iso3)
+        for item in doc.get("non_state") or []:
+            actor = NonStateActor(item["label"], item["kind"], source, item.get("note", ""))
+            non_state[actor.label] = actor
+            non_state.setdefault(normalise(actor.label), actor)
+        for item in doc.get("year_codes") or []:
+            year_codes.append((item["iso3"], int(item["ccode"]), int(item["from"]),
+                               int(item["to"])))
+    return Vocabulary(countries, names, non_state, year_codes, regexes, variants)
+
+
+@lru_cache(maxsize=4)
+def _cached_vocabulary(mirror: Path | None) -> Vocabulary:
+    paths = {raw.key: fetch_file(raw, mirror=mirror, cache_dir=raw_cache_dir() / "countries").path
+             for raw in COUNTRY_FILES}
+    codelist = pd.read_csv(paths["codelist"], dtype=str, keep_default_na=False, na_values=[""])
+    cow_states = pd.read_csv(paths["cow_states"])
+    return build_vocabulary(codelist, cow_states)
+
+
+def load_vocabulary(mirror: Path | str | None = None) -> Vocabulary:
+    """The vocabulary from the mirror (or ``$DEFDIP_MIRROR``, or downloads); cached."""
+    chosen = Path(mirror) if mirror is not None else default_mirror()
+    return _cached_vocabulary(chosen.resolve() if chosen is not None else None)

@@ -1,0 +1,64 @@
+"""The registry of data sources: one module per dataset, each with the same contract.
+
+Built-in sources are listed in ``BUILTIN``; outside packages add theirs with
+:func:`register` or through the ``defdip.sources`` entry-point group.
+"""
+
+from __future__ import annotations
+
+import importlib
+from importlib.metadata import entry_points
+
+from defdip.errors import UnknownSource
+from defdip.sources._base import SourceInfo, SourceModule, attach_codes, fetch_source
+
+__all__ = [
+    "BUILTIN",
+    "SourceInfo",
+    "SourceModule",
+    "all_sources",
+    "attach_codes",
+    "fetch_source",
+    "get",
+    "register",
+]
+
+# Load order matters only for the reference tables, which come first.
+BUILTIN: tuple[str, ...] = (
+    "country_codes",
+    "cow_states",
+)
+
+_REGISTRY: dict[str, SourceModule] = {}
+
+
+def register(module: SourceModule) -> SourceModule:
+    """Add a source module (anything with ``INFO``, ``fetch`` and ``parse``)."""
+    for attribute in ("INFO", "fetch", "parse"):
+        if not hasattr(module, attribute):
+            raise TypeError(f"source module {module!r} lacks {attribute!r}")
+    _REGISTRY[module.INFO.name] = module
+    return module
+
+
+def _load_builtin() -> None:
+    if _REGISTRY:
+        return
+    for name in BUILTIN:
+        register(importlib.import_module(f"defdip.sources.{name}"))  # type: ignore[arg-type]
+    for entry in entry_points(group="defdip.sources"):
+        register(entry.load())
+
+
+def all_sources() -> dict[str, SourceModule]:
+    """Every registered source by name, built-ins first in load order."""
+    _load_builtin()
+    return dict(_REGISTRY)
+
+
+def get(name: str) -> SourceModule:
+    """The source called ``name``; :class:`UnknownSource` lists the close matches."""
+    registry = all_sources()
+    if name not in registry:
+        raise UnknownSource(name, sorted(registry))
+    return registry[name]

@@ -1,0 +1,87 @@
+"""COW State System Membership (v2016): membership spells and the country-year system."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import httpx
+import pandas as pd
+
+from defdip.countries import COUNTRY_FILES, Vocabulary
+from defdip.errors import SourceFormatError
+from defdip.fetch import Fetched, RawFile
+from defdip.sources._base import SourceInfo, fetch_source
+
+__all__ = ["INFO", "fetch", "parse"]
+
+INFO = SourceInfo(
+    name="cow_states",
+    title="Correlates of War State System Membership, v2016",
+    publisher="Correlates of War Project",
+    version="v2016",
+    coverage="1816-2016; 217 states, 243 membership spells",
+    url="https://correlatesofwar.org/data-sets/state-system-membership/",
+    licence="Free for research use with citation (Correlates of War Project)",
+    citation="""@misc{cow2017states,
+  author = {{Correlates of War Project}},
+  title = {State System Membership List, v2016},
+  year = {2017}, howpublished = {\\url{https://correlatesofwar.org/data-sets/state-system-membership/}}
+}""",
+    files=(
+        COUNTRY_FILES[1],
+        RawFile("system_years", "state_system_panels/cow_state_system_country_year_1816_2016.csv",
+                "https://raw.githubusercontent.com/vincentarelbundock/countrycode/main/"
+                "dictionary/data_cow.csv"),
+    ),
+    tables={
+        "cow_states": "membership spells: ccode, stateabb, statenme, iso3, start, end (dates)",
+        "cow_system": "state-years of COW system membership 1816-2016: ccode, iso3, year",
+    },
+    transformations=("spell start/end assembled into dates", "codes typed as integers",
+                     "iso3 attached from the vocabulary"),
+)
+
+SPELL_COLUMNS = ["stateabb", "ccode", "statenme", "styear", "stmonth", "stday",
+                 "endyear", "endmonth", "endday"]
+
+
+def fetch(mirror: Path | None = None,
+          transport: httpx.BaseTransport | None = None) -> dict[str, Fetched]:
+    return fetch_source(INFO, mirror, transport)
+
+
+def _dates(frame: pd.DataFrame, prefix: str, path: Path) -> pd.Series:
+    parts = frame[[f"{prefix}year", f"{prefix}month", f"{prefix}day"]]
+    if parts.isna().any().any():
+        row = int(parts.isna().any(axis=1).to_numpy().argmax())
+        raise SourceFormatError(path, "empty date part", row=row + 2, column=f"{prefix}year")
+    return pd.to_datetime(dict(year=parts.iloc[:, 0], month=parts.iloc[:, 1],
+                               day=parts.iloc[:, 2])).dt.date
+
+
+def parse(files: Mapping[str, Path], vocab: Vocabulary) -> dict[str, pd.DataFrame]:
+    path = files["cow_states"]
+    raw = pd.read_csv(path)
+    missing = [c for c in SPELL_COLUMNS if c not in raw.columns]
+    if missing:
+        raise SourceFormatError(path, f"missing columns {missing}", column=missing[0])
+    spells = pd.DataFrame({
+        "ccode": raw["ccode"].astype("int64"),
+        "stateabb": raw["stateabb"].astype("string"),
+        "statenme": raw["statenme"].astype("string"),
+        "start": _dates(raw, "st", path),
+        "end": _dates(raw, "end", path),
+    })
+    spells["iso3"] = [vocab.by_ccode(c).iso3 for c in spells["ccode"]]
+    years_path = files["system_years"]
+    years = pd.read_csv(years_path, usecols=["cown", "year"])
+    if years.isna().any().any():
+        row = int(years.isna().any(axis=1).to_numpy().argmax())
+        raise SourceFormatError(years_path, "empty COW code or year", row=row + 2, column="cown")
+    system = pd.DataFrame({"ccode": years["cown"].astype("int64"),
+                           "year": years["year"].astype("int64")})
+    iso = {c: vocab.by_ccode(c).iso3 for c in system["ccode"].unique()}
+    system["iso3"] = system["ccode"].map(iso).astype("string")
+    return {"cow_states": spells.astype({"iso3": "string"}),
+            "cow_system": system.sort_values(["ccode", "year"], ignore_index=True)}

@@ -1,0 +1,223 @@
+"""The :class:`Store`: connections, migrations, atomic table replacement, provenance."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from defdip.errors import DefdipError, NotLoaded
+from defdip.paths import default_store_path
+from defdip.store.migrations import MIGRATIONS
+
+__all__ = ["LoadResult", "Store", "open_store"]
+
+PARSER_VERSION = "1"
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    source: str
+    status: str  # "loaded" or "unchanged"
+    rows: int
+    tables: dict[str, int]
+    seconds: float
+
+
+class Store:
+    """One DuckDB file (or ``:memory:``) with defdip's tables and their provenance."""
+
+    def __init__(self, path: Path | str | None = None, *, read_only: bool = False) -> None:
+        self.path = Path(path) if path not in (None, ":memory:") else path
+        if self.path is None:
+            self.path = default_store_path()
+        self.read_only = read_only
+        self._con: duckdb.DuckDBPyConnection | None = None
+
+    # ---- connection ----------------------------------------------------------------------
+    @property
+    def con(self) -> duckdb.DuckDBPyConnection:
+        if self._con is None:
+            if isinstance(self.path, Path):
+                if self.read_only and not self.path.exists():
+                    raise NotLoaded("(any)")
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                self._con = duckdb.connect(str(self.path), read_only=self.read_only)
+            except duckdb.Error as exc:
+                raise DefdipError(f"Cannot open the store at {self.path}: {exc}. Close other "
+                                  "defdip processes or point $DEFDIP_HOME elsewhere.") from exc
+            if not self.read_only:
+                self.migrate()
+        return self._con
+
+    def close(self) -> None:
+        if self._con is not None:
+            self._con.close()
+            self._con = None
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def ibis(self) -> Any:
+        """An Ibis backend over this store's connection (for portable relational code)."""
+        import ibis
+
+        return ibis.duckdb.from_connection(self.con)
+
+    # ---- schema --------------------------------------------------------------------------
+    def migrate(self) -> list[int]:
+        """Apply every migration not yet recorded; return the numbers applied."""
+        con = self._con
+        assert con is not None
+        con.execute("CREATE TABLE IF NOT EXISTS _migrations (number INTEGER PRIMARY KEY, "
+                    "description VARCHAR, applied_at TIMESTAMP)")
+        done = {row[0] for row in con.execute("SELECT number FROM _migrations").fetchall()}
+        applied = []
+        for number, description, sql in MIGRATIONS:
+            if number in done:
+                continue
+            con.execute("BEGIN TRANSACTION")
+            try:
+                con.execute(sql)
+                con.execute("INSERT INTO _migrations VALUES (?, ?, ?)",
+                            [number, description, datetime.now(UTC).replace(tzinfo=None)])
+                con.execute("COMMIT")
+            except Exception:
+                con.execute("ROLLBACK")
+                raise
+            applied.append(number)
+        return applied
+
+    # ---- reading -------------------------------------------------------------------------
+    def tables(self) -> list[str]:
+        rows = self.con.execute("SELECT table_name FROM information_schema.tables "
+                                "WHERE table_schema = 'main' ORDER BY 1").fetchall()
+        return [r[0] for r in rows]
+
+    def has(self, table: str) -> bool:
+        return table in self.tables()
+
+    def table(self, name: str, columns: Iterable[str] | None = None) -> pd.DataFrame:
+        """A whole table as a DataFrame; :class:`NotLoaded` names the source to load."""
+        self.require(name)
+        cols = ", ".join(f'"{c}"' for c in columns) if columns else "*"
+        return self.con.execute(f'SELECT {cols} FROM "{name}"').df()
+
+    def require(self, *names: str) -> None:
+        present = set(self.tables())
+        for name in names:
+            if name not in present:
+                raise NotLoaded(name, self.owner_hint(name))
+
+    def owner_hint(self, table: str) -> str | None:
+        from defdip import sources
+
+        for source in sources.all_sources().values():
+            if table in source.INFO.tables:
+                return source.INFO.name
+        return None
+
+    def sql(self, query: str, params: list[Any] | None = None) -> pd.DataFrame:
+        return self.con.execute(query, params or []).df()
+
+    def provenance(self) -> pd.DataFrame:
+        return self.sql("SELECT * FROM _sources ORDER BY name")
+
+    # ---- writing -------------------------------------------------------------------------
+    def replace_tables(self, tables: Mapping[str, pd.DataFrame], *, owner: str,
+                       descriptions: Mapping[str, str] | None = None,
+                       provenance: Mapping[str, Any] | None = None) -> dict[str, int]:
+        """Replace ``tables`` and record them, all in one transaction (all or nothing)."""
+        con = self.con
+        counts: dict[str, int] = {}
+        con.execute("BEGIN TRANSACTION")
+        try:
+            for name, frame in tables.items():
+                con.register("_incoming", frame)
+                con.execute(f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM _incoming')
+                con.unregister("_incoming")
+                counts[name] = len(frame)
+                columns = json.dumps({c: str(t) for c, t in frame.dtypes.items()})
+                con.execute("INSERT OR REPLACE INTO _tables VALUES (?, ?, ?, ?, ?)",
+                            [name, owner, (descriptions or {}).get(name, ""), len(frame),
+                             columns])
+            if provenance is not None:
+                record = dict(provenance)
+                record["rows"] = sum(counts.values())
+                placeholders = ", ".join("?" for _ in record)
+                con.execute(f"INSERT OR REPLACE INTO _sources ({', '.join(record)}) "
+                            f"VALUES ({placeholders})", list(record.values()))
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        return counts
+
+    def fingerprint_of(self, source: str) -> str | None:
+        row = self.con.execute("SELECT fingerprint FROM _sources WHERE name = ?",
+                               [source]).fetchone()
+        return row[0] if row else None
+
+    def load_source(self, name: str, *, mirror: Path | None = None, transport: Any = None,
+                    force: bool = False, vocab: Any = None,
+                    on_step: Callable[[str], None] | None = None) -> LoadResult:
+        """Fetch, parse and store one source atomically; skip it when nothing changed."""
+        import time
+
+        from defdip import sources
+        from defdip.countries import load_vocabulary
+
+        start = time.perf_counter()
+        module = sources.get(name)
+        info = module.INFO
+        step = on_step or (lambda _m: None)
+        step(f"fetching {name}")
+        fetched = module.fetch(mirror=mirror, transport=transport)
+        digest = hashlib.sha256(PARSER_VERSION.encode())
+        for key in sorted(fetched):
+            digest.update(f"{key}:{fetched[key].sha256}".encode())
+        fingerprint = digest.hexdigest()
+        if not force and self.fingerprint_of(name) == fingerprint and all(
+                self.has(t) for t in info.tables):
+            counts = {t: int(self.con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0])
+                      for t in info.tables}
+            return LoadResult(name, "unchanged", sum(counts.values()), counts,
+                              time.perf_counter() - start)
+        step(f"parsing {name}")
+        vocab = vocab if vocab is not None else load_vocabulary(mirror)
+        tables = module.parse({k: f.path for k, f in fetched.items()}, vocab)
+        unexpected = set(tables) ^ set(info.tables)
+        if unexpected:
+            raise DefdipError(f"source {name!r} produced tables {sorted(tables)} but declares "
+                              f"{sorted(info.tables)}; fix its INFO.tables.")
+        step(f"storing {name}")
+        provenance = {
+            "name": info.name, "title": info.title, "publisher": info.publisher,
+            "version": info.version, "coverage": info.coverage, "url": info.url,
+            "licence": info.licence, "citation": info.citation,
+            "transformations": "; ".join(info.transformations),
+            "files": json.dumps([{"key": f.key, "origin": f.origin, "sha256": f.sha256,
+                                  "retrieved": f.retrieved} for f in fetched.values()]),
+            "fingerprint": fingerprint,
+            "loaded_at": datetime.now(UTC).replace(tzinfo=None),
+        }
+        counts = self.replace_tables(tables, owner=name, descriptions=info.tables,
+                                     provenance=provenance)
+        return LoadResult(name, "loaded", sum(counts.values()), counts,
+                          time.perf_counter() - start)
+
+
+def open_store(path: Path | str | None = None, *, read_only: bool = False) -> Store:
+    """Open the store at ``path`` (default ``$DEFDIP_HOME/defdip.duckdb``)."""
+    return Store(path, read_only=read_only)

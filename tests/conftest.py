@@ -1,0 +1,65 @@
+"""Shared fixtures: the mirror of real public data, the vocabulary, a loaded store.
+
+Tests read the publishers' files from the mirror (``$DEFDIP_MIRROR``, else ``../shared/data``
+beside the checkout) and never touch the network.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from defdip.countries import Vocabulary, load_vocabulary
+from defdip.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _mirror() -> Path:
+    value = os.environ.get("DEFDIP_MIRROR")
+    path = Path(value) if value else ROOT.parent / "shared" / "data"
+    if not path.is_dir():
+        raise RuntimeError(f"The test mirror {path} is missing: set DEFDIP_MIRROR to the folder "
+                           "holding the public source files (../shared/data on project machines).")
+    return path.resolve()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_home(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Keep every test's store and cache out of the user's real data directory."""
+    home = tmp_path_factory.mktemp("defdip-home")
+    os.environ["DEFDIP_HOME"] = str(home)
+    os.environ["DEFDIP_MIRROR"] = str(_mirror())
+
+
+@pytest.fixture(scope="session")
+def mirror() -> Path:
+    return _mirror()
+
+
+@pytest.fixture(scope="session")
+def vocab(mirror: Path) -> Vocabulary:
+    return load_vocabulary(mirror)
+
+
+@pytest.fixture(scope="session")
+def loaded_store(tmp_path_factory: pytest.TempPathFactory, mirror: Path, vocab: Vocabulary
+                 ) -> Store:
+    """Every registered source loaded from the mirror into one fresh store (read it only)."""
+    from defdip import sources
+
+    store = Store(tmp_path_factory.mktemp("store") / "defdip.duckdb")
+    for name in sources.all_sources():
+        store.load_source(name, mirror=mirror, vocab=vocab)
+    yield store
+    store.close()
+
+
+@pytest.fixture()
+def store(tmp_path: Path) -> Store:
+    """A fresh, empty store for tests that write."""
+    handle = Store(tmp_path / "defdip.duckdb")
+    yield handle
+    handle.close()

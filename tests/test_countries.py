@@ -1,0 +1,56 @@
+"""The country vocabulary on the real concordance and COW state list."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from defdip.countries import NonStateActor, normalise
+from defdip.errors import UnknownCountry
+
+
+@pytest.mark.parametrize("name", ["Türkiye", "Turkiye", "Turkey", "TUR", "640", 640,
+                                  "Republic of Türkiye"])
+def test_turkiye_spellings_resolve_to_640(vocab, name):
+    country = vocab.resolve(name)
+    assert (country.ccode, country.iso3) == (640, "TUR")
+
+
+def test_source_spellings(vocab):
+    assert vocab.resolve("Czechia").iso3 == vocab.resolve("Czech Republic").iso3 == "CZE"
+    assert vocab.resolve("Cote d'Ivoire").ccode == 437
+    # Namibia's ISO2 is "NA": the concordance must not lose it to a missing value.
+    assert vocab.resolve("Namibia").ccode == 565
+
+
+def test_every_cow_state_has_a_code(vocab, mirror):
+    states = pd.read_csv(mirror / "cow_states" / "cow_states_v2016.csv")
+    for ccode in states["ccode"].astype(int).unique():
+        country = vocab.by_ccode(ccode)
+        assert len(country.iso3) == 3
+
+
+def test_year_picks_the_cow_code(vocab):
+    # COW codes West Germany 260 for 1955-1990 and Germany 255 otherwise (cow_states file).
+    assert vocab.resolve("Germany", year=1970).ccode == 260
+    assert vocab.resolve("Germany", year=2000).ccode == 255
+
+
+def test_unknown_name_lists_candidates(vocab):
+    with pytest.raises(UnknownCountry) as info:
+        vocab.resolve("Mauritanya")
+    assert "Mauritania (MRT)" in str(info.value)
+    assert isinstance(info.value, LookupError)
+
+
+def test_normalise():
+    assert normalise("Côte d’Ivoire") == "cote divoire"
+    assert normalise("Bosnia & Herzegovina") == "bosnia and herzegovina"
+
+
+def test_non_state_actor_is_not_a_state(vocab):
+    actors = [a for a in vocab.non_state.values() if isinstance(a, NonStateActor)]
+    if not actors:
+        pytest.skip("no non-state actors declared yet")
+    with pytest.raises(UnknownCountry, match="declared"):
+        vocab.resolve(actors[0].label)
