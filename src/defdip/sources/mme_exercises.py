@@ -50,7 +50,8 @@ INFO = SourceInfo(
         "→ first (start) or last (end) day of the month, with start_precision/end_precision",
         "0/1 type flags typed as BOOLEAN",
         "participant columns StateA..StateAM melted to one row per participant; '-9' "
-        "(unknown participant), NATO and other non-states kept as declared non-state actors",
+        "(unknown participant), NATO and other non-states kept as declared non-state actors; a "
+        "label repeated within one exercise (two '-9' in one row) is kept once",
     ),
 )
 
