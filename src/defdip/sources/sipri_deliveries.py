@@ -1,0 +1,133 @@
+"""SIPRI Arms Transfers Database: deliveries per deal and year (1995-2024), with TIV per year.
+
+This is the source of yearly TIV: SIPRI's fact-sheet rankings sum these per-year delivery
+values. Spreading a deal's total over its delivery years would give wrong yearly figures.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping
+from pathlib import Path
+
+import httpx
+import pandas as pd
+
+from defdip.countries import Vocabulary
+from defdip.errors import SourceFormatError
+from defdip.fetch import Fetched, RawFile
+from defdip.sources._base import SourceInfo, attach_codes, fetch_source
+from defdip.sources.sipri_transfers import SIPRI_CITATION, SIPRI_TERMS, read_export, to_numbers
+
+__all__ = ["INFO", "fetch", "parse"]
+
+INFO = SourceInfo(
+    name="sipri_deliveries",
+    title="SIPRI Arms Transfers Database: deliveries by deal and year",
+    publisher="Stockholm International Peace Research Institute (SIPRI)",
+    version="export generated 12 Feb 2026 (deliveries 1995-2024)",
+    coverage="25,024 deal-years of 12,571 deals; deliveries 1995-2024 (orders from 1962)",
+    url="https://www.sipri.org/databases/armstransfers",
+    licence=SIPRI_TERMS,
+    citation=SIPRI_CITATION,
+    files=(RawFile("deliveries",
+                   "sipri_arms_transfers/sipri_deliveries_1995-2025_generated-2026-02-12.csv",
+                   "https://armstransfers.sipri.org/ArmsTransfer/TradeRegister"),),
+    tables={"sipri_deliveries": "one row per deal and delivery year: SIPRI deal id, supplier, "
+                                "recipient, weapon, category, number and TIV delivered that year"},
+    transformations=(
+        "dropped 11 preamble lines and the trailing ';' of every line",
+        "Yes/No flags turned into booleans; numbers typed (Int64 counts, DOUBLE TIV)",
+        "supplier/recipient ISO3 and COW codes attached for the delivery year",
+    ),
+)
+
+PREAMBLE_LINES = 11
+COLUMNS = {
+    "SIPRI AT Database ID": "deal_id", "Supplier": "supplier_label",
+    "Recipient": "recipient_label", "Designation": "designation", "Description": "description",
+    "Armament category": "category", "Order date": "order_year",
+    "Order date is estimate": "order_year_estimate", "Numbers delivered": "number",
+    "Numbers delivered is estimate": "number_estimate", "Delivery year": "year",
+    "Delivery year is estimate": "year_estimate", "Status": "status",
+    "SIPRI estimate": "tiv_new_unit", "TIV deal unit": "tiv_unit",
+    "TIV delivery values": "tiv", "Local production": "local_production",
+}
+INTEGERS = ("deal_id", "order_year", "number", "year")
+FLOATS = ("tiv_new_unit", "tiv_unit", "tiv")
+FLAGS = ("order_year_estimate", "number_estimate", "year_estimate", "local_production")
+TEXT = ("supplier_label", "recipient_label", "designation", "description", "category",
+        "status")
+
+
+def fetch(mirror: Path | None = None,
+          transport: httpx.BaseTransport | None = None) -> dict[str, Fetched]:
+    return fetch_source(INFO, mirror, transport)
+
+
+def _read(path: Path) -> tuple[pd.DataFrame, pd.Series]:
+    """The export's records as text, and each record's 1-based file line."""
+    lines = [line.removesuffix(";") for line in read_export(path, "utf-8")]
+    header = lines[PREAMBLE_LINES].split(",") if len(lines) > PREAMBLE_LINES else []
+    if header != list(COLUMNS):
+        found = lines[PREAMBLE_LINES][:80] if len(lines) > PREAMBLE_LINES else "(no line)"
+        raise SourceFormatError(path, f"line {PREAMBLE_LINES + 1} should be the deliveries "
+                                f"header starting 'SIPRI AT Database ID', found {found!r}",
+                                row=PREAMBLE_LINES + 1)
+    body = lines[PREAMBLE_LINES + 1:]
+    numbers = [n for n, line in enumerate(body, start=PREAMBLE_LINES + 2) if line]
+    body = [line for line in body if line]
+    for number, line in zip(numbers, body, strict=True):
+        if line.count(",") != len(COLUMNS) - 1:
+            raise SourceFormatError(path, f"record has {line.count(',') + 1} fields, expected "
+                                    f"{len(COLUMNS)} (starts {line[:60]!r}); the file may be "
+                                    "truncated", row=number)
+    raw = pd.read_csv(io.StringIO("\n".join(body)), header=None, names=list(COLUMNS.values()),
+                      dtype=str, keep_default_na=False, quoting=3)
+    return raw, pd.Series(numbers, index=raw.index)
+
+
+def _flag(raw: pd.Series, *, path: Path, column: str, lines: pd.Series) -> pd.Series:
+    text = raw.str.strip()
+    bad = ~text.isin(["Yes", "No", ""])
+    if bad.any():
+        first = bad.idxmax()
+        raise SourceFormatError(path, f"{text[first]!r} is not Yes, No or empty",
+                                row=int(lines[first]), column=column)
+    return text.eq("Yes").astype("boolean").mask(text.eq(""))
+
+
+def parse(files: Mapping[str, Path], vocab: Vocabulary) -> dict[str, pd.DataFrame]:
+    path = files["deliveries"]
+    raw, lines = _read(path)
+    label = {v: k for k, v in COLUMNS.items()}
+    frame = pd.DataFrame(index=raw.index)
+    for column in raw.columns:
+        if column in INTEGERS or column in FLOATS:
+            frame[column] = to_numbers(raw[column], kind="int" if column in INTEGERS else "float",
+                                       path=path, column=label[column], line_numbers=lines)
+        elif column in FLAGS:
+            frame[column] = _flag(raw[column], path=path, column=label[column], lines=lines)
+        else:
+            text = raw[column].str.strip()
+            frame[column] = text.where(text != "").astype("string")
+    for column in ("deal_id", "year"):
+        if frame[column].isna().any():
+            first = frame[column].isna().idxmax()
+            raise SourceFormatError(path, "empty key field", row=int(lines[first]),
+                                    column=label[column])
+    duplicated = frame.duplicated(["deal_id", "year"])
+    if duplicated.any():
+        first = duplicated.idxmax()
+        raise SourceFormatError(path, f"deal {int(frame.at[first, 'deal_id'])} has two rows for "
+                                f"delivery year {int(frame.at[first, 'year'])}",
+                                row=int(lines[first]), column="SIPRI AT Database ID")
+    for role in ("supplier", "recipient"):
+        frame = attach_codes(frame, f"{role}_label", vocab, prefix=role, path=path,
+                             year_column="year", header_rows=PREAMBLE_LINES + 1)
+    order = ["deal_id", "supplier_label", "supplier_iso3", "supplier_ccode", "recipient_label",
+             "recipient_iso3", "recipient_ccode", "designation", "description", "category",
+             "order_year", "order_year_estimate", "year", "year_estimate", "number",
+             "number_estimate", "status", "tiv_new_unit", "tiv_unit", "tiv", "local_production"]
+    return {"sipri_deliveries": frame[order].sort_values(["deal_id", "year"],
+                                                         ignore_index=True)}
