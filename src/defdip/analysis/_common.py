@@ -1,0 +1,85 @@
+"""Shared pieces of the analysis layer: the focal state, year checks, result plumbing.
+
+Every analysis returns plain data (DataFrames, or dataclasses with ``to_dict()``) so that a
+report can render it and ``--json`` can print it without knowing the method.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from defdip.errors import InvalidArgument, UnknownCountry
+from defdip.store import Store
+
+__all__ = ["Focal", "check_years", "frame_records", "resolve_focal", "scalar"]
+
+
+@dataclass(frozen=True)
+class Focal:
+    """The state an analysis is about."""
+
+    ccode: int
+    iso3: str
+    name: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"ccode": self.ccode, "iso3": self.iso3, "name": self.name}
+
+
+def resolve_focal(store: Store, country: str | int) -> Focal:
+    """Resolve ``country`` (ISO3, COW code or English name) through the store's concordance.
+
+    Analyses work on COW codes; the concordance (``country_codes``) is the one place that
+    maps the user's spelling to them, so the answer matches every table the store holds.
+    """
+    store.require("country_codes")
+    text = str(country).strip()
+    if text.isdigit():
+        where, param = "ccode = ?", int(text)
+    elif len(text) == 3 and text.isalpha():
+        where, param = "upper(iso3) = ?", text.upper()
+    else:
+        where, param = "lower(name) = ?", text.lower()
+    rows = store.sql(f"SELECT ccode, iso3, name FROM country_codes WHERE {where} "
+                     "AND ccode IS NOT NULL", [param])
+    if rows.empty:
+        names = store.sql("SELECT iso3 FROM country_codes WHERE ccode IS NOT NULL")["iso3"]
+        import difflib
+
+        close = difflib.get_close_matches(text.upper(), list(names), n=3, cutoff=0.6)
+        raise UnknownCountry(country, close, context="the analysis (a COW state is needed)")
+    row = rows.iloc[0]
+    return Focal(int(row["ccode"]), str(row["iso3"]), str(row["name"]))
+
+
+def check_years(start: int, end: int) -> None:
+    """Reject an empty or reversed year range with the fix in the message."""
+    if start > end:
+        raise InvalidArgument(f"The year range {start!r}–{end!r} is reversed: pass the earlier "
+                              "year first (e.g. --from 1995 --to 2019).")
+
+
+def scalar(value: Any) -> Any:
+    """A JSON-friendly scalar: NaN → None, numpy numbers → Python numbers."""
+    if value is None:
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if value is pd.NA or value is pd.NaT:
+        return None
+    return value
+
+
+def frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows of ``frame`` as JSON-ready dicts."""
+    out = []
+    for row in frame.to_dict("records"):
+        out.append({str(k): (v.isoformat() if hasattr(v, "isoformat") else scalar(v))
+                    for k, v in row.items()})
+    return out

@@ -1,0 +1,216 @@
+"""Effects of defence engagement on foreign-policy alignment: two-way fixed-effects panels.
+
+The question: when a state engages a partner more (exercises, arms, agreements, peacekeeping
+together, alliance pledges, embassies), does the partner vote more like it at the UN the next
+year? The estimate is a within-dyad, within-year association — dyad fixed effects absorb
+everything constant about a pair (history, distance, religion), year effects absorb global
+shocks — with standard errors clustered by dyad. It is not a causal effect: engagement is
+chosen, and reverse causation is only partly addressed by lagging the instruments.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from defdip.analysis._common import Focal, check_years, frame_records, resolve_focal
+from defdip.errors import InvalidArgument
+from defdip.store import Store
+
+__all__ = [
+    "FIXED_EFFECTS",
+    "INSTRUMENTS",
+    "OUTCOMES",
+    "EffectsResult",
+    "effects",
+    "estimate_effects",
+    "lag_within",
+]
+
+OUTCOMES: dict[str, str] = {
+    "un_sscore": "S-score of UNGA votes (Signorino & Ritter 1999; −1..1, higher = closer)",
+    "un_kappa": "Cohen's kappa of UNGA votes (Häge 2011; chance-corrected agreement)",
+    "un_agree": "share of UNGA roll calls on which the two states voted alike",
+    "idealpoint_dist": "absolute distance between UNGA ideal points (Bailey et al. 2017; "
+                       "higher = further apart, so expect negative coefficients)",
+}
+
+#: instrument name → (panel column(s), transformation, description)
+INSTRUMENTS: dict[str, tuple[tuple[str, ...], str, str]] = {
+    "exercises_joint": (("exercises_joint",), "identity", "joint exercises in the year"),
+    "arms_out_log": (("tiv_1to2",), "log1p", "log(1 + SIPRI TIV delivered focal → partner)"),
+    "arms_in_log": (("tiv_2to1",), "log1p", "log(1 + SIPRI TIV delivered partner → focal)"),
+    "agreements_in_force": (("agreements_in_force",), "identity",
+                            "defence agreements in force"),
+    "pk_codeploy": (("pk_codeploy",), "identity", "UN peacekeeping missions shared"),
+    "atop_defense": (("atop_defense",), "identity", "ATOP defence pledge (0/1)"),
+    "embassy_1in2": (("embassy_1in2",), "identity", "focal state has an embassy in partner"),
+}
+
+FIXED_EFFECTS: dict[str, str] = {
+    "dyad+year": "dyad and year fixed effects (within-dyad change)",
+    "year": "year fixed effects only (cross-section of dyads within each year)",
+}
+
+
+@dataclass
+class EffectsResult:
+    """A tidy coefficient table with everything needed to read it."""
+
+    outcome: str
+    table: pd.DataFrame
+    n_obs: int
+    n_clusters: int
+    specification: str
+    dropped: list[str] = field(default_factory=list)
+    focal: Focal | None = None
+    years: tuple[int, int] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"outcome": self.outcome, "specification": self.specification,
+                "n_obs": self.n_obs, "n_clusters": self.n_clusters, "dropped": self.dropped,
+                "focal": self.focal.to_dict() if self.focal else None,
+                "years": list(self.years) if self.years else None,
+                "coefficients": frame_records(self.table)}
+
+
+def lag_within(frame: pd.DataFrame, columns: list[str], *, lag: int = 1,
+               keys: tuple[str, str] = ("ccode_1", "ccode_2")) -> pd.DataFrame:
+    """Add ``<col>_lag<lag>``: the value in year − ``lag`` of the same dyad (NaN if absent).
+
+    Matched on the year, not the row order, so gaps in a dyad's years never shift a value
+    onto the wrong year.
+    """
+    k = list(keys)
+    past = frame[[*k, "year", *columns]].copy()
+    past["year"] = past["year"] + lag
+    past = past.rename(columns={c: f"{c}_lag{lag}" for c in columns})
+    return frame.merge(past, on=[*k, "year"], how="left", validate="one_to_one")
+
+
+def _transform(values: pd.Series, how: str) -> pd.Series:
+    values = pd.to_numeric(values, errors="coerce").astype(float)
+    return np.log1p(values.clip(lower=0)) if how == "log1p" else values
+
+
+def estimate_effects(frame: pd.DataFrame, *, outcome: str, instruments: list[str],
+                     lag: int = 1, fixed_effects: str = "dyad+year", alpha: float = 0.05,
+                     keys: tuple[str, str] = ("ccode_1", "ccode_2")) -> EffectsResult:
+    """Regress ``outcome`` on instruments lagged ``lag`` years, clustered by dyad.
+
+    ``frame`` holds the dyad keys, ``year``, the outcome and the instruments' panel columns
+    (see :data:`INSTRUMENTS`; any other numeric column is used as is). Instruments without
+    variation in the estimation sample are dropped and listed in ``dropped``, because a
+    constant regressor is absorbed by the fixed effects and has no estimate.
+    """
+    import pyfixest as pf
+
+    if fixed_effects not in FIXED_EFFECTS:
+        raise InvalidArgument(f"fixed_effects {fixed_effects!r} is not one of "
+                              f"{sorted(FIXED_EFFECTS)}.")
+    if outcome not in frame.columns:
+        raise InvalidArgument(f"Outcome {outcome!r} is not a column of the panel; choose one of "
+                              f"{sorted(OUTCOMES)} (columns of add_un_alignment).")
+    if lag < 0:
+        raise InvalidArgument(f"lag {lag!r} must be 0 or more years.")
+    work = frame.copy()
+    names: list[str] = []
+    for name in instruments:
+        cols, how, _ = INSTRUMENTS.get(name, ((name,), "identity", name))
+        missing = [c for c in cols if c not in work.columns]
+        if missing:
+            raise InvalidArgument(f"Instrument {name!r} needs panel column(s) {missing}; add "
+                                  f"them with the panel's add_* verbs or pick from "
+                                  f"{sorted(INSTRUMENTS)}.")
+        work[name] = sum(_transform(work[c], how) for c in cols)
+        names.append(name)
+    if lag:
+        work = lag_within(work, names, lag=lag, keys=keys)
+        regressors = {n: f"{n}_lag{lag}" for n in names}
+    else:
+        regressors = {n: n for n in names}
+    work["dyad"] = work[keys[0]].astype("int64") * 10_000 + work[keys[1]].astype("int64")
+    sample = work.dropna(subset=[outcome, *regressors.values()])
+    dropped, kept = [], []
+    for name, col in regressors.items():
+        spread = sample.groupby("dyad")[col].transform(lambda s: s - s.mean()) \
+            if fixed_effects == "dyad+year" else sample[col] - sample[col].mean()
+        if sample.empty or float(np.abs(spread).max()) == 0.0:
+            within = " within dyads" if fixed_effects == "dyad+year" else ""
+            dropped.append(f"{name}: no variation{within} in the estimation sample")
+        else:
+            kept.append(col)
+    if not kept:
+        raise InvalidArgument(f"No instrument varies in the {len(sample)} usable rows for "
+                              f"{outcome!r}; widen the years or choose other instruments "
+                              f"({'; '.join(dropped)}).")
+    fml = f"{outcome} ~ {' + '.join(kept)} | {fixed_effects}"
+    model = pf.feols(fml, data=sample, vcov={"CRV1": "dyad"})
+    tidy = model.tidy(alpha=alpha)
+    back = {v: k for k, v in regressors.items()}
+    table = pd.DataFrame({
+        "term": [back.get(t, t) for t in tidy.index],
+        "estimate": tidy["Estimate"].to_numpy(),
+        "std_error": tidy["Std. Error"].to_numpy(),
+        "ci_low": tidy.iloc[:, 4].to_numpy(),
+        "ci_high": tidy.iloc[:, 5].to_numpy(),
+        "p_value": tidy["Pr(>|t|)"].to_numpy(),
+    })
+    n_obs = int(model._N)
+    n_clusters = int(sample["dyad"].nunique())
+    table["n_obs"] = n_obs
+    table["n_clusters"] = n_clusters
+    years = (int(sample["year"].min()), int(sample["year"].max()))
+    spec = (f"OLS of {outcome} on {', '.join(back[c] for c in kept)} "
+            f"{'lagged ' + str(lag) + ' year(s)' if lag else 'same-year'}, with "
+            f"{FIXED_EFFECTS[fixed_effects]}; standard errors clustered by dyad (CR1); "
+            f"{int((1 - alpha) * 100)}% CIs; {n_obs} dyad-years {years[0]}–{years[1]}, "
+            f"{n_clusters} dyads.")
+    return EffectsResult(outcome, table, n_obs, n_clusters, spec, dropped, years=years)
+
+
+def _focal_panel(store: Store, focal: Focal, start: int, end: int,
+                 verbs: list[str]) -> pd.DataFrame:
+    """Directed dyad-years with ccode_1 = focal and the columns the verbs add."""
+    from defdip import panels
+
+    panel = panels.create_dyad_years(store, start=start, end=end, directed=True)
+    for verb in verbs:
+        method = getattr(panel, verb, None)
+        panel = method() if method is not None else getattr(panels, verb)(panel)
+    frame = panel.to_pandas()
+    return frame[frame["ccode_1"] == focal.ccode].reset_index(drop=True)
+
+
+_VERBS = ["add_un_alignment", "add_exercises", "add_arms_transfers", "add_agreements",
+          "add_peacekeeping", "add_atop_alliance", "add_diplomacy"]
+
+
+def effects(store: Store, country: str | int, *, outcome: str = "un_sscore",
+            start: int = 1995, end: int = 2019, instruments: list[str] | None = None,
+            lag: int = 1, fixed_effects: str = "dyad+year") -> EffectsResult:
+    """Alignment on lagged engagement for the focal state's dyads (ccode_1 = focal).
+
+    The UN voting data end in 2019 in the alignment measures, so later years add no rows.
+    Example: ``effects(store, "TUR", outcome="un_sscore", start=1995, end=2019)``.
+    """
+    check_years(start, end)
+    if outcome not in OUTCOMES:
+        raise InvalidArgument(f"Unknown outcome {outcome!r}; choose one of {sorted(OUTCOMES)}.")
+    focal = resolve_focal(store, country)
+    chosen = instruments or list(INSTRUMENTS)
+    unknown = [i for i in chosen if i not in INSTRUMENTS]
+    if unknown:
+        raise InvalidArgument(f"Unknown instrument(s) {unknown!r}; choose from "
+                              f"{sorted(INSTRUMENTS)}.")
+    frame = _focal_panel(store, focal, start - lag, end, _VERBS)
+    present = [i for i in chosen if all(c in frame.columns for c in INSTRUMENTS[i][0])]
+    result = estimate_effects(frame, outcome=outcome, instruments=present, lag=lag,
+                              fixed_effects=fixed_effects)
+    result.dropped += [f"{i}: not in the panel" for i in chosen if i not in present]
+    result.focal = focal
+    return result
+
