@@ -1,0 +1,163 @@
+"""UN General Assembly roll-call votes, 1946-2020 (Voeten et al., via the unvotes package)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import httpx
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from defdip.countries import COUNTRY_FILES, Country, Vocabulary
+from defdip.errors import SourceFormatError
+from defdip.fetch import Fetched, RawFile
+from defdip.sources._base import SourceInfo, fetch_source
+from defdip.sources.mme_exercises import require_columns
+
+__all__ = ["INFO", "VOTE_CODES", "fetch", "parse"]
+
+_UNVOTES = "https://github.com/dgrtwo/unvotes/raw/master/data/"
+
+INFO = SourceInfo(
+    name="unga_votes",
+    title="United Nations General Assembly Voting Data (roll calls, sessions 1-74)",
+    publisher="Erik Voeten, Anton Strezhnev, Michael Bailey (Harvard Dataverse); packaged by "
+              "David Robinson in the R package unvotes",
+    version="unvotes commit 7eb7034 (2021-03-08); last vote 2020-01-14",
+    coverage="6,203 roll calls, 870,109 yes/abstain/no votes of 200 countries, 1946-2020",
+    url="https://doi.org/10.7910/DVN/LEJUQZ",
+    licence="Dataverse source files in the public domain (CC0) per the unvotes data-raw README; "
+            "unvotes package MIT; cite Voeten et al.",
+    citation="""@data{voeten2009unga,
+  author = {Voeten, Erik and Strezhnev, Anton and Bailey, Michael},
+  title = {United Nations General Assembly Voting Data},
+  publisher = {Harvard Dataverse}, year = {2009},
+  doi = {10.7910/DVN/LEJUQZ}, note = {hdl:1902.1/12379}
+}""",
+    files=(
+        RawFile("votes", "unga_votes/un_votes.csv.gz", _UNVOTES + "un_votes.rda"),
+        RawFile("roll_calls", "unga_votes/un_roll_calls.csv", _UNVOTES + "un_roll_calls.rda"),
+        RawFile("issues", "unga_votes/un_roll_call_issues.csv",
+                _UNVOTES + "un_roll_call_issues.rda"),
+        COUNTRY_FILES[0],
+    ),
+    tables={
+        "unga_votes": "one row per roll call and voting state: rcid, ccode, iso3, "
+                      "country_label, country_code (ISO2 as published), vote (1 yes, "
+                      "2 abstain, 3 no), year",
+        "unga_roll_calls": "one row per roll call: rcid, session, year (from the date), date, "
+                           "importantvote, unres, amend, para, short, descr",
+        "unga_issues": "issue tags of roll calls: rcid, short_name, issue",
+    },
+    transformations=(
+        "votes read with pyarrow, every column as text (keeps Namibia's ISO2 'NA')",
+        "vote coded 1 yes, 2 abstain, 3 no",
+        "ccode from the ISO2 code through the countrycode concordance; where the code is "
+        "empty (Federal Republic of Germany, Yemen Arab Republic, Zanzibar) or not a current "
+        "ISO2 code (CS, DD, YD, YU), from the country name with the roll call's year",
+        "year = calendar year of the roll-call date; 0/1 flags typed as nullable BOOLEAN",
+    ),
+)
+
+VOTE_CODES = {"yes": 1, "abstain": 2, "no": 3}
+VOTE_COLUMNS = ["rcid", "country", "country_code", "vote"]
+ROLL_CALL_COLUMNS = ["rcid", "session", "importantvote", "date", "unres", "amend", "para",
+                     "short", "descr"]
+
+
+def fetch(mirror: Path | None = None,
+          transport: httpx.BaseTransport | None = None) -> dict[str, Fetched]:
+    return fetch_source(INFO, mirror, transport)
+
+
+def _roll_calls(path: Path) -> pd.DataFrame:
+    raw = pd.read_csv(path, dtype={"unres": "string", "short": "string", "descr": "string"})
+    require_columns(raw, ROLL_CALL_COLUMNS, path)
+    dates = pd.to_datetime(raw["date"], format="%Y-%m-%d", errors="coerce")
+    if dates.isna().any():
+        row = int(dates.isna().to_numpy().argmax())
+        raise SourceFormatError(path, f"date {raw['date'].iloc[row]!r} is not YYYY-MM-DD",
+                                row=row + 2, column="date")
+    frame = pd.DataFrame({"rcid": raw["rcid"].astype("int64"),
+                          "session": raw["session"].astype("int64"),
+                          "year": dates.dt.year.astype("int64"), "date": dates.dt.date})
+    for column in ("importantvote", "amend", "para"):
+        frame[column] = raw[column].map({1.0: True, 0.0: False}).astype("boolean")
+    for column in ("unres", "short", "descr"):
+        frame[column] = raw[column]
+    return frame
+
+
+def _read_votes(path: Path) -> pd.DataFrame:
+    options = pacsv.ConvertOptions(column_types={c: pa.string() for c in VOTE_COLUMNS},
+                                   strings_can_be_null=False)
+    try:
+        table = pacsv.read_csv(path, convert_options=options)
+    except pa.ArrowInvalid as exc:
+        raise SourceFormatError(path, f"cannot be read as CSV ({exc})") from exc
+    frame = table.to_pandas()
+    require_columns(frame, VOTE_COLUMNS, path)
+    return frame
+
+
+def _iso2_map(path: Path) -> dict[str, str]:
+    codelist = pd.read_csv(path, usecols=["iso2c", "iso3c"], dtype=str,
+                           keep_default_na=False, na_values=[""]).dropna()
+    return dict(zip(codelist["iso2c"], codelist["iso3c"], strict=True))
+
+
+def _actor_keys(votes: pd.DataFrame, iso2: dict[str, str], vocab: Vocabulary,
+                path: Path) -> pd.DataFrame:
+    """iso3 and ccode for each distinct (country, country_code, year) of the votes."""
+    keys = votes[["country", "country_code", "year"]].drop_duplicates()
+    iso3s, ccodes = [], []
+    for position, (name, code, year) in zip(keys.index, keys.itertuples(index=False),
+                                            strict=True):
+        actor = (vocab.try_resolve(iso2[code]) if code in iso2
+                 else vocab.try_resolve(name, year=int(year)))
+        if not isinstance(actor, Country):
+            raise SourceFormatError(
+                path, f"country {name!r} (code {code!r}) in {year} does not resolve to a state",
+                row=int(position) + 2, column="country",
+                fix="Add the spelling to an alias file in defdip/data/actors/ (aliases:).")
+        iso3s.append(actor.iso3)
+        ccodes.append(actor.ccode)
+    return keys.assign(iso3=pd.array(iso3s, dtype="string"),
+                       ccode=pd.array(ccodes, dtype="Int64"))
+
+
+def _votes(path: Path, roll_calls: pd.DataFrame, iso2: dict[str, str],
+           vocab: Vocabulary) -> pd.DataFrame:
+    raw = _read_votes(path)
+    rcid = pd.to_numeric(raw["rcid"], errors="coerce")
+    vote = raw["vote"].map(VOTE_CODES)
+    year = rcid.map(dict(zip(roll_calls["rcid"], roll_calls["year"], strict=True)))
+    for column, bad in (("vote", vote.isna()), ("rcid", year.isna())):
+        if bad.any():
+            row = int(bad.to_numpy().argmax())
+            problem = (f"vote {raw['vote'].iloc[row]!r} is not yes, abstain or no"
+                       if column == "vote" else
+                       f"rcid {raw['rcid'].iloc[row]!r} is not a roll call in un_roll_calls.csv")
+            raise SourceFormatError(path, problem, row=row + 2, column=column)
+    frame = pd.DataFrame({"rcid": rcid.astype("int64"), "country": raw["country"],
+                          "country_code": raw["country_code"], "vote": vote.astype("int64"),
+                          "year": year.astype("int64")})
+    keys = _actor_keys(frame, iso2, vocab, path)
+    frame = frame.merge(keys, on=["country", "country_code", "year"], how="left", sort=False)
+    return pd.DataFrame({
+        "rcid": frame["rcid"], "ccode": frame["ccode"], "iso3": frame["iso3"],
+        "country_label": frame["country"].astype("string"),
+        "country_code": frame["country_code"].replace({"": None}).astype("string"),
+        "vote": frame["vote"], "year": frame["year"]})
+
+
+def parse(files: Mapping[str, Path], vocab: Vocabulary) -> dict[str, pd.DataFrame]:
+    roll_calls = _roll_calls(files["roll_calls"])
+    issues_path = files["issues"]
+    issues = pd.read_csv(issues_path, dtype={"short_name": "string", "issue": "string"})
+    require_columns(issues, ["rcid", "short_name", "issue"], issues_path)
+    votes = _votes(files["votes"], roll_calls, _iso2_map(files["codelist"]), vocab)
+    return {"unga_votes": votes, "unga_roll_calls": roll_calls,
+            "unga_issues": issues[["rcid", "short_name", "issue"]].astype({"rcid": "int64"})}
