@@ -1,0 +1,63 @@
+"""`defdip arms ranking|partners|deals`: SIPRI arms-transfer queries."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from defdip.cli._common import JsonOption, StoreOption, emit, open_cli_store, parse_years
+from defdip.measures.arms import arms_deals, arms_partners, arms_ranking
+
+__all__ = ["register"]
+
+RoleOption = typer.Option("supplier", "--role",
+                          help="supplier (exports) or recipient (imports).")
+YearsOption = typer.Option("2020-2024", "--years", help="Delivery years, e.g. 2020-2024.")
+CountryArgument = typer.Argument(..., help="ISO3 code, COW code or name, e.g. TUR.")
+
+
+def register(app: typer.Typer) -> None:
+    arms = typer.Typer(help="Arms transfers from SIPRI: rankings, partners, deals.",
+                       no_args_is_help=True)
+    app.add_typer(arms, name="arms")
+
+    @arms.command("ranking")
+    def ranking_cmd(role: str = RoleOption, years: str = YearsOption,
+                    top: int = typer.Option(None, "--top", help="Show the first N only."),
+                    store: Path = StoreOption, as_json: bool = JsonOption) -> None:
+        """Rank exporters or importers by SIPRI TIV delivered, with world shares (%).
+
+        Example: defdip arms ranking --role supplier --years 2020-2024 --top 10
+        """
+        start, end = parse_years(years)
+        frame = arms_ranking(open_cli_store(store, read_only=True), role, start, end, top=top)
+        emit(frame, as_json=as_json, title=f"{role}s by TIV delivered, {start}-{end}")
+
+    @arms.command("partners")
+    def partners_cmd(country: str = CountryArgument, role: str = RoleOption,
+                     years: str = YearsOption, store: Path = StoreOption,
+                     as_json: bool = JsonOption) -> None:
+        """A country's customers (--role supplier) or suppliers (--role recipient) by TIV.
+
+        Example: defdip arms partners TUR --role supplier --years 2020-2024
+        """
+        start, end = parse_years(years)
+        frame = arms_partners(open_cli_store(store, read_only=True), country, role, start, end)
+        emit(frame, as_json=as_json, title=f"partners of {country} as {role}, {start}-{end}")
+
+    @arms.command("deals")
+    def deals_cmd(country: str = CountryArgument, role: str = RoleOption,
+                  years: str = YearsOption, store: Path = StoreOption,
+                  as_json: bool = JsonOption) -> None:
+        """SIPRI register deals of a country ordered or delivered in the years.
+
+        Example: defdip arms deals TUR --role supplier --years 2015-2024
+        """
+        start, end = parse_years(years)
+        frame = arms_deals(open_cli_store(store, read_only=True), country, role, start, end)
+        if not as_json:
+            frame = frame[["order_year", "partner_label", "weapon_designation",
+                           "weapon_description", "number_ordered", "delivery_years",
+                           "licensed_production", "tiv_delivered"]]
+        emit(frame, as_json=as_json, title=f"deals of {country} as {role}, {start}-{end}")
