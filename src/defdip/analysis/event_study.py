@@ -1,0 +1,159 @@
+"""Event studies of alignment around the onset of an engagement instrument.
+
+Onsets are staggered — Türkiye's first joint exercise with one partner falls in 1996, with
+another in 2006 — and two-way fixed effects with staggered timing compares late adopters
+with early ones, which biases dynamic effects (Goodman-Bacon 2021). The estimator here is
+Callaway & Sant'Anna (2021): group-time ATTs against never-engaged partners, aggregated by
+event time, with a universal base period (event time −1), so leads are genuine pre-trends.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from defdip.analysis._common import Focal, check_years, frame_records, resolve_focal
+from defdip.errors import InvalidArgument
+from defdip.store import Store
+
+__all__ = ["ONSETS", "EventStudyResult", "attgt_event_study", "event_study", "onset_cohorts"]
+
+#: onset name → (panel column, default threshold, panel verb, description)
+ONSETS: dict[str, tuple[str, float, str, str]] = {
+    "exercise": ("exercises_joint", 0.0, "add_exercises", "first joint exercise"),
+    "agreement": ("agreements_in_force", 0.0, "add_agreements", "first defence agreement"),
+    "arms": ("tiv_1to2", 10.0, "add_arms_transfers",
+             "first major arms delivery from the focal state (TIV above the threshold)"),
+}
+
+
+@dataclass
+class EventStudyResult:
+    """Event-time ATTs with CIs, the units behind them, and the specification."""
+
+    onset: str
+    outcome: str
+    table: pd.DataFrame
+    overall_att: float
+    overall_ci: tuple[float, float]
+    n_treated: int
+    n_never_treated: int
+    n_dropped_already_treated: int
+    cohorts: dict[int, int]
+    specification: str
+    focal: Focal | None = None
+
+    def pretrend_ok(self) -> bool:
+        """True when no lead's CI excludes zero (a weak check; read the leads themselves)."""
+        leads = self.table[self.table["event_time"] < -1]
+        return bool(((leads["ci_low"] <= 0) & (leads["ci_high"] >= 0)).all())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"onset": self.onset, "outcome": self.outcome,
+                "overall_att": self.overall_att, "overall_ci": list(self.overall_ci),
+                "n_treated": self.n_treated, "n_never_treated": self.n_never_treated,
+                "n_dropped_already_treated": self.n_dropped_already_treated,
+                "cohorts": {str(k): v for k, v in self.cohorts.items()},
+                "pretrend_ok": self.pretrend_ok(), "specification": self.specification,
+                "focal": self.focal.to_dict() if self.focal else None,
+                "event_times": frame_records(self.table)}
+
+
+def onset_cohorts(frame: pd.DataFrame, column: str, *, threshold: float = 0.0,
+                  unit: str = "ccode_2") -> tuple[pd.Series, pd.Index]:
+    """First year each unit's ``column`` exceeds ``threshold`` (NaN = never), and the units
+    already treated in their first observed year (their onset is unknown, so they are left
+    out rather than miscounted as treated then)."""
+    values = pd.to_numeric(frame[column], errors="coerce").fillna(0.0)
+    treated_years = frame.loc[values > threshold, [unit, "year"]]
+    first = treated_years.groupby(unit)["year"].min()
+    first_seen = frame.groupby(unit)["year"].min()
+    cohort = first.reindex(first_seen.index).astype(float)
+    already = cohort.index[cohort.eq(first_seen.astype(float))]
+    return cohort, already
+
+
+def attgt_event_study(frame: pd.DataFrame, *, outcome: str, cohort: pd.Series,
+                      unit: str = "ccode_2", window: int = 5, alpha: float = 0.05,
+                      onset: str = "onset") -> EventStudyResult:
+    """Callaway–Sant'Anna event study of ``outcome`` with per-unit onset years ``cohort``.
+
+    ``frame`` has ``unit``, ``year`` and ``outcome``; ``cohort`` maps unit → onset year (NaN =
+    never treated); units absent from ``cohort`` are dropped. Returns event times
+    −``window``..``window`` (−1 is the reference, fixed at 0).
+    """
+    from differences import ATTgt
+
+    work = frame[[unit, "year", outcome]].dropna().copy()
+    work = work[work[unit].isin(cohort.index)]
+    work["cohort"] = work[unit].map(cohort)
+    n_treated = int(work.loc[work["cohort"].notna(), unit].nunique())
+    n_never = int(work.loc[work["cohort"].isna(), unit].nunique())
+    if n_treated == 0 or n_never == 0:
+        raise InvalidArgument(f"The event study of {outcome!r} around {onset!r} needs treated "
+                              f"and never-treated partners; found {n_treated} treated and "
+                              f"{n_never} never-treated. Widen the years or lower the threshold.")
+    # cohorts after the last observed year never show a treated period: count them never-treated
+    last = work["year"].max()
+    work.loc[work["cohort"] > last, "cohort"] = np.nan
+    work[unit] = work[unit].astype("int64")
+    work["year"] = work["year"].astype("int64")
+    data = work.set_index([unit, "year"]).sort_index()
+    att = ATTgt(data=data, cohort_column="cohort", base_period="universal")
+    att.fit(outcome, control_group="never_treated", cluster_var=None, alpha=alpha,
+            progress_bar=False)
+    event = att.aggregate("event", alpha=alpha)
+    event.columns = ["att", "std_error", "ci_low", "ci_high", "significant"]
+    event = event.reset_index().rename(columns={"relative_period": "event_time"})
+    event["event_time"] = event["event_time"].astype(int)
+    event = event[event["event_time"].between(-window, window)].drop(columns="significant")
+    counts = (work.assign(e=work["year"] - work["cohort"]).dropna(subset=["e"])
+              .groupby("e")[unit].nunique())
+    event["n_units"] = event["event_time"].map(lambda e: int(counts.get(float(e), 0)))
+    simple = att.aggregate("simple", alpha=alpha).iloc[0].to_numpy()
+    cohorts = {int(k): int(v) for k, v in
+               work.dropna(subset=["cohort"]).groupby("cohort")[unit].nunique().items()}
+    spec = (f"Callaway & Sant'Anna (2021) group-time ATTs of {outcome} around {onset}, "
+            f"outcome-regression estimator, never-treated partners as controls, universal base "
+            f"period (event time −1 = 0), aggregated by event time; analytic SEs, "
+            f"{int((1 - alpha) * 100)}% pointwise CIs; {n_treated} treated and {n_never} "
+            f"never-treated partners, {int(work['year'].min())}–{int(last)}.")
+    return EventStudyResult(onset, outcome, event.reset_index(drop=True), float(simple[0]),
+                            (float(simple[2]), float(simple[3])), n_treated, n_never, 0,
+                            cohorts, spec)
+
+
+def event_study(store: Store, country: str | int, *, onset: str = "exercise",
+                outcome: str = "un_sscore", start: int = 1980, end: int = 2019,
+                threshold: float | None = None, window: int = 5) -> EventStudyResult:
+    """Event study of the focal state's alignment with partners around an instrument's onset.
+
+    Example: ``event_study(store, "TUR", onset="exercise", outcome="un_sscore")``. Exercises
+    come from MME (to 2010) and curated records, so a partner first exercised with after the
+    data end counts as never-treated: read the count of treated partners.
+    """
+    from defdip.analysis.effects import _focal_panel
+
+    check_years(start, end)
+    if onset not in ONSETS:
+        raise InvalidArgument(f"Unknown onset {onset!r}; choose one of {sorted(ONSETS)}.")
+    column, default, verb, words = ONSETS[onset]
+    focal = resolve_focal(store, country)
+    frame = _focal_panel(store, focal, start, end, ["add_un_alignment", verb])
+    if outcome not in frame.columns:
+        raise InvalidArgument(f"Outcome {outcome!r} is not in the panel; use one of the "
+                              "add_un_alignment columns (un_sscore, un_kappa, un_agree, "
+                              "idealpoint_dist).")
+    cut = default if threshold is None else threshold
+    cohort, already = onset_cohorts(frame, column, threshold=cut)
+    label = f"{words} (threshold {cut:g})" if onset == "arms" else words
+    result = attgt_event_study(frame, outcome=outcome, cohort=cohort.drop(already),
+                               window=window, onset=label)
+    result.n_dropped_already_treated = len(already)
+    result.specification += (f" {len(already)} partners already engaged in {start} were left "
+                             "out (onset unknown).")
+    result.focal = focal
+    return result
