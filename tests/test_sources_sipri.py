@@ -76,7 +76,7 @@ def test_s400_and_tb2(transfers):
     tb2 = transfers[transfers["weapon_designation"] == "Bayraktar TB2"]
     # README: 28 recipients from Turkiye; one more row is Sudan from 'unknown supplier(s)'.
     assert tb2.loc[tb2["supplier_iso3"] == "TUR", "recipient_label"].nunique() == 28
-    assert set(tb2.loc[tb2["supplier_iso3"] != "TUR", "recipient_label"]) == {"Sudan"}
+    assert set(tb2.loc[tb2["supplier_label"] != "Turkiye", "recipient_label"]) == {"Sudan"}
 
 
 def test_split_records_repaired(transfers):
