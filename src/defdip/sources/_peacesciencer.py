@@ -105,8 +105,10 @@ def to_ints(frame: pd.DataFrame, columns: Iterable[str], path: Path | str, *,
             bad |= values.isna()
         if bad.any():
             row = _first_bad(bad)
+            value = frame[column].iloc[row]
+            value = value.item() if hasattr(value, "item") else value
             raise SourceFormatError(
-                path, f"value {frame[column].iloc[row]!r} is not a whole number",
+                path, f"value {value!r} is not a whole number",
                 row=row + header_rows + 1, column=column)
         frame[column] = values.astype("Int64" if nullable else "int64")
     return frame

