@@ -31,7 +31,7 @@ def register(app: typer.Typer) -> None:
         Example: defdip arms ranking --role supplier --years 2020-2024 --top 10
         """
         start, end = parse_years(years)
-        frame = arms_ranking(open_cli_store(store, read_only=True), role, start, end, top=top)
+        frame = arms_ranking(open_cli_store(store), role, start, end, top=top)
         emit(frame, as_json=as_json, title=f"{role}s by TIV delivered, {start}-{end}")
 
     @arms.command("partners")
@@ -43,7 +43,7 @@ def register(app: typer.Typer) -> None:
         Example: defdip arms partners TUR --role supplier --years 2020-2024
         """
         start, end = parse_years(years)
-        frame = arms_partners(open_cli_store(store, read_only=True), country, role, start, end)
+        frame = arms_partners(open_cli_store(store), country, role, start, end)
         emit(frame, as_json=as_json, title=f"partners of {country} as {role}, {start}-{end}")
 
     @arms.command("deals")
@@ -55,7 +55,7 @@ def register(app: typer.Typer) -> None:
         Example: defdip arms deals TUR --role supplier --years 2015-2024
         """
         start, end = parse_years(years)
-        frame = arms_deals(open_cli_store(store, read_only=True), country, role, start, end)
+        frame = arms_deals(open_cli_store(store), country, role, start, end)
         if not as_json:
             frame = frame[["order_year", "partner_label", "weapon_designation",
                            "weapon_description", "number_ordered", "delivery_years",
