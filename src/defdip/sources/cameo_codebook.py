@@ -1,0 +1,108 @@
+"""CAMEO event codes with Goldstein weights, in the ICEWS and GDELT flavours."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import httpx
+import pandas as pd
+
+from defdip.countries import Vocabulary
+from defdip.errors import SourceFormatError
+from defdip.fetch import Fetched, RawFile
+from defdip.sources._base import SourceInfo, fetch_source
+from defdip.sources.mme_exercises import require_columns
+
+__all__ = ["INFO", "fetch", "parse", "quad_class"]
+
+INFO = SourceInfo(
+    name="cameo_codebook",
+    title="CAMEO event codebook with Goldstein scale (ICEWS and GDELT flavours)",
+    publisher="Philip A. Schrodt (CAMEO); Joshua S. Goldstein (scale); tables from the R "
+              "package icews (A. Beger) and gdeltPyR (GDELT's CAMEO lookups)",
+    version="CAMEO 1.1b3; icews commit 3746c72; gdeltPyR commit 8762db7",
+    coverage="312 ICEWS codes and 280 GDELT codes (20 root, 2-4 digit codes)",
+    url="https://parusanalytics.com/eventdata/data.dir/cameo.html",
+    licence="icews table MIT (R package icews); GDELT table GPL-3.0 (gdeltPyR), from GDELT's "
+            "public CAMEO lookups; cite Schrodt (2012) and Goldstein (1992)",
+    citation="""@techreport{schrodt2012cameo,
+  author = {Schrodt, Philip A.},
+  title = {{CAMEO} Conflict and Mediation Event Observations Event and Actor Codebook},
+  institution = {Pennsylvania State University / Parus Analytics}, year = {2012},
+  note = {Version 1.1b3}
+}
+@article{goldstein1992scale,
+  author = {Goldstein, Joshua S.},
+  title = {A Conflict-Cooperation Scale for {WEIS} Events Data},
+  journal = {Journal of Conflict Resolution}, volume = {36}, number = {2},
+  pages = {369--385}, year = {1992}
+}""",
+    files=(
+        RawFile("icews", "cameo_codebook/cameo_event_codes_icews.csv",
+                "https://raw.githubusercontent.com/andybega/icews/master/data-raw/"
+                "cameo-codes.csv"),
+        RawFile("gdelt", "cameo_codebook/cameo_event_codes_goldstein_gdelt.tsv",
+                "https://raw.githubusercontent.com/linwoodc3/gdeltPyR/master/utils/"
+                "schema_csvs/cameoCodeTable.tsv"),
+    ),
+    tables={"cameo_codes": "one row per flavour and code: flavour (icews/gdelt), code "
+                           "(VARCHAR), name, goldstein, root_code, quad_class (1 verbal "
+                           "cooperation, 2 material cooperation, 3 verbal conflict, "
+                           "4 material conflict)"},
+    transformations=(
+        "codes read as text (\"010\" stays \"010\")",
+        "GDELT descriptions stripped of their leading space",
+        "root_code = first two digits; quad_class from the root code by the standard CAMEO "
+        "mapping: 01-05 verbal cooperation, 06-09 material cooperation, 10-14 verbal "
+        "conflict, 15-20 material conflict",
+    ),
+)
+
+QUAD_CLASSES = {1: "verbal cooperation", 2: "material cooperation", 3: "verbal conflict",
+                4: "material conflict"}
+
+
+def fetch(mirror: Path | None = None,
+          transport: httpx.BaseTransport | None = None) -> dict[str, Fetched]:
+    return fetch_source(INFO, mirror, transport)
+
+
+def quad_class(root_code: str) -> int:
+    """CAMEO quad class (1-4) of a two-digit root code ('01'..'20')."""
+    root = int(root_code)
+    if not 1 <= root <= 20:
+        raise ValueError(f"CAMEO root code {root_code!r} is not 01-20")
+    return 1 if root <= 5 else 2 if root <= 9 else 3 if root <= 14 else 4
+
+
+def _finish(frame: pd.DataFrame, flavour: str, path: Path, column: str) -> pd.DataFrame:
+    bad = ~frame["code"].str.fullmatch(r"\d{2,4}") | ~frame["code"].str[:2].isin(
+        [f"{i:02d}" for i in range(1, 21)])
+    if bad.any():
+        row = int(bad.to_numpy().argmax())
+        raise SourceFormatError(path, f"CAMEO code {frame['code'].iloc[row]!r} is not a 2-4 "
+                                "digit code under roots 01-20", row=row + 2, column=column)
+    frame["root_code"] = frame["code"].str[:2]
+    frame["quad_class"] = frame["root_code"].map(quad_class).astype("int64")
+    frame.insert(0, "flavour", flavour)
+    return frame.astype({"flavour": "string", "code": "string", "name": "string",
+                         "root_code": "string"})
+
+
+def parse(files: Mapping[str, Path], vocab: Vocabulary) -> dict[str, pd.DataFrame]:
+    icews_path, gdelt_path = files["icews"], files["gdelt"]
+    icews = pd.read_csv(icews_path, dtype=str, keep_default_na=False)
+    require_columns(icews, ["code", "name", "goldstein"], icews_path)
+    gdelt = pd.read_csv(gdelt_path, sep="\t", dtype=str, keep_default_na=False)
+    require_columns(gdelt, ["cameoCode", "Description", "GoldsteinScale"], gdelt_path)
+    tables = [
+        _finish(pd.DataFrame({"code": icews["code"].str.strip(), "name": icews["name"],
+                              "goldstein": pd.to_numeric(icews["goldstein"])}),
+                "icews", icews_path, "code"),
+        _finish(pd.DataFrame({"code": gdelt["cameoCode"].str.strip(),
+                              "name": gdelt["Description"].str.strip(),
+                              "goldstein": pd.to_numeric(gdelt["GoldsteinScale"])}),
+                "gdelt", gdelt_path, "cameoCode"),
+    ]
+    return {"cameo_codes": pd.concat(tables, ignore_index=True)}
