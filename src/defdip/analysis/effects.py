@@ -174,15 +174,22 @@ def estimate_effects(frame: pd.DataFrame, *, outcome: str, instruments: list[str
 
 def _focal_panel(store: Store, focal: Focal, start: int, end: int,
                  verbs: list[str]) -> pd.DataFrame:
-    """Directed dyad-years with ccode_1 = focal and the columns the verbs add."""
+    """Directed dyad-years with ccode_1 = focal and the columns the verbs add.
+
+    The focal filter is applied to the lazy panel before any column is joined, so only the
+    focal state's ~190 partners × years reach pandas.
+    """
     from defdip import panels
 
     panel = panels.create_dyad_years(store, start=start, end=end, directed=True)
+    panel = panel.evolve(panel.expr.filter(panel.expr.ccode_1 == focal.ccode))
     for verb in verbs:
-        method = getattr(panel, verb, None)
-        panel = method() if method is not None else getattr(panels, verb)(panel)
-    frame = panel.to_pandas()
-    return frame[frame["ccode_1"] == focal.ccode].reset_index(drop=True)
+        add = getattr(panels, verb, None)
+        if add is None:
+            raise InvalidArgument(f"The panel verb {verb!r} is not available in defdip.panels "
+                                  "yet; this analysis needs it.")
+        panel = add(panel)
+    return panel.to_pandas()
 
 
 _VERBS = ["add_un_alignment", "add_exercises", "add_arms_transfers", "add_agreements",
