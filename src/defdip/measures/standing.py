@@ -1,0 +1,129 @@
+"""Network standing per country-year: centrality in the engagement graph and a soft-power proxy.
+
+Why: "global standing" in defence diplomacy is relational — a state matters when many
+states engage with it, and engage with it heavily. Each year's engagement graph has states
+as nodes and an undirected edge per dyad weighted by its :mod:`engagement index
+<defdip.measures.engagement_index>`. Per node:
+
+* ``strength`` — weighted degree, the sum of the state's engagement-index weights;
+* ``eigenvector`` — weighted eigenvector centrality (networkx ``eigenvector_centrality_numpy``):
+  engagement with well-engaged states counts more;
+* ``pagerank`` — weighted PageRank (damping 0.85), robust on disconnected graphs;
+* ``rank`` — the state's rank by PageRank in that year (1 = most central).
+
+The soft-power proxy is a *proxy*, not a measure of attraction: ``diplomatic_reach`` is the
+number of distinct host states the state has posts in (Lowy Global Diplomacy Index, only
+its 66 countries and only the editions' years), ``partners`` the number of distinct states it
+engages with, ``instruments_used`` how many of the six instruments it uses with anyone.
+``breadth = (partners / year max + instruments_used / 6) / 2`` and
+``soft_power_proxy = (diplomatic_reach / year max + breadth) / 2``, null where the reach is
+not observed.
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from defdip.errors import InvalidArgument, NotLoaded
+from defdip.store import Store
+
+__all__ = ["STANDING_COLUMNS", "diplomatic_reach", "network_standing", "standing"]
+
+STANDING_COLUMNS = ("ccode", "year", "partners", "strength", "eigenvector", "pagerank", "rank",
+                    "instruments_used", "breadth", "diplomatic_reach", "soft_power_proxy")
+_INSTRUMENT_GROUPS = (("exercises",), ("arms_tiv_1to2", "arms_tiv_2to1"), ("agreements",),
+                      ("alliance",), ("peacekeeping",), ("embassy_1in2", "embassy_2in1"))
+
+
+def diplomatic_reach(store: Store) -> pd.DataFrame | None:
+    """ccode, year, diplomatic_reach (distinct host states with a post); None without Lowy."""
+    if not store.has("lowy_posts"):
+        return None
+    return store.sql("SELECT sender_ccode::BIGINT AS ccode, year::BIGINT AS year, "
+                     "count(DISTINCT host_ccode) AS diplomatic_reach FROM lowy_posts "
+                     "WHERE sender_ccode IS NOT NULL AND host_ccode IS NOT NULL GROUP BY ALL")
+
+
+def _centralities(edges: pd.DataFrame) -> pd.DataFrame:
+    graph = nx.Graph()
+    graph.add_weighted_edges_from(edges[["ccode_1", "ccode_2", "engagement_index"]]
+                                  .itertuples(index=False, name=None))
+    graph.remove_edges_from([(a, b) for a, b, w in graph.edges(data="weight") if not w > 0])
+    graph.remove_nodes_from([n for n in list(graph) if graph.degree(n) == 0])
+    if graph.number_of_nodes() == 0:
+        return pd.DataFrame(columns=["ccode", "strength", "eigenvector", "pagerank"])
+    nodes = list(graph)
+    strength = dict(graph.degree(weight="weight"))
+    pagerank = nx.pagerank(graph, weight="weight")
+    if graph.number_of_nodes() > 2:
+        eigen = nx.eigenvector_centrality_numpy(graph, weight="weight")
+    else:  # eigs needs at least 3 nodes; a single edge is symmetric
+        eigen = {n: 1 / np.sqrt(len(nodes)) for n in nodes}
+    return pd.DataFrame({"ccode": nodes, "strength": [strength[n] for n in nodes],
+                         "eigenvector": [abs(eigen[n]) for n in nodes],
+                         "pagerank": [pagerank[n] for n in nodes]})
+
+
+def network_standing(index: pd.DataFrame, reach: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Standing per country-year from an ``engagement_index`` frame (and optional reach)."""
+    used = index[index["engagement_index"] > 0]
+    half = used[used["ccode_1"] < used["ccode_2"]]
+    frames = []
+    for year, edges in half.groupby("year", sort=True):
+        cent = _centralities(edges)
+        cent.insert(1, "year", int(year))
+        frames.append(cent)
+    if not frames:
+        return pd.DataFrame({c: pd.Series(dtype="float64") for c in STANDING_COLUMNS})
+    out = pd.concat(frames, ignore_index=True)
+    per_state = used.groupby(["ccode_1", "year"])
+    counts = per_state["ccode_2"].nunique().rename("partners")
+    flags = pd.DataFrame({
+        str(k): (used[list(g)].fillna(0.0) > 0).any(axis=1) for k, g in
+        enumerate(_INSTRUMENT_GROUPS)}).groupby([used["ccode_1"], used["year"]]).any()
+    instruments = flags.sum(axis=1).rename("instruments_used")
+    extra = pd.concat([counts, instruments], axis=1).reset_index()
+    extra = extra.rename(columns={"ccode_1": "ccode"})
+    out = out.merge(extra, on=["ccode", "year"], how="left")
+    out["rank"] = out.groupby("year")["pagerank"].rank(ascending=False, method="min")
+    top_partners = out.groupby("year")["partners"].transform("max")
+    out["breadth"] = (out["partners"] / top_partners + out["instruments_used"] / 6.0) / 2.0
+    if reach is not None and not reach.empty:
+        out = out.merge(reach, on=["ccode", "year"], how="left")
+        top = reach.groupby("year")["diplomatic_reach"].max().rename("_top")
+        out = out.merge(top, left_on="year", right_index=True, how="left")
+        out["soft_power_proxy"] = (out["diplomatic_reach"] / out["_top"] + out["breadth"]) / 2
+    else:
+        out["diplomatic_reach"] = np.nan
+        out["soft_power_proxy"] = np.nan
+    out = out.astype({"ccode": "int64", "year": "int64", "partners": "int64",
+                      "rank": "int64", "instruments_used": "int64"})
+    out["diplomatic_reach"] = out["diplomatic_reach"].astype("Int64")
+    return out[list(STANDING_COLUMNS)].sort_values(["year", "rank"]).reset_index(drop=True)
+
+
+def standing(store: Store, year: int, *, top: int | None = None) -> pd.DataFrame:
+    """Every state's network standing in ``year``, best first (``top`` keeps the first N).
+
+    Reads the stored ``network_standing`` table (``defdip measures build`` writes it); else
+    computes the year from the stored ``engagement_index``.
+    """
+    if top is not None and top < 1:
+        raise InvalidArgument(f"--top {top!r} must be at least 1 (e.g. --top 20).")
+    if store.has("network_standing"):
+        frame = store.sql("SELECT * FROM network_standing WHERE year = ? ORDER BY rank, ccode",
+                          [int(year)])
+    elif store.has("engagement_index"):
+        index = store.sql("SELECT * FROM engagement_index WHERE year = ?", [int(year)])
+        frame = network_standing(index, diplomatic_reach(store))
+    else:
+        raise NotLoaded("engagement_index")
+    if frame.empty:
+        known = store.sql("SELECT min(year) AS lo, max(year) AS hi FROM "
+                          + ("network_standing" if store.has("network_standing")
+                             else "engagement_index"))
+        raise InvalidArgument(f"no engagement recorded in year {year!r}; the standing covers "
+                              f"{known['lo'].iloc[0]}–{known['hi'].iloc[0]}.")
+    return frame.head(top) if top is not None else frame
