@@ -29,7 +29,7 @@ INFO = SourceInfo(
     publisher="ATOP project (Brett Ashley Leeds et al., Rice University)",
     version="5.1",
     coverage="1815-2018; 789 alliances, 2,510 member spells, 11,923 state-years, "
-             "273,296 non-directed dyad-years",
+             "273,296 dyad-years (136,648 pairs in both directions)",
     url="http://www.atopdata.org/",
     licence="Free for research use with citation (atopdata.org); the peacesciencer dyad-year "
             "derivative is GPL-2",
@@ -56,8 +56,8 @@ INFO = SourceInfo(
                         "(null = in force in 2018), obligations and provisions",
         "atop_state_year": "state-years: ccode, year, atopally, defense, offense, neutral, "
                            "nonagg, consul, number, transyr, atopid1..atopid59",
-        "atop_dyad_year": "non-directed dyad-years (ccode1 < ccode2; peacesciencer "
-                          "atop_alliance): year, atop_defense..atop_consul (0/1)",
+        "atop_dyad_year": "dyad-years listed in both directions (peacesciencer "
+                          "atop_alliance): ccode1, ccode2, year, atop_defense..atop_consul (0/1)",
     },
     transformations=(
         "member and state renamed ccode",

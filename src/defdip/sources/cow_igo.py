@@ -131,8 +131,8 @@ def _spells(path: Path, vocab: Vocabulary) -> pd.DataFrame:
     for state_id, name in pairs.itertuples(index=False):
         country = _state(state_id, str(name), vocab, by_abb)
         if country is None:
-            row = int(((raw["stateID"] == state_id) & (raw["StateName"] == name)).to_numpy()
-                      .argmax())
+            same = raw["stateID"].isna() if pd.isna(state_id) else raw["stateID"].eq(state_id)
+            row = int((same & raw["StateName"].eq(name)).to_numpy().argmax())
             raise SourceFormatError(
                 path, f"state {name!r} (stateID {state_id!r}) does not resolve to one COW "
                 "state", row=row + 2, column="StateName",
@@ -165,11 +165,12 @@ def _dyad_year(path: Path) -> pd.DataFrame:
     if not is_parquet:
         frame = read_rda(path, "cow_igo_ndy", DYAD_YEAR)
     else:
+        import pyarrow as pa
         import pyarrow.parquet as pq
 
         try:
             frame = pq.read_table(path).to_pandas()
-        except OSError as exc:
+        except (OSError, pa.ArrowException) as exc:
             raise SourceFormatError(path, f"cannot be read as Parquet ({exc})") from exc
     require_columns(frame, DYAD_YEAR, path)
     return to_ints(frame[DYAD_YEAR].copy(), DYAD_YEAR, path)
