@@ -67,10 +67,12 @@ def fetch(mirror: Path | None = None,
 
 def _long(path: Path, measure: str) -> pd.DataFrame:
     """One sheet as (country_label, year, measure)."""
-    try:
-        wide = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    try:  # header=None makes a row wider than the header an error, not a shifted index
+        cells = pd.read_csv(path, dtype=str, header=None, keep_default_na=False,
+                            encoding="utf-8")
     except (UnicodeDecodeError, pd.errors.ParserError) as exc:
         raise SourceFormatError(path, f"cannot be read as a UTF-8 CSV ({exc})") from exc
+    wide = cells.iloc[1:].set_axis(cells.iloc[0].tolist(), axis=1).reset_index(drop=True)
     if "country" not in wide.columns:
         raise SourceFormatError(path, "has no 'country' column", column="country")
     years = [c for c in wide.columns if c.isdigit()]
