@@ -1,0 +1,165 @@
+"""Domestic political breakpoints: did a coup, memorandum or election break a series?
+
+For each curated breakpoint of the focal state (``breakpoints.yaml``) and each yearly series
+— UNGA ideal point, agreement with the United States, arms exports and imports (SIPRI TIV),
+joint exercises (MME) — a Chow (1960) test at the known date: a linear trend fitted
+separately before and after (the break year starts the second regime) against one trend for
+the whole window. A small p-value says the level or slope changed around the date; it does
+not say the event caused it, and nearby events share their windows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from importlib import resources
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from defdip.analysis._common import Focal, check_years, frame_records, resolve_focal
+from defdip.errors import InvalidArgument, InvalidRecord
+from defdip.store import Store
+
+__all__ = ["ChowResult", "BreakpointReport", "breakpoint_tests", "chow_test",
+           "focal_series", "load_breakpoints"]
+
+
+@dataclass(frozen=True)
+class ChowResult:
+    f_stat: float
+    p_value: float
+    df_num: int
+    df_den: int
+    n_before: int
+    n_after: int
+
+
+def chow_test(years: np.ndarray, values: np.ndarray, break_year: int,
+              *, min_side: int = 3) -> ChowResult:
+    """Chow F test of ``values = a + b·year`` breaking at ``break_year`` (statsmodels OLS).
+
+    F = ((RSS_pooled − RSS_1 − RSS_2)/k) / ((RSS_1 + RSS_2)/(n − 2k)), k = 2.
+    """
+    import statsmodels.api as sm
+    from scipy import stats
+
+    years = np.asarray(years, dtype=float)
+    values = np.asarray(values, dtype=float)
+    keep = ~np.isnan(values)
+    years, values = years[keep], values[keep]
+    before = years < break_year
+    n1, n2 = int(before.sum()), int((~before).sum())
+    k = 2
+    if n1 < min_side or n2 < min_side:
+        raise InvalidArgument(f"A Chow test at {break_year!r} needs at least {min_side} years "
+                              f"on each side; the series has {n1} before and {n2} after. "
+                              "Widen the window.")
+
+    def rss(x: np.ndarray, y: np.ndarray) -> float:
+        return float(sm.OLS(y, sm.add_constant(x - x.mean(), has_constant="add")).fit().ssr)
+
+    pooled = rss(years, values)
+    split = rss(years[before], values[before]) + rss(years[~before], values[~before])
+    df_den = n1 + n2 - 2 * k
+    if split <= 0:
+        f_stat = float("inf") if pooled > 0 else 0.0
+    else:
+        f_stat = ((pooled - split) / k) / (split / df_den)
+    p_value = float(stats.f.sf(f_stat, k, df_den)) if np.isfinite(f_stat) else 0.0
+    return ChowResult(f_stat, p_value, k, df_den, n1, n2)
+
+
+def load_breakpoints() -> pd.DataFrame:
+    """The curated breakpoints (country, date, kind, name, source_url), validated."""
+    ref = resources.files("defdip.data").joinpath("curated/breakpoints.yaml")
+    data = yaml.safe_load(ref.read_text(encoding="utf-8")) or {}
+    rows, problems = [], []
+    for i, entry in enumerate(data.get("breakpoints") or [], start=1):
+        for key in ("country", "date", "kind", "name", "source_url"):
+            if not entry.get(key):
+                problems.append(f"breakpoint #{i}: field {key!r} is required")
+        when = entry.get("date")
+        if not isinstance(when, date):
+            try:
+                when = date.fromisoformat(str(when))
+            except ValueError:
+                problems.append(f"breakpoint #{i}: date {when!r} is not YYYY-MM-DD")
+        rows.append({**{k: entry.get(k) for k in ("country", "kind", "name", "source_url")},
+                     "date": when})
+    if problems:
+        raise InvalidRecord(problems, "curated/breakpoints.yaml")
+    return pd.DataFrame(rows)
+
+
+def focal_series(store: Store, focal: Focal, start: int, end: int) -> pd.DataFrame:
+    """Yearly series of the focal state: year, ideal_point, agree_us, arms_out_tiv, …"""
+    frame = pd.DataFrame({"year": range(start, end + 1)})
+    f = focal.ccode
+    if store.has("unga_ideal_points"):
+        frame = frame.merge(store.sql(
+            "SELECT year, ideal_point, agree_us FROM unga_ideal_points WHERE ccode = ? "
+            "AND nvotes >= 10", [f]), on="year", how="left")
+    if store.has("sipri_deliveries"):
+        arms = store.sql(f"""SELECT year, sum(CASE WHEN supplier_ccode = {f} THEN tiv END)
+            AS arms_out_tiv, sum(CASE WHEN recipient_ccode = {f} THEN tiv END) AS arms_in_tiv
+            FROM sipri_deliveries WHERE supplier_ccode = {f} OR recipient_ccode = {f}
+            GROUP BY year""")
+        frame = frame.merge(arms, on="year", how="left")
+        span = store.sql("SELECT min(year) AS lo, max(year) AS hi FROM sipri_deliveries")
+        inside = frame["year"].between(int(span["lo"][0]), int(span["hi"][0]))
+        for col in ("arms_out_tiv", "arms_in_tiv"):
+            frame[col] = np.where(inside, frame[col].fillna(0), np.nan)
+    if store.has("mme_participants"):
+        ex = store.sql("SELECT year, count(DISTINCT mme_id) AS exercises FROM mme_participants "
+                       "WHERE ccode = ? GROUP BY year", [f])
+        last = int(store.sql("SELECT max(year) AS y FROM mme_participants")["y"][0])
+        frame = frame.merge(ex, on="year", how="left")
+        frame["exercises"] = np.where(frame["year"] <= last, frame["exercises"].fillna(0), np.nan)
+    return frame
+
+
+@dataclass
+class BreakpointReport:
+    focal: Focal
+    window: int
+    table: pd.DataFrame
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"focal": self.focal.to_dict(), "window": self.window,
+                "tests": frame_records(self.table)}
+
+
+def breakpoint_tests(store: Store, country: str | int, *, window: int = 8,
+                     start: int = 1946, end: int = 2023) -> BreakpointReport:
+    """Chow tests of each series at each curated breakpoint, ±``window`` years around it.
+
+    The break year is the first year of the new regime when the event falls in the first
+    half of the year, else the following year. Series too short around a date are skipped
+    (``note`` says why). Example: ``breakpoint_tests(store, "TUR", window=8)``.
+    """
+    check_years(start, end)
+    focal = resolve_focal(store, country)
+    points = load_breakpoints()
+    points = points[points["country"] == focal.iso3]
+    series = focal_series(store, focal, start, end)
+    rows = []
+    for bp in points.itertuples(index=False):
+        year = bp.date.year + (1 if bp.date.month > 6 else 0)
+        near = series[series["year"].between(year - window, year + window - 1)]
+        for col in [c for c in series.columns if c != "year"]:
+            row = {"date": bp.date, "kind": bp.kind, "name": bp.name, "series": col,
+                   "break_year": year}
+            try:
+                res = chow_test(near["year"].to_numpy(), near[col].to_numpy(), year)
+            except InvalidArgument:
+                rows.append({**row, "note": "too few years of data around the date"})
+                continue
+            mean_b = near.loc[near["year"] < year, col].mean()
+            mean_a = near.loc[near["year"] >= year, col].mean()
+            rows.append({**row, "f_stat": res.f_stat, "p_value": res.p_value,
+                         "n_before": res.n_before, "n_after": res.n_after,
+                         "mean_before": mean_b, "mean_after": mean_a, "note": ""})
+    return BreakpointReport(focal, window, pd.DataFrame(rows))
