@@ -131,16 +131,27 @@ def test_bad_tiv_in_register(good_store, temp_mirror, vocab):
            f"{REDOWNLOAD}")
 
 
-def test_unknown_actor_name(good_store, temp_mirror, vocab):
-    path = temp_mirror / DELIVERIES
-    _replace_line(path, 13, "55238,Albania,", "55238,Atlantis,", "ascii")
+@pytest.mark.parametrize(("name", "line", "old", "new", "encoding", "column"), [
+    (DELIVERIES, 13, "55238,Albania,", "55238,Atlantis,", "ascii", "Supplier"),
+    # line 27956 follows a record split in two (README): the row must still be the file line
+    (REGISTER, 27957, None, None, "latin-1", "Recipient"),
+])
+def test_unknown_actor_name(good_store, temp_mirror, vocab, name, line, old, new, encoding,
+                            column):
+    path = temp_mirror / name
+    if old is None:
+        old = path.read_bytes().decode(encoding).split("\n")[line - 1].split(",")[0] + ","
+        new = "Atlantis,"
+    _replace_line(path, line, old, new, encoding)
+    source = "sipri_deliveries" if name == DELIVERIES else "sipri_transfers"
     with pytest.raises(SourceFormatError) as info:
-        good_store.load_source("sipri_deliveries", mirror=temp_mirror, vocab=vocab)
+        good_store.load_source(source, mirror=temp_mirror, vocab=vocab)
     assert str(info.value).startswith(
-        f"{path}, row 13, column 'supplier_label': actor name 'Atlantis' is neither a known "
-        "state nor a declared non-state actor")
-    assert str(info.value).endswith("Add the spelling to the source's alias file in "
-                                    "defdip/data/actors/ (aliases: or non_state:).")
+        f"{path}, row {line}, column {column!r}: actor name 'Atlantis' is neither a known "
+        "state nor a declared non-state actor (closest: ")
+    assert str(info.value).endswith(
+        "Add the spelling to defdip/data/actors/sipri.yaml (aliases: for a state, non_state: "
+        "for a group, organisation or unknown actor).")
 
 
 def test_bad_number_in_milex(good_store, temp_mirror, vocab):

@@ -17,7 +17,13 @@ from defdip.countries import Vocabulary
 from defdip.errors import SourceFormatError
 from defdip.fetch import Fetched, RawFile
 from defdip.sources._base import SourceInfo, attach_codes, fetch_source
-from defdip.sources.sipri_transfers import SIPRI_CITATION, SIPRI_TERMS, read_export, to_numbers
+from defdip.sources.sipri_transfers import (
+    SIPRI_CITATION,
+    SIPRI_TERMS,
+    check_actors,
+    read_export,
+    to_numbers,
+)
 
 __all__ = ["INFO", "fetch", "parse"]
 
@@ -123,6 +129,8 @@ def parse(files: Mapping[str, Path], vocab: Vocabulary) -> dict[str, pd.DataFram
                                 f"delivery year {int(frame.at[first, 'year'])}",
                                 row=int(lines[first]), column="SIPRI AT Database ID")
     for role in ("supplier", "recipient"):
+        check_actors(frame, f"{role}_label", vocab, path=path, label=role.capitalize(),
+                     line_numbers=lines)
         frame = attach_codes(frame, f"{role}_label", vocab, prefix=role, path=path,
                              year_column="year", header_rows=PREAMBLE_LINES + 1)
     order = ["deal_id", "supplier_label", "supplier_iso3", "supplier_ccode", "recipient_label",

@@ -20,10 +20,10 @@ import pandas as pd
 from defdip.countries import Vocabulary
 from defdip.errors import SourceFormatError
 from defdip.fetch import Fetched, RawFile
-from defdip.sources._base import SourceInfo, attach_codes, fetch_source
+from defdip.sources._base import SourceInfo, attach_codes, fetch_source, unresolved
 
-__all__ = ["INFO", "LICENSED_PATTERN", "fetch", "licensed_production", "parse", "read_export",
-           "to_numbers"]
+__all__ = ["INFO", "LICENSED_PATTERN", "check_actors", "fetch", "licensed_production", "parse",
+           "read_export", "to_numbers"]
 
 SIPRI_CITATION = """@misc{sipri2025transfers,
   author = {{Stockholm International Peace Research Institute}},
@@ -163,6 +163,20 @@ def licensed_production(comments: pd.Series) -> pd.Series:
     return comments.fillna("").str.contains(LICENSED_PATTERN).astype("boolean")
 
 
+def check_actors(frame: pd.DataFrame, column: str, vocab: Vocabulary, *, path: Path,
+                 label: str, line_numbers: pd.Series) -> None:
+    """Refuse a name that is neither a state nor declared, naming its exact file line."""
+    missing = unresolved(frame[column], vocab)
+    if missing:
+        first = frame[column].isin(missing).idxmax()
+        bad = str(frame.at[first, column])
+        raise SourceFormatError(
+            path, f"actor name {bad!r} is neither a known state nor a declared non-state actor "
+            f"(closest: {vocab.candidates(bad)[:3] or 'none'})", row=int(line_numbers[first]),
+            column=label, fix="Add the spelling to defdip/data/actors/sipri.yaml (aliases: for a "
+            "state, non_state: for a group, organisation or unknown actor).")
+
+
 def _deal_ids(frame: pd.DataFrame) -> pd.Series:
     keys = frame[ID_FIELDS].astype("string").fillna("").agg("|".join, axis=1)
     digests = keys.map(lambda k: hashlib.sha1(k.encode("utf-8")).hexdigest()[:16])
@@ -194,6 +208,8 @@ def parse(files: Mapping[str, Path], vocab: Vocabulary) -> dict[str, pd.DataFram
     frame["licensed_production"] = licensed_production(frame["comments"])
     frame.insert(0, "deal_id", _deal_ids(frame))
     for role in ("supplier", "recipient"):
+        check_actors(frame, f"{role}_label", vocab, path=path, label=role.capitalize(),
+                     line_numbers=lines)
         frame = attach_codes(frame, f"{role}_label", vocab, prefix=role, path=path,
                              year_column="order_year", header_rows=PREAMBLE_LINES + 1)
     order = ["deal_id", "supplier_label", "supplier_iso3", "supplier_ccode", "recipient_label",
