@@ -23,3 +23,36 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         );
     """),
 )
+
+MIGRATIONS += (
+    (2, "the military-diplomacy record: engagements and their actors (owner: engagements)", """
+        CREATE TABLE IF NOT EXISTS engagements (
+            id VARCHAR NOT NULL,            -- hash of kind + natural key (deterministic)
+            kind VARCHAR NOT NULL,          -- exercise, arms_transfer, membership, ...
+            subtype VARCHAR,
+            name VARCHAR,
+            series VARCHAR,
+            start DATE, start_precision VARCHAR,   -- day | month | year
+            "end" DATE, end_precision VARCHAR,
+            domain VARCHAR,                 -- land | air | naval | joint | cyber | space
+            location VARCHAR,
+            personnel BIGINT, units BIGINT, tiv DOUBLE, countries BIGINT,
+            legal_basis VARCHAR,            -- id of a defence_agreement record
+            source VARCHAR,                 -- source name, 'curated' or 'entered'
+            citation VARCHAR, url VARCHAR, retrieved DATE,
+            confidence VARCHAR,             -- high | medium | low
+            conflict JSON,                  -- disagreeing claims, each kept
+            releasability VARCHAR DEFAULT 'PUBLIC',
+            notes VARCHAR,
+            origin VARCHAR NOT NULL,        -- derived | curated | entered
+            natural_key VARCHAR NOT NULL    -- what the id hashes (with the kind)
+        );
+        CREATE TABLE IF NOT EXISTS engagement_actors (
+            engagement_id VARCHAR NOT NULL,
+            iso3 VARCHAR NOT NULL,          -- ISO3, or the source's label for non-state actors
+            ccode BIGINT,
+            label VARCHAR,
+            role VARCHAR NOT NULL
+        );
+    """),
+)

@@ -1,0 +1,60 @@
+"""The curated records shipped with defdip (``defdip/data/curated/engagements_*.yaml``).
+
+They go through the same validation as user entry (:func:`validate_records`), so a curated
+file with a bad field fails the build with the file, record and field named.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+
+from defdip.countries import Vocabulary
+from defdip.engagements.derive_common import Derived
+from defdip.engagements.fileio import read_records
+from defdip.engagements.model import conform_actors, conform_engagements
+from defdip.engagements.validate import validate_records
+from defdip.errors import InvalidRecord
+
+__all__ = ["curated_files", "load_curated"]
+
+
+def curated_files(directory: Path | None = None) -> list[Path]:
+    """The curated engagement files, sorted by name (package data unless ``directory``)."""
+    if directory is not None:
+        return sorted(Path(directory).glob("engagements_*.yaml"))
+    root = resources.files("defdip") / "data" / "curated"
+    if not root.is_dir():
+        return []
+    return sorted((Path(str(f)) for f in root.iterdir()
+                   if f.name.startswith("engagements_") and f.name.endswith(".yaml")),
+                  key=lambda p: p.name)
+
+
+def load_curated(vocab: Vocabulary, directory: Path | None = None) -> Derived:
+    """Every curated record, validated; :class:`InvalidRecord` lists all bad fields."""
+    frames, actors, problems, notes = [], [], [], []
+    seen: dict[str, Path] = {}
+    for path in curated_files(directory):
+        try:
+            records, people = validate_records(read_records(path), vocab, origin="curated",
+                                               file=str(path), default_source="curated")
+        except InvalidRecord as exc:
+            problems.extend(exc.problems)
+            continue
+        repeated = records["id"][records["id"].isin(seen)]
+        problems.extend(f"{path}: record {n!r} repeats one in {seen[i]} (same natural key)"
+                        for i, n in zip(repeated, records.loc[repeated.index, "name"],
+                                        strict=True))
+        seen.update(dict.fromkeys(records["id"], path))
+        frames.append(records)
+        actors.append(people)
+        notes.append(f"curated: {len(records)} records from {path.name}")
+    if problems:
+        raise InvalidRecord(problems, "curated engagement files")
+    if not frames:
+        return Derived(notes=["curated: no engagements_*.yaml files"])
+    return Derived(conform_engagements(pd.concat(frames, ignore_index=True)),
+                   conform_actors(pd.concat(actors, ignore_index=True)), notes)

@@ -1,0 +1,199 @@
+"""Presence abroad: UN peacekeeping (IPI), diplomatic posts (Lowy), US troops and bases.
+
+- IPI: one ``peacekeeping_deployment`` per contributor and mission (key
+  ``ipi|<contributor>|<mission>``) from the contributor × mission months (2009-11 … 2014-02):
+  start/end = first/last month with personnel, ``personnel`` = peak monthly total, the months
+  in ``notes``; the mission's country (``ipi_mission_month``) is ``host``. Before the mission
+  split begins, contributor totals (all missions summed) give one record per contributor and
+  year (key ``ipi|<contributor>|ALL|<year>``, subtype ``all_missions``).
+- Lowy: one ``diplomatic_post`` per post and edition year (key
+  ``lowy|<sender>|<host>|<city>|<post title>|<year>``): ``sender`` → ``receiving_state``
+  (the organisation's label for missions to IOs).
+- US troops: one ``base_presence`` per host and year with active-duty US troops (key
+  ``us_troops|<host>|<year>``), ``personnel`` = troops; Vine's bases: one per site (key
+  ``us_bases|<host>|<base name>``), undated (Vine lists sites, not years).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from defdip.engagements.derive_common import (
+    Derived,
+    actor_rows,
+    finish,
+    missing_tables,
+    skipped,
+)
+from defdip.engagements.model import engagement_ids
+from defdip.store import Store
+
+__all__ = ["derive_ipi", "derive_lowy", "derive_us_presence"]
+
+_MISSIONS = """
+    SELECT coalesce(iso3, contributor_label) AS actor, any_value(iso3) AS iso3,
+           any_value(contributor_label) AS label, any_value(ccode) AS ccode, mission,
+           date_trunc('month', min(date)) AS start, date_trunc('month', max(date)) AS "end",
+           max(total) AS personnel, count(*) AS months
+    FROM ipi_contributor_mission_month WHERE total > 0
+    GROUP BY coalesce(iso3, contributor_label), mission
+"""
+_TOTALS = """
+    SELECT coalesce(iso3, contributor_label) AS actor, any_value(iso3) AS iso3,
+           any_value(contributor_label) AS label, any_value(ccode) AS ccode,
+           year(date) AS year, date_trunc('month', min(date)) AS start,
+           date_trunc('month', max(date)) AS "end", max(total) AS personnel, count(*) AS months
+    FROM ipi_contributor_month WHERE total > 0 AND date < ?
+    GROUP BY coalesce(iso3, contributor_label), year(date)
+"""
+
+
+def _ipi_missions(store: Store) -> tuple[pd.DataFrame, pd.DataFrame]:
+    rows = store.sql(_MISSIONS + " ORDER BY 1, mission")
+    hosts = pd.DataFrame(columns=["mission", "host_iso3", "host_label", "host_ccode"])
+    if not missing_tables(store, "ipi_mission_month"):
+        hosts = store.sql("""
+            SELECT mission, mode(mission_country_iso3) AS host_iso3,
+                   mode(mission_country_label) AS host_label,
+                   mode(mission_country_ccode) AS host_ccode
+            FROM ipi_mission_month GROUP BY mission""")
+    rows = rows.merge(hosts, on="mission", how="left")
+    base = pd.DataFrame({
+        "natural_key": "ipi|" + rows["actor"] + "|" + rows["mission"],
+        "name": rows["mission"], "series": rows["mission"], "subtype": "un_mission",
+        "start": rows["start"], "start_precision": "month", "end": rows["end"],
+        "end_precision": "month", "personnel": rows["personnel"],
+        "location": rows["host_label"],
+        "notes": rows["months"].astype(str) + " months with personnel; personnel = peak "
+                 "monthly total (troops, police, experts)",
+    })
+    return base, rows
+
+
+def derive_ipi(store: Store) -> Derived:
+    """UN peacekeeping contributions by contributor and mission, and yearly totals before."""
+    missing = missing_tables(store, "ipi_contributor_month")
+    if missing:
+        return skipped("ipi_peacekeeping", missing)
+    parts: list[pd.DataFrame] = []
+    actor_parts: list[pd.DataFrame] = []
+    split_from = pd.Timestamp("2999-01-01")
+    if not missing_tables(store, "ipi_contributor_mission_month"):
+        base, rows = _ipi_missions(store)
+        ids = engagement_ids("peacekeeping_deployment", base["natural_key"])
+        parts.append(base)
+        actor_parts += [actor_rows(ids, rows["iso3"], rows["label"], rows["ccode"],
+                                   "contributor"),
+                        actor_rows(ids, rows["host_iso3"], rows["host_label"],
+                                   rows["host_ccode"], "host")]
+        split_from = pd.Timestamp(store.sql(
+            "SELECT min(date) AS d FROM ipi_contributor_mission_month")["d"].iloc[0])
+    totals = store.sql(_TOTALS + " ORDER BY 1, year", [split_from.date()])
+    base = pd.DataFrame({
+        "natural_key": "ipi|" + totals["actor"] + "|ALL|" + totals["year"].astype(str),
+        "name": "UN peacekeeping, all missions (" + totals["year"].astype(str) + ")",
+        "series": "UN peacekeeping", "subtype": "all_missions",
+        "start": totals["start"], "start_precision": "month", "end": totals["end"],
+        "end_precision": "month", "personnel": totals["personnel"],
+        "notes": totals["months"].astype(str) + " months with personnel; no mission split "
+                 "in IPI's data before 2009-11; personnel = peak monthly total",
+    })
+    ids = engagement_ids("peacekeeping_deployment", base["natural_key"])
+    parts.append(base)
+    actor_parts.append(actor_rows(ids, totals["iso3"], totals["label"], totals["ccode"],
+                                  "contributor"))
+    engagements = finish(store, pd.concat(parts, ignore_index=True), "ipi_peacekeeping",
+                         kind="peacekeeping_deployment")
+    actors = pd.concat(actor_parts, ignore_index=True)
+    return Derived(engagements, actors, [
+        f"ipi_peacekeeping: {len(engagements) - len(totals)} contributor-mission deployments, "
+        f"{len(totals)} contributor-years without a mission split"])
+
+
+def _column(frame: pd.DataFrame, *names: str) -> pd.Series:
+    for name in names:
+        if name in frame:
+            return frame[name].astype("string")
+    return pd.Series(pd.NA, index=frame.index, dtype="string")
+
+
+def derive_lowy(store: Store) -> Derived:
+    """Lowy Global Diplomacy Index posts, sender → host, per edition year."""
+    missing = missing_tables(store, "lowy_posts")
+    if missing:
+        return skipped("lowy_gdi", missing)
+    posts = store.table("lowy_posts").reset_index(drop=True)
+    city = _column(posts, "city", "post_city")
+    title = _column(posts, "post_title", "post_type_title")
+    sender = posts["sender_iso3"].astype("string").fillna(posts["sender_label"].astype("string"))
+    host = posts["host_iso3"].astype("string").fillna(posts["host_label"].astype("string"))
+    year = posts["year"].astype("Int64").astype("string")
+    base = pd.DataFrame({
+        "natural_key": "lowy|" + sender + "|" + host.fillna("") + "|" + city.fillna("") + "|"
+                       + title.fillna("") + "|" + year,
+        "name": title.fillna("post").str.cat(" in " + city.fillna(
+            posts["host_label"].astype("string")), na_rep=""),
+        "subtype": _column(posts, "post_type").str.lower(),
+        "start": pd.to_datetime(year + "-01-01"), "start_precision": "year",
+        "location": city, "notes": "Lowy GDI " + year + " edition",
+    })
+    keep = ~base["natural_key"].duplicated()
+    base, posts, sender, host = base[keep], posts[keep], sender[keep], host[keep]
+    engagements = finish(store, base, "lowy_gdi", kind="diplomatic_post")
+    ids = engagement_ids("diplomatic_post", base["natural_key"])
+    actors = pd.concat([
+        actor_rows(ids, sender, posts["sender_label"], posts["sender_ccode"], "sender"),
+        actor_rows(ids, host, posts["host_label"], posts["host_ccode"], "receiving_state"),
+    ], ignore_index=True)
+    return Derived(engagements, actors, [f"lowy_gdi: {len(engagements)} diplomatic posts "
+                                         f"({int((~keep).sum())} repeated rows kept once)"])
+
+
+def derive_us_presence(store: Store) -> Derived:
+    """US troops abroad by host and year, and Vine's US base sites."""
+    missing = missing_tables(store, "us_troops")
+    if missing:
+        return skipped("us_troops", missing)
+    troops = store.sql("SELECT * FROM us_troops WHERE troops_ad > 0 AND coalesce(iso3, '') "
+                       "<> 'USA' AND ccode IS DISTINCT FROM 2 ORDER BY iso3, year")
+    host = troops["iso3"].astype("string").fillna(troops["ccode"].astype("string"))
+    year = troops["year"].astype("Int64").astype("string")
+    base = pd.DataFrame({
+        "natural_key": "us_troops|" + host + "|" + year,
+        "name": "US forces in " + host + " (" + year + ")", "series": "US forces abroad",
+        "subtype": "troops", "start": pd.to_datetime(year + "-01-01"),
+        "start_precision": "year", "domain": "joint", "personnel": troops["troops_ad"],
+        "notes": "active-duty US military personnel (DMDC via troopdata)",
+    })
+    parts, actor_parts = [base], []
+    ids = engagement_ids("base_presence", base["natural_key"])
+    usa = pd.Series("USA", index=ids.index)
+    actor_parts += [actor_rows(ids, usa, usa, pd.Series(2, index=ids.index), "sender"),
+                    actor_rows(ids, host, host, troops["ccode"], "host")]
+    sites = 0
+    if not missing_tables(store, "us_bases"):
+        bases = store.table("us_bases").drop_duplicates(["iso3", "basename"]).reset_index(
+            drop=True)
+        where = bases["iso3"].astype("string").fillna(bases["ccode"].astype("string"))
+        kind = bases["major_base"].fillna(0).astype(int).gt(0).map({True: "major_base",
+                                                                   False: pd.NA})
+        lily = bases["lilypad"].fillna(0).astype(int).gt(0)
+        site = pd.DataFrame({
+            "natural_key": "us_bases|" + where + "|" + bases["basename"].astype("string"),
+            "name": bases["basename"], "series": "US bases (Vine)",
+            "subtype": kind.fillna(lily.map({True: "lilypad", False: "site"})).astype("string"),
+            "location": bases["basename"],
+            "notes": "undated: listed in Vine, Base Nation (2015)",
+        })
+        site_ids = engagement_ids("base_presence", site["natural_key"])
+        usa = pd.Series("USA", index=site_ids.index)
+        parts.append(site)
+        actor_parts += [actor_rows(site_ids, usa, usa, pd.Series(2, index=site_ids.index),
+                                   "sender"),
+                        actor_rows(site_ids, where, where, bases["ccode"], "host")]
+        sites = len(site)
+    engagements = finish(store, pd.concat(parts, ignore_index=True), "us_troops",
+                         kind="base_presence")
+    actors = pd.concat(actor_parts, ignore_index=True)
+    return Derived(engagements, actors, [f"us_troops: {len(troops)} host-years with US "
+                                         f"troops, {sites} base sites"])
