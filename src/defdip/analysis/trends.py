@@ -1,0 +1,149 @@
+"""Engagement trends by instrument, and five-year forecasts with their backtest error.
+
+Each yearly series of the focal state is forecast with an additive-trend exponential
+smoothing model (Holt's linear method in state-space form, statsmodels ``ETSModel``), which
+gives prediction intervals. Arms TIV is modelled as log(1 + TIV) and transformed back, so
+its intervals stay positive and skewed; other intervals are cut at zero (counts). Beside each forecast stands its backtest: the model
+refitted without the last ``holdout`` observed years, its forecasts of them, and the mean
+absolute (percentage) error — the honest measure of how far to trust the line.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from defdip.analysis._common import Focal, check_years, frame_records, resolve_focal
+from defdip.errors import InvalidArgument
+from defdip.store import Store
+
+__all__ = ["Forecast", "TrendsResult", "backtest_errors", "engagement_series",
+           "forecast_series", "trends"]
+
+_LOG_SERIES = {"arms_out_tiv", "arms_in_tiv"}
+
+
+@dataclass
+class Forecast:
+    """Point forecasts with prediction intervals, and the backtest error."""
+
+    table: pd.DataFrame  # year, mean, pi_low, pi_high
+    mae: float
+    mape: float | None
+    holdout: int
+
+
+def backtest_errors(actual: np.ndarray, predicted: np.ndarray) -> tuple[float, float | None]:
+    """MAE, and MAPE (in %) over the years with a non-zero actual value (None if none)."""
+    actual, predicted = np.asarray(actual, float), np.asarray(predicted, float)
+    mae = float(np.mean(np.abs(actual - predicted)))
+    nz = actual != 0
+    mape = float(np.mean(np.abs((actual[nz] - predicted[nz]) / actual[nz])) * 100) \
+        if nz.any() else None
+    return mae, mape
+
+
+def _fit_predict(values: np.ndarray, horizon: int, alpha: float, log: bool) -> pd.DataFrame:
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    y = np.log1p(np.clip(values, 0, None)) if log else values.astype(float)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit = ETSModel(pd.Series(y), error="add", trend="add").fit(disp=False)
+        frame = fit.get_prediction(start=len(y), end=len(y) + horizon - 1) \
+            .summary_frame(alpha=alpha)
+    out = frame.rename(columns={"pi_lower": "pi_low", "pi_upper": "pi_high"})[
+        ["mean", "pi_low", "pi_high"]].reset_index(drop=True)
+    if log:
+        out = np.expm1(out)
+    return out.clip(lower=0)  # every series is a non-negative count or TIV
+
+
+def forecast_series(years: np.ndarray, values: np.ndarray, *, horizon: int = 5,
+                    holdout: int = 3, alpha: float = 0.05, log: bool = False) -> Forecast:
+    """Forecast ``horizon`` years after the last of ``years`` and backtest on ``holdout``."""
+    years = np.asarray(years, dtype=int)
+    values = np.asarray(values, dtype=float)
+    if horizon < 1:
+        raise InvalidArgument(f"horizon {horizon!r} must be at least 1 year.")
+    if len(values) < holdout + 6:
+        raise InvalidArgument(f"A forecast needs at least {holdout + 6} observed years; the "
+                              f"series has {len(values)}.")
+    table = _fit_predict(values, horizon, alpha, log)
+    table.insert(0, "year", years[-1] + np.arange(1, horizon + 1))
+    mae, mape = (float("nan"), None)
+    if holdout > 0:
+        past = _fit_predict(values[:-holdout], holdout, alpha, log)
+        mae, mape = backtest_errors(values[-holdout:], past["mean"].to_numpy())
+    return Forecast(table, mae, mape, holdout)
+
+
+def engagement_series(store: Store, focal: Focal, start: int, end: int) -> pd.DataFrame:
+    """Long table (instrument, year, value) of the focal state's yearly engagement.
+
+    Each instrument covers only the years its source covers (no zeros invented beyond).
+    """
+    from defdip.analysis.breakpoints import focal_series
+
+    wide = focal_series(store, focal, start, end).drop(columns=["ideal_point", "agree_us"],
+                                                       errors="ignore")
+    f = focal.ccode
+    if store.has("ipi_contributor_month"):
+        pk = store.sql("SELECT year(date) AS year, avg(total) AS peacekeepers FROM "
+                       "ipi_contributor_month WHERE ccode = ? GROUP BY 1", [f])
+        wide = wide.merge(pk, on="year", how="left")
+    if store.has("lowy_posts"):
+        posts = store.sql("SELECT year, count(*) FILTER (WHERE post_type = 'embassy') AS "
+                          "embassies, count(*) AS diplomatic_posts FROM lowy_posts "
+                          "WHERE sender_ccode = ? GROUP BY year", [f])
+        wide = wide.merge(posts, on="year", how="left")
+    long = wide.melt(id_vars="year", var_name="instrument", value_name="value")
+    return long.dropna(subset=["value"]).sort_values(["instrument", "year"]) \
+        .reset_index(drop=True)
+
+
+@dataclass
+class TrendsResult:
+    focal: Focal
+    series: pd.DataFrame
+    forecasts: pd.DataFrame
+    backtest: pd.DataFrame
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"focal": self.focal.to_dict(), "backtest": frame_records(self.backtest),
+                "forecasts": frame_records(self.forecasts),
+                "series": frame_records(self.series)}
+
+
+def trends(store: Store, country: str | int, *, start: int = 1995, end: int = 2024,
+           horizon: int = 5, holdout: int = 3) -> TrendsResult:
+    """Engagement by instrument and a ``horizon``-year forecast of each with enough data.
+
+    Forecasts start after each series' last observed year (exercises: MME ends in 2010;
+    peacekeeping: IPI; embassies: Lowy editions), reported as ``last_observed``.
+    Example: ``trends(store, "TUR", horizon=5)``.
+    """
+    check_years(start, end)
+    focal = resolve_focal(store, country)
+    series = engagement_series(store, focal, start, end)
+    forecasts, checks = [], []
+    for name, part in series.groupby("instrument", sort=True):
+        row: dict[str, Any] = {"instrument": name, "first_year": int(part["year"].min()),
+                               "last_observed": int(part["year"].max()), "n_years": len(part)}
+        try:
+            fc = forecast_series(part["year"].to_numpy(), part["value"].to_numpy(),
+                                 horizon=horizon, holdout=holdout, log=name in _LOG_SERIES)
+        except InvalidArgument as exc:
+            checks.append({**row, "mae": None, "mape": None, "note": str(exc)})
+            continue
+        forecasts.append(fc.table.assign(instrument=name))
+        checks.append({**row, "holdout_years": holdout, "mae": fc.mae, "mape": fc.mape,
+                       "note": "log(1+TIV) model" if name in _LOG_SERIES else ""})
+    table = pd.concat(forecasts, ignore_index=True)[["instrument", "year", "mean", "pi_low",
+                                                     "pi_high"]] if forecasts else \
+        pd.DataFrame(columns=["instrument", "year", "mean", "pi_low", "pi_high"])
+    return TrendsResult(focal, series, table, pd.DataFrame(checks))
