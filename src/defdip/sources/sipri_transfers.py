@@ -178,8 +178,10 @@ def check_actors(frame: pd.DataFrame, column: str, vocab: Vocabulary, *, path: P
 
 
 def _deal_ids(frame: pd.DataFrame) -> pd.Series:
-    keys = frame[ID_FIELDS].astype("string").fillna("").agg("|".join, axis=1)
-    digests = keys.map(lambda k: hashlib.sha1(k.encode("utf-8")).hexdigest()[:16])
+    parts = frame[ID_FIELDS].astype("string").fillna("")
+    keys = parts[ID_FIELDS[0]].str.cat([parts[c] for c in ID_FIELDS[1:]], sep="|")
+    digests = pd.Series([hashlib.sha1(k.encode("utf-8")).hexdigest()[:16] for k in keys],
+                        index=frame.index)
     occurrence = digests.groupby(digests).cumcount() + 1
     suffix = occurrence.map(lambda n: "" if n == 1 else f"-{n}")
     return (digests + suffix).astype("string")
