@@ -1,0 +1,123 @@
+"""Relational building blocks shared by the ``add_*`` modules (portable Ibis only).
+
+Every ``add_*`` goes through :func:`join_columns`: the right-hand table is first reduced to one
+row per join key (the caller aggregates), then left-joined, so the panel's row count cannot
+change. Fill rules (``0`` where the source covers the year, NULL elsewhere) are applied here too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import ibis
+import ibis.expr.types as ir
+
+from defdip.panels.core import Panel
+
+__all__ = [
+    "fill",
+    "join_columns",
+    "join_dyad",
+    "is_directed",
+    "join_monadic",
+    "panel_years",
+    "spell_years",
+    "symmetric",
+    "undirected_lookup",
+]
+
+_R = "__r_"
+
+
+def join_columns(expr: ir.Table, right: ir.Table, on: Mapping[str, str],
+                 take: Mapping[str, str]) -> ir.Table:
+    """Left-join ``right`` (one row per key) on ``on`` (panel column → right column).
+
+    ``take`` maps right columns to the names they get in the panel. Right columns are renamed
+    first, so nothing in the panel is ever shadowed or suffixed.
+    """
+    needed = list(dict.fromkeys([*on.values(), *take]))
+    r = right.select(**{f"{_R}{c}": right[c] for c in needed}).view()
+    predicates = [expr[left] == r[f"{_R}{col}"] for left, col in on.items()]
+    joined = expr.left_join(r, predicates)
+    return joined.select(*[joined[c] for c in expr.columns],
+                         **{new: joined[f"{_R}{old}"] for old, new in take.items()})
+
+
+def join_monadic(panel: Panel, right: ir.Table, take: Sequence[str] | Mapping[str, str],
+                 *, key: str = "ccode") -> ir.Table:
+    """Join a state-year table: once on a state-year panel, twice (``_1``, ``_2``) on dyads."""
+    names = dict(take) if isinstance(take, Mapping) else {c: c for c in take}
+    expr = panel.expr
+    if panel.unit == "state_year":
+        return join_columns(expr, right, {"ccode": key, "year": "year"}, names)
+    for side in ("1", "2"):
+        expr = join_columns(expr, right, {f"ccode_{side}": key, "year": "year"},
+                            {old: f"{new}_{side}" for old, new in names.items()})
+    return expr
+
+
+def join_dyad(panel: Panel, right: ir.Table, take: Mapping[str, str], *,
+              keys: tuple[str, str, str] = ("ccode1", "ccode2", "year")) -> ir.Table:
+    """Join a directed dyad-year table (one row per ordered pair and year) as it stands."""
+    a, b, y = keys
+    return join_columns(panel.expr, right, {"ccode_1": a, "ccode_2": b, "year": y}, take)
+
+
+def undirected_lookup(panel: Panel, right: ir.Table, take: Mapping[str, str], *,
+                      keys: tuple[str, str, str] = ("ccode1", "ccode2", "year")) -> ir.Table:
+    """Join a non-directed table (``ccode1 < ccode2``) to either panel orientation."""
+    a, b, y = keys
+    expr = panel.expr
+    lo = ibis.least(expr.ccode_1, expr.ccode_2).name("__lo")
+    hi = ibis.greatest(expr.ccode_1, expr.ccode_2).name("__hi")
+    widened = expr.mutate(__lo=lo, __hi=hi)
+    joined = join_columns(widened, right, {"__lo": a, "__hi": b, "year": y}, take)
+    return joined.drop("__lo", "__hi")
+
+
+def fill(expr: ir.Table, columns: Sequence[str], value: int | float = 0,
+         years: tuple[int, int] | None = None) -> ir.Table:
+    """Replace NULL by ``value`` in ``columns`` (only within ``years`` when given)."""
+    changes = {}
+    for column in columns:
+        col = expr[column]
+        if years is None:
+            changes[column] = col.fill_null(value)
+        else:
+            inside = expr.year.between(*years)
+            changes[column] = ibis.ifelse(col.isnull() & inside, value, col)
+    return expr.mutate(**changes)
+
+
+def panel_years(panel: Panel) -> ir.Table:
+    """The years ``start``..``end`` of the panel as a one-column table ``year``.
+
+    Built from the tags, not from the panel's rows, so expanding a lookup's spells never
+    re-evaluates the joins already made.
+    """
+    return ibis.memtable({"year": list(range(panel.start, panel.end + 1))},
+                         schema={"year": "int64"})
+
+
+def spell_years(spells: ir.Table, years: ir.Table, start: ir.Value, end: ir.Value) -> ir.Table:
+    """Expand spells to one row per covered year: ``spells`` joined to ``years`` in [start, end].
+
+    ``start``/``end`` are integer expressions over ``spells``; they are materialised as columns
+    first so the join stays a simple range predicate on every backend.
+    """
+    s = spells.mutate(__start=start, __end=end)
+    y = years.select(__year=years.year).view()
+    joined = s.join(y, [y.__year >= s.__start, y.__year <= s.__end])
+    return joined.mutate(year=joined.__year).drop("__start", "__end", "__year")
+
+
+def is_directed(table: ir.Table, a: str = "ccode1", b: str = "ccode2") -> bool:
+    """Whether a dyadic table holds rows with ``a > b`` (so both orientations are stored)."""
+    return bool(table.filter(table[a] > table[b]).count().execute() > 0)
+
+
+def symmetric(table: ir.Table, a: str = "ccode1", b: str = "ccode2") -> ir.Table:
+    """Both orientations of a non-directed dyadic table (a and b swapped, rows appended)."""
+    swapped = table.mutate(**{a: table[b], b: table[a]}).select(*table.columns)
+    return table.union(swapped)

@@ -1,0 +1,156 @@
+"""``add_*`` for alliances and international organisations: ATOP pledges, COW IGO
+co-membership, and NATO, OIC and UN membership flags.
+"""
+
+from __future__ import annotations
+
+import ibis
+import ibis.expr.types as ir
+
+from defdip.panels._ops import (
+    fill,
+    is_directed,
+    join_columns,
+    join_dyad,
+    join_monadic,
+    panel_years,
+    spell_years,
+    undirected_lookup,
+)
+from defdip.panels.core import Panel
+
+__all__ = [
+    "ATOP_COLUMNS",
+    "ATOP_YEARS",
+    "IGO_SUMS",
+    "IGO_YEARS",
+    "add_atop_alliance",
+    "add_igos",
+    "un_member_years",
+]
+
+ATOP_COLUMNS = ("atop_defense", "atop_offense", "atop_neutral", "atop_nonagg", "atop_consul")
+ATOP_YEARS = (1815, 2018)
+IGO_SUMS = ("sum_igo_full", "sum_igo_associate", "sum_igo_observer", "sum_igo_anytype")
+IGO_YEARS = (1816, 2014)
+#: IGO abbreviations (as in cow_igo_spells.igo) flagged by add_igos, and the column stems.
+FLAGGED_IGOS = {"NATO": "nato", "OIC": "oic"}
+
+
+def add_atop_alliance(panel: Panel) -> Panel:
+    """ATOP v5.1 pledges in force in the dyad-year: defense, offense, neutral, nonagg, consul.
+
+    1 = at least one such pledge is active, 0 = none (years 1815-2018), NULL outside ATOP's
+    years — peacesciencer's ``add_atop_alliance``. ATOP is directed (a state can pledge to
+    defend another without the reverse); a directed panel takes the pledge of ``ccode_1`` to
+    ``ccode_2`` as stored, a non-directed panel the highest value in either direction
+    (peacesciencer's default ``ndir = TRUE``).
+    """
+    panel.require_unit("add_atop_alliance", "dyad_year")
+    panel.require_new("add_atop_alliance", ATOP_COLUMNS)
+    atop = panel.tables.table("atop_dyad_year")
+    atop = atop.select(ccode1=atop.ccode1.cast("int64"), ccode2=atop.ccode2.cast("int64"),
+                       year=atop.year.cast("int64"),
+                       **{c: atop[c].cast("int64") for c in ATOP_COLUMNS})
+    take = {c: c for c in ATOP_COLUMNS}
+    if is_directed(atop):
+        if panel.directed:
+            expr = join_dyad(panel, atop, take)
+        else:
+            lo = ibis.least(atop.ccode1, atop.ccode2)
+            hi = ibis.greatest(atop.ccode1, atop.ccode2)
+            either = atop.group_by(ccode1=lo, ccode2=hi, year=atop.year).aggregate(
+                **{c: atop[c].max() for c in ATOP_COLUMNS})
+            expr = undirected_lookup(panel, either, take)
+    else:
+        expr = undirected_lookup(panel, atop, take)
+    return panel.evolve(fill(expr, ATOP_COLUMNS, 0, ATOP_YEARS), "atop")
+
+
+def un_member_years(panel: Panel) -> ir.Table:
+    """(ccode, year) of UN members, derived from UNGA data (the COW IGO copy lacks the UN).
+
+    Rule: a state is a member in a year when it cast a recorded vote in a General Assembly
+    roll call dated that year, or has an ideal-point estimate for the session that opened that
+    year. States that were members but cast no recorded vote all year (e.g. South Africa while
+    excluded, 1974-1993) therefore count as non-members.
+    """
+    tables = panel.tables
+    votes, calls = tables.table("unga_votes"), tables.table("unga_roll_calls")
+    ideal = tables.table("unga_ideal_points")
+    voted = votes.filter(votes.ccode.notnull()).select("rcid", "ccode").join(
+        calls.select("rcid", "year"), "rcid")
+    voted = voted.select(ccode=voted.ccode.cast("int64"), year=voted.year.cast("int64"))
+    estimated = ideal.filter(ideal.ccode.notnull()).select(
+        ccode=ideal.ccode.cast("int64"), year=ideal.year.cast("int64"))
+    return voted.union(estimated).distinct()
+
+
+def _member_flags(panel: Panel) -> tuple[ir.Table, dict[str, tuple[int, int]]]:
+    """(ccode, year, nato, oic, un) member flags, and each flag's years of coverage."""
+    spells = panel.tables.table("cow_igo_spells")
+    chosen = spells.filter(spells.igo.isin(list(FLAGGED_IGOS)) & spells.ccode.notnull())
+    chosen = chosen.select(ccode=chosen.ccode.cast("int64"), igo=chosen.igo,
+                           first=chosen.start_year.cast("int64"),
+                           last=chosen.end_year.cast("int64"))
+    years = spell_years(chosen, panel_years(panel), chosen["first"], chosen["last"])
+    flags = years.group_by(["ccode", "year"]).aggregate(**{
+        stem: (years.igo == abbrev).any().cast("int64") for abbrev, stem in FLAGGED_IGOS.items()})
+    un = un_member_years(panel).mutate(un=ibis.literal(1, "int64"))
+    keys = flags.select("ccode", "year").union(un.select("ccode", "year")).distinct()
+    merged = join_columns(keys, flags, {"ccode": "ccode", "year": "year"},
+                          {stem: stem for stem in FLAGGED_IGOS.values()})
+    merged = join_columns(merged, un, {"ccode": "ccode", "year": "year"}, {"un": "un"})
+    first_un, last_un = _un_years(panel)
+    coverage = {stem: IGO_YEARS for stem in FLAGGED_IGOS.values()} | {"un": (first_un, last_un)}
+    return merged, coverage
+
+
+def _un_years(panel: Panel) -> tuple[int, int]:
+    calls = panel.tables.table("unga_roll_calls")
+    ideal = panel.tables.table("unga_ideal_points")
+    lo = min(int(calls.year.min().execute()), int(ideal.year.min().execute()))
+    hi = max(int(calls.year.max().execute()), int(ideal.year.max().execute()))
+    return lo, hi
+
+
+def add_igos(panel: Panel) -> Panel:
+    """COW IGO v3 co-membership and NATO/OIC/UN membership.
+
+    Dyad-years: ``dyadigos`` (IGOs in which both are full members, as peacesciencer's
+    ``add_igos``; NULL where COW IGO has no row), ``nato_both``, ``oic_both``, ``un_both``
+    (1 both members, 0 not, NULL outside the data's years). State-years: ``sum_igo_full``,
+    ``sum_igo_associate``, ``sum_igo_observer``, ``sum_igo_anytype``, ``nato``, ``oic``, ``un``.
+    NATO and OIC come from the full-membership spells (1816-2014); UN membership follows
+    :func:`un_member_years`.
+    """
+    panel.require_unit("add_igos", "state_year", "dyad_year")
+    flags, coverage = _member_flags(panel)
+    stems = [*FLAGGED_IGOS.values(), "un"]
+    if panel.unit == "state_year":
+        panel.require_new("add_igos", [*IGO_SUMS, *stems])
+        sums = panel.tables.table("cow_igo_state_year")
+        sums = sums.select(ccode=sums.ccode.cast("int64"), year=sums.year.cast("int64"),
+                           **{c: sums[c].cast("int64") for c in IGO_SUMS})
+        expr = join_monadic(panel, sums, list(IGO_SUMS))
+        expr = join_columns(expr, flags, {"ccode": "ccode", "year": "year"},
+                            {s: s for s in stems})
+        for stem in stems:
+            expr = fill(expr, [stem], 0, coverage[stem])
+        return panel.evolve(expr, "cow_igo", "unga_votes", "unga_ideal_points")
+    names = [f"{s}_both" for s in stems]
+    panel.require_new("add_igos", ["dyadigos", *names])
+    dyad = panel.tables.table("cow_igo_dyad_year")
+    dyad = dyad.select(ccode1=dyad.ccode1.cast("int64"), ccode2=dyad.ccode2.cast("int64"),
+                       year=dyad.year.cast("int64"), dyadigos=dyad.dyadigos.cast("int64"))
+    expr = undirected_lookup(panel, dyad, {"dyadigos": "dyadigos"}) if not is_directed(dyad) \
+        else join_dyad(panel, dyad, {"dyadigos": "dyadigos"})
+    flagged = panel.evolve(expr)
+    expr = join_monadic(flagged, flags, {s: f"__{s}" for s in stems})
+    both = {}
+    for stem in stems:
+        a, b = expr[f"__{stem}_1"].fill_null(0), expr[f"__{stem}_2"].fill_null(0)
+        inside = expr.year.between(*coverage[stem])
+        both[f"{stem}_both"] = ibis.ifelse(inside, (a * b).cast("int64"), ibis.null("int64"))
+    expr = expr.mutate(**both).drop(*[f"__{s}_{k}" for s in stems for k in ("1", "2")])
+    return panel.evolve(expr, "cow_igo", "unga_votes", "unga_ideal_points")

@@ -1,0 +1,171 @@
+"""``add_*`` for Correlates of War state attributes and geography.
+
+Each follows peacesciencer's function of the same meaning (same rows, same values, same fill
+rules) so panels built here can replace ones built in R: ``add_cow_majors``, ``add_nmc``,
+``add_contiguity``, ``add_capital_distance``, ``add_minimum_distance``.
+"""
+
+from __future__ import annotations
+
+import ibis
+import ibis.expr.types as ir
+
+from defdip.panels._ops import (
+    fill,
+    is_directed,
+    join_columns,
+    join_dyad,
+    join_monadic,
+    panel_years,
+    spell_years,
+    symmetric,
+    undirected_lookup,
+)
+from defdip.panels.core import Panel
+
+__all__ = [
+    "EARTH_RADIUS_M",
+    "NMC_COLUMNS",
+    "add_capital_distance",
+    "add_contiguity",
+    "add_cow_majors",
+    "add_minimum_distance",
+    "add_nmc",
+    "vincenty_sphere_km",
+]
+
+NMC_COLUMNS = ("milex", "milper", "irst", "pec", "tpop", "upop", "cinc")
+#: geosphere's default radius (WGS84 semi-major axis), which peacesciencer's capdist uses.
+EARTH_RADIUS_M = 6378137.0
+
+
+def _suffixed(panel: Panel, names: tuple[str, ...]) -> list[str]:
+    if panel.unit == "state_year":
+        return list(names)
+    return [f"{n}_{s}" for n in names for s in ("1", "2")]
+
+
+def add_cow_majors(panel: Panel) -> Panel:
+    """COW major-power status: ``cowmaj`` (state-years) or ``cowmaj_1``, ``cowmaj_2`` (1/0).
+
+    A state is a major power in every calendar year its major-power spell touches (the rule of
+    peacesciencer's ``add_cow_majors``); every other state-year is 0.
+    """
+    panel.require_unit("add_cow_majors", "state_year", "dyad_year")
+    names = _suffixed(panel, ("cowmaj",))
+    panel.require_new("add_cow_majors", names)
+    majors = panel.tables.table("cow_majors")
+    spells = majors.select(ccode=majors.ccode.cast("int64"),
+                           first=majors["start"].year().cast("int64"),
+                           last=majors["end"].year().cast("int64"))
+    years = spell_years(spells, panel_years(panel), spells["first"], spells["last"])
+    flags = years.select("ccode", "year").distinct().mutate(cowmaj=ibis.literal(1, "int64"))
+    expr = join_monadic(panel, flags, ["cowmaj"])
+    return panel.evolve(fill(expr, names, 0), "cow_majors")
+
+
+def add_nmc(panel: Panel) -> Panel:
+    """COW National Material Capabilities v7: milex, milper, irst, pec, tpop, upop, cinc.
+
+    NULL where NMC has no row for the state-year (as in the source; nothing is imputed).
+    """
+    panel.require_unit("add_nmc", "state_year", "dyad_year")
+    panel.require_new("add_nmc", _suffixed(panel, NMC_COLUMNS))
+    nmc = panel.tables.table("cow_nmc")
+    nmc = nmc.select(ccode=nmc.ccode.cast("int64"), year=nmc.year.cast("int64"),
+                     **{c: nmc[c].cast("float64") for c in NMC_COLUMNS})
+    return panel.evolve(join_monadic(panel, nmc, list(NMC_COLUMNS)), "cow_nmc")
+
+
+def add_contiguity(panel: Panel) -> Panel:
+    """COW direct contiguity ``conttype``: 1 land … 5 up to 400 miles of water, 0 none.
+
+    A dyad's spells are expanded to every calendar year they touch and the closest (minimum)
+    type of the year is kept, as peacesciencer does; no spell → 0 (years 1816-2016, the
+    data's coverage; NULL after 2016).
+    """
+    panel.require_unit("add_contiguity", "dyad_year")
+    panel.require_new("add_contiguity", ["conttype"])
+    cont = panel.tables.table("cow_contiguity")
+    spells = cont.select(ccode1=cont.ccode1.cast("int64"), ccode2=cont.ccode2.cast("int64"),
+                         conttype=cont.conttype.cast("int64"),
+                         first=cont["start"].year().cast("int64"),
+                         last=cont["end"].year().cast("int64"))
+    years = spell_years(spells, panel_years(panel), spells["first"], spells["last"])
+    closest = years.group_by(["ccode1", "ccode2", "year"]).aggregate(
+        conttype=years.conttype.min())
+    expr = join_dyad(panel, closest, {"conttype": "conttype"})
+    return panel.evolve(fill(expr, ["conttype"], 0, (1816, 2016)), "cow_contiguity")
+
+
+def vincenty_sphere_km(lat1: ir.FloatingValue, lng1: ir.FloatingValue,
+                       lat2: ir.FloatingValue, lng2: ir.FloatingValue) -> ir.FloatingValue:
+    """Great-circle distance in km (Vincenty's formula on a sphere, geosphere's radius)."""
+    p1, p2 = lat1.radians(), lat2.radians()
+    dl = (lng2 - lng1).radians()
+    x = (p2.cos() * dl.sin()) ** 2 + (p1.cos() * p2.sin() - p1.sin() * p2.cos() * dl.cos()) ** 2
+    y = p1.sin() * p2.sin() + p1.cos() * p2.cos() * dl.cos()
+    return x.sqrt().atan2(y) * (EARTH_RADIUS_M / 1000.0)
+
+
+def _capital_years(panel: Panel) -> ir.Table:
+    """(ccode, year, lat, lng): the capital held on 1 January when a state moved in the year."""
+    caps = panel.tables.table("cow_capitals")
+    spells = caps.select(ccode=caps.ccode.cast("int64"), lat=caps.lat.cast("float64"),
+                         lng=caps.lng.cast("float64"), since=caps["start"],
+                         first=caps["start"].year().cast("int64"),
+                         last=caps["end"].year().cast("int64"))
+    years = spell_years(spells, panel_years(panel), spells["first"], spells["last"])
+    rank = ibis.row_number().over(group_by=[years.ccode, years.year], order_by=years.since)
+    ranked = years.mutate(__rank=rank)
+    return ranked.filter(ranked.__rank == 0).select("ccode", "year", "lat", "lng")
+
+
+def add_capital_distance(panel: Panel) -> Panel:
+    """``capdist``: km between the two capitals (dyads) or ``mincapdist`` to the nearest other
+    member's capital (state-years), from ``cow_capitals`` as valid on 1 January of the year.
+    """
+    panel.require_unit("add_capital_distance", "state_year", "dyad_year")
+    capitals = _capital_years(panel)
+    if panel.unit == "dyad_year":
+        panel.require_new("add_capital_distance", ["capdist"])
+        expr = join_monadic(panel, capitals, {"lat": "__lat", "lng": "__lng"})
+        expr = expr.mutate(capdist=vincenty_sphere_km(expr.__lat_1, expr.__lng_1,
+                                                      expr.__lat_2, expr.__lng_2))
+        expr = expr.drop("__lat_1", "__lng_1", "__lat_2", "__lng_2")
+        return panel.evolve(expr, "cow_capitals")
+    panel.require_new("add_capital_distance", ["mincapdist"])
+    from defdip.panels.units import create_dyad_years
+
+    dyads = create_dyad_years(panel.tables, start=panel.start, end=panel.end)
+    with_caps = join_monadic(dyads, capitals, {"lat": "lat", "lng": "lng"})
+    dist = vincenty_sphere_km(with_caps.lat_1, with_caps.lng_1, with_caps.lat_2, with_caps.lng_2)
+    nearest = with_caps.mutate(d=dist).group_by(ccode=with_caps.ccode_1, year=with_caps.year)
+    nearest = nearest.aggregate(mincapdist=ibis._.d.min())
+    expr = join_columns(panel.expr, nearest, {"ccode": "ccode", "year": "year"},
+                        {"mincapdist": "mincapdist"})
+    return panel.evolve(expr, "cow_capitals")
+
+
+def add_minimum_distance(panel: Panel) -> Panel:
+    """``mindist``: km between the two states' borders (0 = touching), CShapes-based, 1886-2019;
+    on state-years ``minmindist``, the state's smallest distance to any other state.
+    """
+    panel.require_unit("add_minimum_distance", "state_year", "dyad_year")
+    dist = panel.tables.table("cow_mindist")
+    dist = dist.select(ccode1=dist.ccode1.cast("int64"), ccode2=dist.ccode2.cast("int64"),
+                       year=dist.year.cast("int64"), mindist=dist.mindist.cast("float64"))
+    directed = is_directed(dist)
+    if panel.unit == "dyad_year":
+        panel.require_new("add_minimum_distance", ["mindist"])
+        take = {"mindist": "mindist"}
+        expr = join_dyad(panel, dist, take) if directed else \
+            undirected_lookup(panel, dist, take)
+        return panel.evolve(expr, "cow_mindist")
+    panel.require_new("add_minimum_distance", ["minmindist"])
+    both = dist if directed else symmetric(dist)
+    smallest = both.group_by(ccode=both.ccode1, year=both.year).aggregate(
+        minmindist=both.mindist.min())
+    expr = join_columns(panel.expr, smallest, {"ccode": "ccode", "year": "year"},
+                        {"minmindist": "minmindist"})
+    return panel.evolve(expr, "cow_mindist")

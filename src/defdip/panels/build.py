@@ -1,0 +1,122 @@
+"""One call that builds a panel from names: what ``defdip panel`` and the benchmark run.
+
+``ADDERS`` maps the short names used on the command line (``atop``, ``majors``, …) to the
+``add_*`` functions, so the CLI stays a thin parser and the names are documented in one place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from defdip.errors import InvalidArgument
+from defdip.panels.add_alliances import add_atop_alliance, add_igos
+from defdip.panels.add_conflict import add_mids, add_rivalries, add_terr_threat, add_wars
+from defdip.panels.add_cow import (
+    add_capital_distance,
+    add_contiguity,
+    add_cow_majors,
+    add_minimum_distance,
+    add_nmc,
+)
+from defdip.panels.add_engagement import (
+    add_agreements,
+    add_arms_transfers,
+    add_diplomacy,
+    add_engagement,
+    add_exercises,
+    add_peacekeeping,
+    add_un_alignment,
+)
+from defdip.panels.core import Panel
+from defdip.panels.units import create_dyad_years, create_state_years
+
+__all__ = ["ADDERS", "PanelSummary", "build_panel", "parse_adders"]
+
+ADDERS: dict[str, Callable[[Panel], Panel]] = {
+    "atop": add_atop_alliance,
+    "majors": add_cow_majors,
+    "nmc": add_nmc,
+    "igo": add_igos,
+    "contiguity": add_contiguity,
+    "capdist": add_capital_distance,
+    "mindist": add_minimum_distance,
+    "mids": add_mids,
+    "wars": add_wars,
+    "rivalries": add_rivalries,
+    "arms": add_arms_transfers,
+    "exercises": add_exercises,
+    "peacekeeping": add_peacekeeping,
+    "diplomacy": add_diplomacy,
+    "agreements": add_agreements,
+    "un_alignment": add_un_alignment,
+    "engagement": add_engagement,
+    "terr_threat": add_terr_threat,
+}
+FORMATS = (".parquet", ".csv")
+
+
+@dataclass(frozen=True)
+class PanelSummary:
+    """What a build wrote: the file, its rows and columns, the sources to cite."""
+
+    path: Path
+    unit: str
+    directed: bool
+    start: int
+    end: int
+    rows: int
+    columns: list[str]
+    sources: list[str]
+
+
+def parse_adders(text: str | Sequence[str]) -> list[str]:
+    """'atop, majors' → ['atop', 'majors']; unknown names → :class:`InvalidArgument`."""
+    names = [n.strip() for n in (text.split(",") if isinstance(text, str) else text)]
+    names = [n for n in names if n]
+    unknown = [n for n in names if n not in ADDERS]
+    if unknown:
+        raise InvalidArgument(f"--add {', '.join(repr(n) for n in unknown)}: unknown column "
+                              f"famil{'y' if len(unknown) == 1 else 'ies'}. Valid names: "
+                              f"{', '.join(ADDERS)}.")
+    return list(dict.fromkeys(names))
+
+
+def build_panel(store: Any, *, unit: str, start: int, end: int, add: str | Sequence[str] = (),
+                directed: bool = True, out: Path | str | None = None) -> Panel | PanelSummary:
+    """Create a ``state_year`` or ``dyad_year`` panel, add the named families, and write it.
+
+    With ``out`` (``.parquet`` or ``.csv``) the panel is written and a :class:`PanelSummary`
+    returned; without, the lazy :class:`Panel`.
+    """
+    names = parse_adders(add)
+    if unit == "dyad_year":
+        panel = create_dyad_years(store, start=start, end=end, directed=directed)
+    elif unit == "state_year":
+        panel = create_state_years(store, start=start, end=end)
+    else:
+        raise InvalidArgument(f"unit {unit!r} is not 'dyad_year' or 'state_year'.")
+    for name in names:
+        panel = ADDERS[name](panel)
+    if out is None:
+        return panel
+    path = Path(out)
+    if path.suffix.lower() not in FORMATS:
+        raise InvalidArgument(f"--out {str(path)!r}: write a .parquet or .csv file.")
+    if path.suffix.lower() == ".parquet":
+        panel.to_parquet(path)
+    else:
+        panel.to_csv(path)
+    rows = _rows_written(panel, path)
+    return PanelSummary(path, panel.unit, panel.directed, panel.start, panel.end, rows,
+                        panel.columns, list(panel.sources))
+
+
+def _rows_written(panel: Panel, path: Path) -> int:
+    if path.suffix.lower() == ".parquet":
+        import pyarrow.parquet as pq
+
+        return int(pq.ParquetFile(path).metadata.num_rows)
+    return panel.count()

@@ -1,0 +1,170 @@
+"""The :class:`Panel` and :class:`Tables`: a panel is an Ibis expression plus its tags.
+
+A panel never holds rows. It holds a lazy Ibis table expression over the input tables, so the
+same relational code runs on DuckDB (the embedded store) and on PySpark; rows are produced only
+by ``to_pandas``, ``to_parquet``, ``to_csv`` and ``count``. The tags say what one row is
+(``state_year`` or ``dyad_year``), whether dyads are directed, which state system and years
+were asked for, and which sources contributed columns (for citations).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+import pandas as pd
+
+from defdip.errors import InvalidArgument, NotLoaded
+
+__all__ = ["DERIVED_TABLES", "Panel", "Tables", "as_tables", "not_loaded"]
+
+#: Tables that layers above the sources build, and the command that builds each.
+DERIVED_TABLES: dict[str, str] = {
+    "engagements": "defdip engagements build",
+    "engagement_actors": "defdip engagements build",
+    "un_alignment": "defdip measures build",
+    "engagement_index": "defdip measures build",
+}
+
+
+def not_loaded(table: str, hint: str | None) -> NotLoaded:
+    """A :class:`NotLoaded` whose advice fits the table: a source load or a derived build."""
+    if table in DERIVED_TABLES:
+        error = NotLoaded(table)
+        error.args = (f"Table {table!r} is not in the store. It is derived, not loaded: run "
+                      f"`{DERIVED_TABLES[table]}` first (after `defdip load`).",)
+        return error
+    return NotLoaded(table, hint)
+
+
+@dataclass
+class Tables:
+    """Where panels read their inputs: an Ibis backend and how to name a missing table's source.
+
+    ``Tables.from_store(store)`` is the usual way (DuckDB over the store's own connection); the
+    PySpark path builds one over ``ibis.pyspark.connect(session)`` with the same table names.
+    """
+
+    backend: Any
+    hint: Callable[[str], str | None] = field(default=lambda _name: None)
+    _names: set[str] | None = None
+
+    @classmethod
+    def from_store(cls, store: Any) -> Tables:
+        """Tables of a :class:`defdip.store.Store`, read through its Ibis DuckDB backend."""
+        return cls(store.ibis(), store.owner_hint)
+
+    @property
+    def engine(self) -> str:
+        """The backend's name: ``duckdb`` or ``pyspark``."""
+        return str(self.backend.name)
+
+    def names(self) -> set[str]:
+        if self._names is None:
+            self._names = set(self.backend.list_tables())
+        return self._names
+
+    def has(self, name: str) -> bool:
+        return name in self.names()
+
+    def table(self, name: str) -> ir.Table:
+        """The input table ``name``; :class:`NotLoaded` says which source or build makes it."""
+        if not self.has(name):
+            raise not_loaded(name, self.hint(name))
+        return self.backend.table(name)
+
+    def require(self, *names: str) -> None:
+        for name in names:
+            self.table(name)
+
+
+def as_tables(store: Any) -> Tables:
+    """Accept a Store or a ready :class:`Tables` wherever a panel is created."""
+    if isinstance(store, Tables):
+        return store
+    if hasattr(store, "ibis") and hasattr(store, "owner_hint"):
+        return Tables.from_store(store)
+    raise InvalidArgument(f"expected a defdip Store or panels.Tables, got {type(store).__name__!r}."
+                          " Open one with `defdip.store.open_store(path)`.")
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A lazy unit-of-analysis table (Ibis expression) with its tags."""
+
+    expr: ir.Table
+    tables: Tables
+    unit: str  # "state_year" or "dyad_year"
+    directed: bool
+    system: str
+    start: int
+    end: int
+    sources: tuple[str, ...] = ()
+
+    # ---- tags ----------------------------------------------------------------------------
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """The columns that identify a row: (ccode, year) or (ccode_1, ccode_2, year)."""
+        return ("ccode_1", "ccode_2", "year") if self.unit == "dyad_year" else ("ccode", "year")
+
+    @property
+    def columns(self) -> list[str]:
+        return list(self.expr.columns)
+
+    def evolve(self, expr: ir.Table, *sources: str) -> Panel:
+        """The same panel with a new expression and any new sources appended (for citations)."""
+        merged = tuple(dict.fromkeys((*self.sources, *sources)))
+        return replace(self, expr=expr, sources=merged)
+
+    def require_unit(self, function: str, *units: str) -> None:
+        if self.unit not in units:
+            makers = {"dyad_year": "create_dyad_years()", "state_year": "create_state_years()"}
+            raise InvalidArgument(f"{function}() works on {' or '.join(units)} panels, not on a "
+                                  f"{self.unit!r} panel. Start from "
+                                  f"{' or '.join(makers[u] for u in units)}.")
+
+    def require_new(self, function: str, names: Iterable[str]) -> None:
+        clash = sorted(set(names) & set(self.columns))
+        if clash:
+            raise InvalidArgument(f"{function}() would add {clash}, which the panel already has "
+                                  "(each add_* may run once per panel).")
+
+    # ---- rows ----------------------------------------------------------------------------
+    def ordered(self) -> ir.Table:
+        return self.expr.order_by(list(self.keys))
+
+    def sql(self) -> str:
+        """The panel as one SQL query in the backend's dialect (ordered by the keys)."""
+        return str(ibis.to_sql(self.ordered(), dialect=self.tables.engine))
+
+    def count(self) -> int:
+        return int(self.expr.count().execute())
+
+    def to_pandas(self) -> pd.DataFrame:
+        """Rows ordered by the keys, with a fresh RangeIndex."""
+        frame = self.ordered().execute()
+        return frame.reset_index(drop=True)
+
+    def to_parquet(self, path: Path | str) -> Path:
+        """Write the panel to Parquet; on DuckDB the engine writes it directly (``COPY``)."""
+        return self._write(Path(path), "parquet")
+
+    def to_csv(self, path: Path | str) -> Path:
+        return self._write(Path(path), "csv")
+
+    def _write(self, path: Path, fmt: str) -> Path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if self.tables.engine == "duckdb":
+            quoted = str(path).replace("'", "''")
+            options = "FORMAT parquet, COMPRESSION zstd" if fmt == "parquet" else \
+                "FORMAT csv, HEADER true"
+            self.tables.backend.con.execute(f"COPY ({self.sql()}) TO '{quoted}' ({options})")
+        elif fmt == "parquet":
+            self.to_pandas().to_parquet(path, index=False)
+        else:
+            self.to_pandas().to_csv(path, index=False)
+        return path
