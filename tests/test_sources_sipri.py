@@ -182,3 +182,19 @@ def test_milex_historical_names(milex):
     assert codes["USSR"] == {365}
     assert codes["Yemen, North"] == {678}  # _common.yaml year_codes: YEM is 678 to 1990
     assert codes["European Union"] == set()
+
+
+def test_download_path_through_mock_transport(mirror, vocab):
+    import httpx
+
+    body = (mirror / sipri_deliveries.INFO.files[0].mirror_path).read_bytes()
+    seen: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(str(request.url))
+        return httpx.Response(200, content=body)
+
+    fetched = sipri_deliveries.fetch(mirror=None, transport=httpx.MockTransport(handler))
+    assert seen == [sipri_deliveries.INFO.files[0].url]
+    table = sipri_deliveries.parse({k: f.path for k, f in fetched.items()}, vocab)
+    assert len(table["sipri_deliveries"]) == 25_024  # README row count
