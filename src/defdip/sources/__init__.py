@@ -7,7 +7,6 @@ Built-in sources are listed in ``BUILTIN``; outside packages add theirs with
 from __future__ import annotations
 
 import importlib
-import importlib.util
 from importlib.metadata import entry_points
 
 from defdip.errors import UnknownSource
@@ -52,8 +51,6 @@ def _load_builtin() -> None:
     if _REGISTRY:
         return
     for name in BUILTIN:
-        if importlib.util.find_spec(f"defdip.sources.{name}") is None:
-            continue  # TODO(integration): every BUILTIN module must exist; remove this skip
         register(importlib.import_module(f"defdip.sources.{name}"))  # type: ignore[arg-type]
     for entry in entry_points(group="defdip.sources"):
         register(entry.load())

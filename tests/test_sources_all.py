@@ -1,0 +1,66 @@
+"""Every registered source: its contract, its provenance, and no silently dropped actor."""
+
+from __future__ import annotations
+
+import pytest
+
+from defdip import sources
+from defdip.countries import Country, NonStateActor
+
+NAMES = list(sources.all_sources())
+
+
+def test_every_builtin_source_is_registered():
+    assert list(sources.BUILTIN) == NAMES
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_info_is_complete(name):
+    info = sources.get(name).INFO
+    assert info.name == name
+    for field in ("title", "publisher", "version", "coverage", "licence"):
+        assert getattr(info, field).strip(), field
+    assert info.url.startswith("https://") or info.url.startswith("http://")
+    assert info.citation.lstrip().startswith("@") and info.citation_key
+    assert info.files and info.tables
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_loaded_tables_match_info_and_provenance(loaded_store, name):
+    info = sources.get(name).INFO
+    record = loaded_store.provenance().set_index("name").loc[name]
+    assert len(record["fingerprint"]) == 64
+    counted = sum(int(loaded_store.sql(f'SELECT count(*) AS n FROM "{t}"')["n"][0])
+                  for t in info.tables)
+    assert counted == record["rows"] > 0
+
+
+def _label_columns(store) -> list[tuple[str, str, str]]:
+    """(table, label column, iso3 column) for every actor column a source stores."""
+    cols = store.sql("SELECT table_name, column_name FROM information_schema.columns "
+                     "WHERE table_schema = 'main'")
+    have = set(zip(cols["table_name"], cols["column_name"], strict=True))
+    out = []
+    for table, column in sorted(have):
+        if column.endswith("_label"):
+            prefix = column[: -len("_label")]
+            if (table, f"{prefix}_iso3") in have:
+                out.append((table, column, f"{prefix}_iso3"))
+    return out
+
+
+def test_every_actor_name_resolves_or_is_declared_non_state(loaded_store, vocab):
+    """No silent drops: a name without a state code must be a declared non-state actor."""
+    columns = _label_columns(loaded_store)
+    assert len(columns) >= 8  # SIPRI (2 roles x 2), milex, Lowy (2), IPI, ICEWS, ...
+    for table, label, iso3 in columns:
+        names = loaded_store.sql(
+            f'SELECT DISTINCT "{label}" AS name, "{iso3}" IS NULL AS uncoded FROM "{table}" '
+            f'WHERE "{label}" IS NOT NULL')
+        for name, uncoded in zip(names["name"], names["uncoded"], strict=True):
+            actor = vocab.try_resolve(name)
+            assert actor is not None, f"{table}.{label}: {name!r} does not resolve"
+            if uncoded:
+                assert isinstance(actor, NonStateActor), f"{table}.{label}: {name!r}"
+            else:
+                assert isinstance(actor, Country), f"{table}.{label}: {name!r}"
