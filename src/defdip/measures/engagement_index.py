@@ -17,8 +17,8 @@ column                    what, from which table                                
                           (``sipri_deliveries``, per-year deliveries)              of the sum
 ``agreements``            defence agreements in force with both as parties        log1p-max
                           (``engagements`` kind defence_agreement)
-``alliance``              1 if any ATOP obligation binds the pair                 0/1
-                          (``atop_dyad_year``)
+``alliance``              1 if any ATOP obligation binds the pair, in either      0/1
+                          direction (``atop_dyad_year``)
 ``peacekeeping``          distinct UN missions both contributed personnel to      log1p-max
                           (``ipi_contributor_mission_month``; 2009–2014 only)
 ``embassy_1in2``/``2in1`` 1 if 1 has an embassy in 2 (``lowy_posts``; the Lowy     mean of
@@ -116,7 +116,8 @@ _QUERIES: dict[str, tuple[tuple[tuple[str, ...], str], ...]] = {
                       AND r.year BETWEEN e.y0 AND greatest(coalesce(e.y1, horizon.last), e.y0))
          """ + _PAIRS_FROM_GROUPS.format(name="agreements")),),
     "alliance": ((("atop_dyad_year",), """
-         WITH t AS (SELECT ccode1::BIGINT AS a, ccode2::BIGINT AS b, year::BIGINT AS year
+         WITH t AS (SELECT DISTINCT least(ccode1, ccode2)::BIGINT AS a,
+                           greatest(ccode1, ccode2)::BIGINT AS b, year::BIGINT AS year
                     FROM atop_dyad_year
                     WHERE greatest(atop_defense, atop_offense, atop_neutral, atop_nonagg,
                                    atop_consul) > 0)

@@ -6,8 +6,8 @@ as nodes and an undirected edge per dyad weighted by its :mod:`engagement index
 <defdip.measures.engagement_index>`. Per node:
 
 * ``strength`` — weighted degree, the sum of the state's engagement-index weights;
-* ``eigenvector`` — weighted eigenvector centrality (networkx ``eigenvector_centrality_numpy``):
-  engagement with well-engaged states counts more;
+* ``eigenvector`` — weighted eigenvector centrality (leading eigenvector of the weighted
+  adjacency, unit length, as networkx's): engagement with well-engaged states counts more;
 * ``pagerank`` — weighted PageRank (damping 0.85), robust on disconnected graphs;
 * ``rank`` — the state's rank by PageRank in that year (1 = most central).
 
@@ -26,6 +26,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from defdip.countries import Country, Vocabulary, load_vocabulary
 from defdip.errors import InvalidArgument, NotLoaded
 from defdip.store import Store
 
@@ -46,6 +47,24 @@ def diplomatic_reach(store: Store) -> pd.DataFrame | None:
                      "WHERE sender_ccode IS NOT NULL AND host_ccode IS NOT NULL GROUP BY ALL")
 
 
+def _leading_eigenvector(adjacency: np.ndarray, tol: float = 1e-12,
+                         max_iter: int = 10_000) -> np.ndarray:
+    """Unit-length Perron vector of a symmetric non-negative matrix, by power iteration.
+
+    Iterates on ``A + I`` (same eigenvectors, no oscillation on bipartite parts). Defined for
+    disconnected graphs too: states outside the dominant component tend to 0.
+    """
+    shifted = adjacency + np.eye(len(adjacency))
+    x = np.full(len(adjacency), 1 / np.sqrt(len(adjacency)))
+    for _ in range(max_iter):
+        nxt = shifted @ x
+        nxt /= np.linalg.norm(nxt)
+        if np.abs(nxt - x).max() < tol:
+            return nxt
+        x = nxt
+    return x
+
+
 def _centralities(edges: pd.DataFrame) -> pd.DataFrame:
     graph = nx.Graph()
     graph.add_weighted_edges_from(edges[["ccode_1", "ccode_2", "engagement_index"]]
@@ -57,10 +76,8 @@ def _centralities(edges: pd.DataFrame) -> pd.DataFrame:
     nodes = list(graph)
     strength = dict(graph.degree(weight="weight"))
     pagerank = nx.pagerank(graph, weight="weight")
-    if graph.number_of_nodes() > 2:
-        eigen = nx.eigenvector_centrality_numpy(graph, weight="weight")
-    else:  # eigs needs at least 3 nodes; a single edge is symmetric
-        eigen = {n: 1 / np.sqrt(len(nodes)) for n in nodes}
+    eigen = dict(zip(nodes, _leading_eigenvector(
+        nx.to_numpy_array(graph, nodelist=nodes, weight="weight")), strict=True))
     return pd.DataFrame({"ccode": nodes, "strength": [strength[n] for n in nodes],
                          "eigenvector": [abs(eigen[n]) for n in nodes],
                          "pagerank": [pagerank[n] for n in nodes]})
@@ -104,11 +121,19 @@ def network_standing(index: pd.DataFrame, reach: pd.DataFrame | None = None) -> 
     return out[list(STANDING_COLUMNS)].sort_values(["year", "rank"]).reset_index(drop=True)
 
 
-def standing(store: Store, year: int, *, top: int | None = None) -> pd.DataFrame:
+def _country(vocab: Vocabulary, ccode: int) -> Country | None:
+    try:
+        return vocab.by_ccode(ccode)
+    except LookupError:
+        return None
+
+
+def standing(store: Store, year: int, *, top: int | None = None,
+             vocab: Vocabulary | None = None) -> pd.DataFrame:
     """Every state's network standing in ``year``, best first (``top`` keeps the first N).
 
     Reads the stored ``network_standing`` table (``defdip measures build`` writes it); else
-    computes the year from the stored ``engagement_index``.
+    computes the year from the stored ``engagement_index``. Adds ``iso3`` and ``name``.
     """
     if top is not None and top < 1:
         raise InvalidArgument(f"--top {top!r} must be at least 1 (e.g. --top 20).")
@@ -126,4 +151,20 @@ def standing(store: Store, year: int, *, top: int | None = None) -> pd.DataFrame
                              else "engagement_index"))
         raise InvalidArgument(f"no engagement recorded in year {year!r}; the standing covers "
                               f"{known['lo'].iloc[0]}–{known['hi'].iloc[0]}.")
-    return frame.head(top) if top is not None else frame
+    frame = frame.head(top) if top is not None else frame
+    names = _names(store, vocab, [int(c) for c in frame["ccode"]])
+    frame.insert(1, "iso3", [names.get(int(c), (None, None))[0] for c in frame["ccode"]])
+    frame.insert(2, "name", [names.get(int(c), (None, None))[1] for c in frame["ccode"]])
+    return frame.reset_index(drop=True)
+
+
+def _names(store: Store, vocab: Vocabulary | None, ccodes: list[int]
+           ) -> dict[int, tuple[str, str]]:
+    """ISO3 and name per COW code: from the stored ``country_codes``, else the vocabulary."""
+    if vocab is None and store.has("country_codes"):
+        rows = store.sql("SELECT ccode, min(iso3) AS iso3, min(name) AS name FROM country_codes "
+                         "WHERE ccode IS NOT NULL GROUP BY ccode")
+        return {int(r.ccode): (r.iso3, r.name) for r in rows.itertuples()}
+    vocab = vocab if vocab is not None else load_vocabulary()
+    found = {c: _country(vocab, c) for c in ccodes}
+    return {c: (k.iso3, k.name) for c, k in found.items() if k is not None}

@@ -1,0 +1,68 @@
+"""`defdip standing`, `defdip alignment` and `defdip measures build`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from defdip.cli._common import JsonOption, StoreOption, console, emit, open_cli_store
+from defdip.measures import alignment, build_measures, standing
+
+__all__ = ["register"]
+
+
+def register(app: typer.Typer) -> None:
+    measures = typer.Typer(help="Derived measures: UN alignment, engagement index, standing.",
+                           no_args_is_help=True)
+    app.add_typer(measures, name="measures")
+
+    @measures.command("build")
+    def build_cmd(store: Path = StoreOption, as_json: bool = JsonOption) -> None:
+        """Compute and store un_alignment, un_partner_agreement, engagement_index and
+        network_standing from whatever sources are loaded.
+
+        Example: defdip measures build
+        """
+        notes: list[str] = []
+        with open_cli_store(store) as handle:
+            counts = build_measures(handle, on_note=notes.append)
+        if as_json:
+            emit({"tables": counts, "notes": notes}, as_json=True)
+            return
+        for line in notes:
+            console.print(f"[yellow]note:[/yellow] {line}")
+        import pandas as pd
+
+        emit(pd.DataFrame({"table": list(counts), "rows": list(counts.values())}),
+             as_json=False, title="Measure tables written")
+
+    @app.command("standing")
+    def standing_cmd(year: int = typer.Option(..., "--year", help="Year of the engagement "
+                                              "graph."),
+                     top: int = typer.Option(None, "--top", help="Show only the first N."),
+                     store: Path = StoreOption, as_json: bool = JsonOption) -> None:
+        """Rank states by their centrality in the year's engagement graph.
+
+        Example: defdip standing --year 2019 --top 20
+        """
+        with open_cli_store(store, read_only=True) as handle:
+            frame = standing(handle, year, top=top)
+        emit(frame, as_json=as_json, title=f"Network standing {year} (rank by PageRank)",
+             float_format="{:,.3f}")
+
+    @app.command("alignment")
+    def alignment_cmd(country: str = typer.Argument(..., help="ISO3, COW code or name."),
+                      partner: list[str] = typer.Option(
+                          ["USA", "RUS", "CHN"], "--partner", help="Partner (repeatable)."),
+                      start: int = typer.Option(None, "--from", help="First year."),
+                      end: int = typer.Option(None, "--to", help="Last year."),
+                      store: Path = StoreOption, as_json: bool = JsonOption) -> None:
+        """A state's UN General Assembly alignment with its partners, year by year.
+
+        Example: defdip alignment TUR --partner USA --from 1990 --to 2019
+        """
+        with open_cli_store(store, read_only=True) as handle:
+            frame = alignment(handle, country, partners=tuple(partner), start=start, end=end)
+        emit(frame, as_json=as_json, title=f"UN alignment of {country}",
+             float_format="{:,.3f}")
