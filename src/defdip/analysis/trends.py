@@ -3,9 +3,10 @@
 Each yearly series of the focal state is forecast with an additive-trend exponential
 smoothing model (Holt's linear method in state-space form, statsmodels ``ETSModel``), which
 gives prediction intervals. Arms TIV is modelled as log(1 + TIV) and transformed back, so
-its intervals stay positive and skewed; other intervals are cut at zero (counts). Beside each forecast stands its backtest: the model
-refitted without the last ``holdout`` observed years, its forecasts of them, and the mean
-absolute (percentage) error — the honest measure of how far to trust the line.
+its intervals stay positive and skewed; other intervals are cut at zero (counts). Beside
+each forecast stands its backtest: the model refitted without the last ``holdout`` observed
+years, its forecasts of them, and the mean absolute (percentage) error — the honest
+measure of how far to trust the line.
 """
 
 from __future__ import annotations
