@@ -48,6 +48,9 @@ def register(app: typer.Typer) -> None:
         """
         with open_cli_store(store, read_only=True) as handle:
             frame = standing(handle, year, top=top)
+        if not as_json:  # the terminal view: the columns that rank and explain
+            frame = frame[["rank", "iso3", "name", "partners", "strength", "pagerank",
+                           "instruments_used", "diplomatic_reach", "soft_power_proxy"]]
         emit(frame, as_json=as_json, title=f"Network standing {year} (rank by PageRank)",
              float_format="{:,.3f}")
 
