@@ -60,7 +60,9 @@ def derive_all(store: Store, vocab: Vocabulary | None = None) -> Derived:
 def _agreements(store: Store, *frames: pd.DataFrame) -> pd.DataFrame:
     stored = store.sql("SELECT id, kind, name FROM engagements WHERE kind = 'defence_agreement'")
     parts = [f.loc[f["kind"] == "defence_agreement", ["id", "kind", "name"]] for f in frames]
-    return pd.concat([stored, *parts], ignore_index=True)
+    parts = [p.astype("object") for p in (stored, *parts) if len(p)]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
+        columns=["id", "kind", "name"])
 
 
 def _resolve_legal_basis(records: pd.DataFrame, agreements: pd.DataFrame
@@ -117,18 +119,19 @@ def _write(store: Store, engagements: pd.DataFrame, actors: pd.DataFrame, *,
     return counts
 
 
-def build_record(store: Store, vocab: Vocabulary, *, curated_dir: Path | None = None
-                 ) -> dict[str, Any]:
+def build_record(store: Store, vocab: Vocabulary, *, curated_dir: Path | None = None,
+                 strict: bool = False) -> dict[str, Any]:
     """(Re)build ``engagements`` from the loaded sources and the curated files.
 
     Derived and curated rows are replaced atomically; records users entered stay (and win
     over a derived or curated record with the same id). Returns counts by origin and kind,
     the notes of each derivation (what was skipped because its source is not loaded) and the
-    legal bases that name no agreement in the record.
+    legal bases that name no agreement in the record. An invalid curated record is left out
+    and listed in ``invalid_curated`` (``strict=True``: raise :class:`InvalidRecord`).
     """
     started = time.perf_counter()
     derived = derive_all(store, vocab)
-    curated = load_curated(vocab, curated_dir)
+    curated = load_curated(vocab, curated_dir, strict=strict)
     combined = derived.extend(curated)
     records, actors = combined.engagements, combined.actors
     entered = set(store.sql("SELECT id FROM engagements WHERE origin = 'entered'")["id"])
@@ -143,7 +146,9 @@ def build_record(store: Store, vocab: Vocabulary, *, curated_dir: Path | None = 
         "engagements": counts["engagements"], "actors": counts["engagement_actors"],
         "by_origin": {k: int(v) for k, v in summary.groupby("origin")["n"].sum().items()},
         "by_kind": {k: int(v) for k, v in summary.groupby("kind")["n"].sum().items()},
-        "notes": combined.notes,
+        "notes": [n for n in combined.notes if not n.startswith("curated: left out")],
+        "invalid_curated": [n.removeprefix("curated: left out (invalid): ")
+                            for n in combined.notes if n.startswith("curated: left out")],
         "unresolved_legal_basis": sorted(set(unresolved)),
         "seconds": round(time.perf_counter() - started, 3),
     }

@@ -73,10 +73,16 @@ def _active_years(store: Store, code: str, year_from: int, year_to: int) -> pd.D
 
 def _coverage(store: Store) -> pd.DataFrame:
     return store.sql("""
+        WITH spans AS (
+            SELECT kind, source, origin, start, "end",
+                   CASE WHEN start IS NULL THEN [] ELSE
+                        range(year(start), year(coalesce("end", start)) + 1) END AS span
+            FROM engagements)
         SELECT kind, source, origin, min(year(start)) AS first_year,
                max(year(coalesce("end", start))) AS last_year, count(*) AS records,
-               list(DISTINCT year(start)) AS years, count(*) FILTER (start IS NULL) AS undated
-        FROM engagements GROUP BY kind, source, origin ORDER BY kind, first_year, source""")
+               list_distinct(flatten(list(span))) AS years,
+               count(*) FILTER (start IS NULL) AS undated
+        FROM spans GROUP BY kind, source, origin ORDER BY kind, first_year, source""")
 
 
 def completeness(store: Store, country: str, *, year_from: int = 1980,

@@ -15,7 +15,7 @@ from defdip.countries import Vocabulary
 from defdip.engagements.derive_common import Derived
 from defdip.engagements.fileio import read_records
 from defdip.engagements.model import conform_actors, conform_engagements
-from defdip.engagements.validate import validate_records
+from defdip.engagements.validate import RawRecord, validate_records
 from defdip.errors import InvalidRecord
 
 __all__ = ["curated_files", "load_curated"]
@@ -33,17 +33,39 @@ def curated_files(directory: Path | None = None) -> list[Path]:
                   key=lambda p: p.name)
 
 
-def load_curated(vocab: Vocabulary, directory: Path | None = None) -> Derived:
-    """Every curated record, validated; :class:`InvalidRecord` lists all bad fields."""
+def _valid_part(raws: list[RawRecord], vocab: Vocabulary, path: Path
+                ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The records of ``raws`` that pass validation on their own."""
+    good = []
+    for raw in raws:
+        try:
+            validate_records([raw], vocab, origin="curated", file=str(path))
+            good.append(raw)
+        except InvalidRecord:
+            continue
+    return validate_records(good, vocab, origin="curated", file=str(path),
+                            default_source="curated")
+
+
+def load_curated(vocab: Vocabulary, directory: Path | None = None, *, strict: bool = True
+                 ) -> Derived:
+    """Every curated record, validated; :class:`InvalidRecord` lists all bad fields.
+
+    With ``strict=False`` invalid records are left out instead and their problems become
+    notes (``build_record`` does this so one bad curated record cannot block a load).
+    """
     frames, actors, problems, notes = [], [], [], []
     seen: dict[str, Path] = {}
     for path in curated_files(directory):
+        raws = read_records(path)
         try:
-            records, people = validate_records(read_records(path), vocab, origin="curated",
-                                               file=str(path), default_source="curated")
+            records, people = validate_records(raws, vocab, origin="curated", file=str(path),
+                                               default_source="curated")
         except InvalidRecord as exc:
             problems.extend(exc.problems)
-            continue
+            if strict:
+                continue
+            records, people = _valid_part(raws, vocab, path)
         repeated = records["id"][records["id"].isin(seen)]
         problems.extend(f"{path}: record {n!r} repeats one in {seen[i]} (same natural key)"
                         for i, n in zip(repeated, records.loc[repeated.index, "name"],
@@ -52,8 +74,9 @@ def load_curated(vocab: Vocabulary, directory: Path | None = None) -> Derived:
         frames.append(records)
         actors.append(people)
         notes.append(f"curated: {len(records)} records from {path.name}")
-    if problems:
+    if problems and strict:
         raise InvalidRecord(problems, "curated engagement files")
+    notes += [f"curated: left out (invalid): {p}" for p in problems]
     if not frames:
         return Derived(notes=["curated: no engagements_*.yaml files"])
     return Derived(conform_engagements(pd.concat(frames, ignore_index=True)),

@@ -10,7 +10,8 @@
   ``lowy|<sender>|<host>|<city>|<post title>|<year>``): ``sender`` → ``receiving_state``
   (the organisation's label for missions to IOs).
 - US troops: one ``base_presence`` per host and year with active-duty US troops (key
-  ``us_troops|<host>|<year>``), ``personnel`` = troops; Vine's bases: one per site (key
+  ``us_troops|<host>|<year>``; rows naming the same host twice in a year are summed),
+  ``personnel`` = troops; Vine's bases: one per site (key
   ``us_bases|<host>|<base name>``), undated (Vine lists sites, not years).
 """
 
@@ -154,13 +155,19 @@ def derive_us_presence(store: Store) -> Derived:
     missing = missing_tables(store, "us_troops")
     if missing:
         return skipped("us_troops", missing)
-    troops = store.sql("SELECT * FROM us_troops WHERE troops_ad > 0 AND coalesce(iso3, '') "
-                       "<> 'USA' AND ccode IS DISTINCT FROM 2 ORDER BY iso3, year")
-    host = troops["iso3"].astype("string").fillna(troops["ccode"].astype("string"))
+    troops = store.sql("""
+        SELECT coalesce(iso3, country_label) AS host, any_value(iso3) AS iso3,
+               string_agg(DISTINCT country_label, ' / ') AS label, any_value(ccode) AS ccode,
+               year, sum(troops_ad) AS troops_ad
+        FROM us_troops WHERE troops_ad > 0 AND coalesce(iso3, '') <> 'USA'
+             AND ccode IS DISTINCT FROM 2
+        GROUP BY coalesce(iso3, country_label), year ORDER BY host, year""")
+    host = troops["host"].astype("string")
     year = troops["year"].astype("Int64").astype("string")
     base = pd.DataFrame({
         "natural_key": "us_troops|" + host + "|" + year,
-        "name": "US forces in " + host + " (" + year + ")", "series": "US forces abroad",
+        "name": "US forces in " + troops["label"].astype("string") + " (" + year + ")",
+        "series": "US forces abroad",
         "subtype": "troops", "start": pd.to_datetime(year + "-01-01"),
         "start_precision": "year", "domain": "joint", "personnel": troops["troops_ad"],
         "notes": "active-duty US military personnel (DMDC via troopdata)",
@@ -169,12 +176,13 @@ def derive_us_presence(store: Store) -> Derived:
     ids = engagement_ids("base_presence", base["natural_key"])
     usa = pd.Series("USA", index=ids.index)
     actor_parts += [actor_rows(ids, usa, usa, pd.Series(2, index=ids.index), "sender"),
-                    actor_rows(ids, host, host, troops["ccode"], "host")]
+                    actor_rows(ids, troops["iso3"], troops["label"], troops["ccode"], "host")]
     sites = 0
     if not missing_tables(store, "us_bases"):
         bases = store.table("us_bases").drop_duplicates(["iso3", "basename"]).reset_index(
             drop=True)
-        where = bases["iso3"].astype("string").fillna(bases["ccode"].astype("string"))
+        label = bases.get("country_label", bases["iso3"]).astype("string")
+        where = bases["iso3"].astype("string").fillna(label)
         kind = bases["major_base"].fillna(0).astype(int).gt(0).map({True: "major_base",
                                                                    False: pd.NA})
         lily = bases["lilypad"].fillna(0).astype(int).gt(0)
@@ -190,7 +198,7 @@ def derive_us_presence(store: Store) -> Derived:
         parts.append(site)
         actor_parts += [actor_rows(site_ids, usa, usa, pd.Series(2, index=site_ids.index),
                                    "sender"),
-                        actor_rows(site_ids, where, where, bases["ccode"], "host")]
+                        actor_rows(site_ids, bases["iso3"], label, bases["ccode"], "host")]
         sites = len(site)
     engagements = finish(store, pd.concat(parts, ignore_index=True), "us_troops",
                          kind="base_presence")

@@ -44,7 +44,7 @@ SOURCE_FIELDS: tuple[str, ...] = ("name", "title", "publisher", "citation", "url
 
 # kind -> (required fields, actor role groups: each group needs at least one actor)
 RULES: dict[str, tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]] = {
-    "attache_post": (("start",), (("sender",), ("receiving_state", "host"))),
+    "attache_post": (("start",), (("sender",),)),  # programme-level records name no host
     "diplomatic_post": (("start",), (("sender",), ("receiving_state", "host"))),
     "exercise": (("name", "start"), (("host", "participant", "organiser"),)),
     "arms_transfer": (("start",), (("supplier",), ("recipient",))),
