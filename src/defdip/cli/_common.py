@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 import typer
@@ -14,6 +12,8 @@ from rich.table import Table
 
 from defdip.errors import InvalidArgument
 from defdip.paths import default_mirror
+from defdip.plain import plain as _clean
+from defdip.plain import records
 from defdip.store import Store
 
 __all__ = [
@@ -58,23 +58,6 @@ def parse_years(text: str, option: str = "--years") -> tuple[int, int]:
     if len(parts) not in (1, 2) or (len(parts) == 2 and parts[0] > parts[1]):
         raise InvalidArgument(f"{option} {text!r} is not a year range: write 2020-2024 or 2022.")
     return parts[0], parts[-1]
-
-
-def _clean(value: Any) -> Any:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    if value is pd.NA or value is pd.NaT:
-        return None
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    if hasattr(value, "item"):
-        return value.item()
-    return value
-
-
-def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """DataFrame rows as JSON-ready dicts (NaN/NA → null, dates → ISO text)."""
-    return [{k: _clean(v) for k, v in row.items()} for row in frame.to_dict("records")]
 
 
 def emit(data: pd.DataFrame | list | dict, *, as_json: bool, title: str | None = None,

@@ -1,0 +1,31 @@
+"""`defdip brief COUNTRY --out FILE [--format html|json]`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from defdip.cli._common import StoreOption, console, open_cli_store
+from defdip.reports import write_brief
+
+__all__ = ["register"]
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("brief")
+    def brief_cmd(country: str = typer.Argument(..., help="ISO3, COW code or name."),
+                  out: Path = typer.Option(None, "--out", help="Output file (default: "
+                                           "brief-<ISO3>.html or .json)."),
+                  fmt: str = typer.Option("html", "--format", help="html or json."),
+                  start: int = typer.Option(1995, "--from", help="First year."),
+                  end: int = typer.Option(2024, "--to", help="Last year."),
+                  store: Path = StoreOption) -> None:
+        """Write the country brief: one self-contained HTML file that opens offline.
+
+        Example: defdip brief TUR --out brief-TUR.html
+        """
+        target = out or Path(f"brief-{country.upper()}.{fmt}")
+        path = write_brief(open_cli_store(store), country, target, fmt=fmt, start=start,
+                           end=end)
+        console.print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB)")

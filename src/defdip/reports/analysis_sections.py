@@ -1,0 +1,130 @@
+"""Brief sections drawn from the analysis layer: effects, challenges, regions, trends."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from defdip import analysis
+from defdip.countries import Country
+from defdip.reports import figures
+from defdip.reports.html import Section
+from defdip.store import Store
+
+__all__ = [
+    "challenges_section",
+    "effects_section",
+    "regions_section",
+    "standing_section",
+    "trends_section",
+]
+
+
+def effects_section(store: Store, focal: Country, start: int, end: int) -> Section:
+    section = Section("effects", "Does engagement move partners' UN votes?")
+    result = analysis.effects(store, focal.iso3, outcome="un_sscore", start=start, end=end)
+    table = result.table.copy()
+    section.tables[f"Two-way fixed effects: {result.outcome} on lagged engagement "
+                   f"(N = {result.n_obs:,}, {result.n_clusters:,} dyads)"] = table
+    section.text.append(result.specification)
+    significant = table[(table["ci_low"] > 0) | (table["ci_high"] < 0)]
+    for row in significant.itertuples():
+        sign = "higher" if row.estimate > 0 else "lower"
+        section.text.append(f"{row.term}: {sign} S-score the next year "
+                            f"({row.estimate:+.4f}, 95% CI {row.ci_low:+.4f} to "
+                            f"{row.ci_high:+.4f}).")
+    if significant.empty:
+        section.text.append("No instrument's coefficient is distinguishable from zero at 95%.")
+    study = analysis.event_study(store, focal.iso3, onset="exercise", outcome="un_sscore",
+                                 start=1980, end=end)
+    section.figures.append(figures.event_study_plot(
+        study.table, f"Event study: S-score around the first joint exercise "
+        f"({study.n_treated} treated partners, {study.n_never_treated} never treated)"))
+    section.text.append(
+        f"Event study (first joint exercise): overall ATT {study.overall_att:+.4f} "
+        f"(95% CI {study.overall_ci[0]:+.4f} to {study.overall_ci[1]:+.4f}); leads "
+        f"{'show no pre-trend' if study.pretrend_ok() else 'suggest a pre-trend'}. "
+        f"{study.specification}")
+    section.notes.extend(result.dropped and [f"Dropped: {', '.join(result.dropped)}"] or [])
+    return section
+
+
+def challenges_section(store: Store, focal: Country, start: int, end: int) -> Section:
+    section = Section("challenges", "Challenges: tension, legal limits, domestic breaks")
+    tension = analysis.tension_monitor(store, focal.iso3, start=start, end=end)
+    coexisting = tension.coexisting()
+    section.tables["Partners where engagement and tension coexist"] = coexisting
+    if len(coexisting):
+        names = ", ".join(str(v) for v in coexisting.iloc[:, 0].head(8))
+        section.text.append(f"{len(coexisting)} partners combine engagement with tension "
+                            f"in {start}–{end}: {names}.")
+    hits = analysis.screen(store, country=focal.iso3, role="any")
+    section.tables["Deliveries into UN arms-embargo windows (SIPRI × curated embargoes)"] = hits
+    section.text.append(f"{len(hits)} SIPRI delivery-years involving {focal.name} fall "
+                        "inside a UN Security Council arms-embargo window (partial embargoes "
+                        "are flagged, not judged).")
+    breaks = analysis.breakpoint_tests(store, focal.iso3)
+    section.tables["Chow tests at domestic political breakpoints"] = breaks.table
+    if "p_value" in breaks.table:
+        strong = breaks.table[breaks.table["p_value"] < 0.05]
+        section.text.append(f"{len(strong)} of {len(breaks.table)} breakpoint tests reject "
+                            "'no break' at 5%.")
+    return section
+
+
+def regions_section(store: Store, focal: Country, start: int, end: int,
+                    regions: tuple[str, ...] = ("nato", "middle_east", "africa")) -> Section:
+    section = Section("regions", "Case studies: NATO allies, the Middle East, Africa")
+    for region in regions:
+        case = analysis.region_case(store, focal.iso3, region, start=start, end=end)
+        section.tables[f"{case.description}: top partners"] = case.top_partners
+        if len(case.engagement):
+            section.figures.append(figures.line_plot(
+                case.engagement.melt(id_vars="year", var_name="instrument", value_name="v")
+                .dropna(), "year", "v", "instrument",
+                f"{case.description}: engagement by instrument", "volume"))
+        section.notes.extend(case.notes)
+    return section
+
+
+def trends_section(store: Store, focal: Country, end: int, horizon: int = 5) -> Section:
+    section = Section("trends", "Trends and five-year forecasts")
+    result = analysis.trends(store, focal.iso3, start=1995, end=end, horizon=horizon)
+    section.tables["Backtest on held-out final years"] = result.backtest
+    for series, history in result.series.groupby("series") if "series" in result.series \
+            else []:
+        forecast = result.forecasts[result.forecasts["series"] == series]
+        if forecast.empty:
+            continue
+        section.figures.append(figures.forecast_plot(
+            history.rename(columns={"value": "value"}), forecast.rename(
+                columns={"pi_low": "lower", "pi_high": "upper"}),
+            f"{series.replace('_', ' ')}: observed and forecast", series))
+    section.tables["Forecasts with 95% prediction intervals"] = result.forecasts
+    return section
+
+
+def standing_section(store: Store, focal: Country) -> Section:
+    section = Section("standing", "Standing and soft power")
+    frame = store.sql("SELECT * FROM network_standing WHERE ccode = ? ORDER BY year",
+                      [focal.ccode]) if store.has("network_standing") else pd.DataFrame()
+    if len(frame):
+        rank_column = next(c for c in ("rank", "rank_pagerank", "pagerank_rank")
+                           if c in frame.columns)
+        section.figures.append(figures.line_plot(
+            frame.assign(series="network rank"), "year", rank_column, "series",
+            "Network rank in the engagement graph (1 = most central)", "rank"))
+        last = frame.iloc[-1]
+        section.text.append(f"{int(last['year'])}: rank {int(last[rank_column])} by PageRank "
+                            "centrality in the engagement graph.")
+        section.tables["Network standing by year"] = frame.sort_values("year", ascending=False)
+    posts = store.sql(
+        """SELECT year, count(*) AS posts, count(DISTINCT host_iso3) AS host_countries,
+                  min(overall_rank) AS lowy_rank
+           FROM lowy_posts WHERE sender_iso3 = ? GROUP BY 1 ORDER BY 1""", [focal.iso3])
+    if len(posts):
+        section.tables["Diplomatic network (Lowy Global Diplomacy Index)"] = posts
+        last = posts.iloc[-1]
+        section.text.append(f"{int(last['year'])}: {int(last['posts'])} diplomatic posts in "
+                            f"{int(last['host_countries'])} host countries, Lowy rank "
+                            f"{int(last['lowy_rank'])}.")
+    return section

@@ -1,0 +1,183 @@
+"""Brief sections drawn from the engagement record, the measures and the provenance."""
+
+from __future__ import annotations
+
+import html
+import json
+
+import pandas as pd
+
+from defdip.countries import Country
+from defdip.reports import figures
+from defdip.reports.html import Section
+from defdip.store import Store
+
+__all__ = [
+    "INSTRUMENT_PRIORITY",
+    "alignment_section",
+    "footer_html",
+    "footprint_section",
+    "map_features",
+    "partner_counts",
+    "sources_table",
+    "timeline_section",
+]
+
+# The map colours each partner by its strongest instrument, in this order: commitments
+# (bases, agreements) before activity (exercises, arms, training) before presence
+# (diplomatic posts, shared memberships), which nearly every state has.
+INSTRUMENT_PRIORITY = (
+    "base_presence", "defence_agreement", "exercise", "arms_transfer", "technology_transfer",
+    "training_programme", "operation", "peacekeeping_deployment", "attache_post", "visit",
+    "port_call", "membership", "diplomatic_post",
+)
+
+
+def partner_counts(store: Store, focal: Country, start: int, end: int) -> pd.DataFrame:
+    """Engagements shared with each partner state in [start, end], by kind, with TIV."""
+    return store.sql(
+        """
+        WITH mine AS (
+            SELECT DISTINCT e.id, e.kind, e.tiv
+            FROM engagements e JOIN engagement_actors a ON a.engagement_id = e.id
+            WHERE a.iso3 = ? AND year(e.start) <= ?
+              AND coalesce(year(e."end"), year(e.start)) >= ?
+        )
+        SELECT p.iso3, m.kind, count(DISTINCT m.id) AS records, sum(m.tiv) AS tiv
+        FROM mine m JOIN engagement_actors p ON p.engagement_id = m.id
+        WHERE p.iso3 IS NOT NULL AND p.iso3 <> ?
+        GROUP BY 1, 2 ORDER BY 1, 2
+        """, [focal.iso3, end, start, focal.iso3])
+
+
+def _names(store: Store) -> dict[str, str]:
+    codes = store.sql("SELECT iso3, name FROM country_codes WHERE iso3 IS NOT NULL")
+    return dict(zip(codes["iso3"], codes["name"], strict=True))
+
+
+def footprint_section(store: Store, focal: Country, start: int, end: int) -> Section:
+    counts = partner_counts(store, focal, start, end)
+    names = _names(store)
+    rank = {k: i for i, k in enumerate(INSTRUMENT_PRIORITY)}
+    counts["priority"] = counts["kind"].map(rank).fillna(len(rank))
+    main = counts.sort_values(["iso3", "priority"]).drop_duplicates("iso3")
+    wide = counts.pivot_table(index="iso3", columns="kind", values="records", aggfunc="sum",
+                              fill_value=0)
+    hover = {iso: f"<b>{names.get(iso, iso)}</b><br>" + "<br>".join(
+        f"{k.replace('_', ' ')}: {int(v)}" for k, v in row.items() if v)
+        for iso, row in wide.iterrows()}
+    partners = pd.DataFrame({"iso3": main["iso3"], "instrument": main["kind"]})
+    partners["name"] = partners["iso3"].map(names)
+    partners["hover"] = partners["iso3"].map(hover)
+    features = map_features(store)
+    on_map = {f["properties"]["iso_a3"] for f in features}
+    markers = _capital_markers(store, partners[~partners["iso3"].isin(on_map)], end)
+    section = Section("footprint", f"Where {focal.name} is engaged, {start}–{end}")
+    section.figures.append(figures.world_map(
+        partners, features, focal.iso3, "Partners by strongest instrument", markers))
+    by_kind = counts.groupby("kind").agg(partners=("iso3", "nunique"),
+                                         records=("records", "sum"), tiv=("tiv", "sum"))
+    by_kind = by_kind.reset_index().sort_values("partners", ascending=False)
+    section.tables["Partners and records by instrument"] = by_kind
+    section.text.append(
+        f"{partners['iso3'].nunique()} partner states across {counts['kind'].nunique()} "
+        f"instruments; colour = the strongest instrument in the order "
+        f"{', '.join(k.replace('_', ' ') for k in INSTRUMENT_PRIORITY[:4])}, …")
+    section.notes.append("States too small for the 1:110m map are drawn as points at their "
+                         "capitals (COW capitals).")
+    return section
+
+
+def map_features(store: Store) -> list[dict]:
+    """Natural Earth 1:110m countries as GeoJSON features keyed by ``properties.iso_a3``."""
+    rows = store.sql("SELECT iso3, geometry FROM natural_earth_countries "
+                     "WHERE iso3 IS NOT NULL")
+    features = []
+    for iso3, text in zip(rows["iso3"], rows["geometry"], strict=True):
+        shape = json.loads(text)
+        geometry = shape.get("geometry", shape) if shape.get("type") == "Feature" else shape
+        features.append({"type": "Feature", "properties": {"iso_a3": iso3},
+                         "geometry": geometry})
+    return features
+
+
+def _capital_markers(store: Store, partners: pd.DataFrame, year: int) -> pd.DataFrame:
+    if partners.empty or not store.has("cow_capitals"):
+        return pd.DataFrame(columns=["iso3", "lat", "lon", "instrument", "hover"])
+    capitals = store.sql(
+        """SELECT c.iso3, k.lat, k.lng AS lon FROM cow_capitals k
+           JOIN country_codes c ON c.ccode = k.ccode
+           WHERE year(k.start) <= ? QUALIFY row_number() OVER
+             (PARTITION BY c.iso3 ORDER BY k.start DESC) = 1""", [year])
+    return partners.merge(capitals, on="iso3", how="inner")
+
+
+def timeline_section(store: Store, focal: Country, start: int, end: int) -> Section:
+    frame = store.sql(
+        """SELECT year(e.start) AS year, e.kind, count(DISTINCT e.id) AS records
+           FROM engagements e JOIN engagement_actors a ON a.engagement_id = e.id
+           WHERE a.iso3 = ? AND year(e.start) BETWEEN ? AND ?
+           GROUP BY 1, 2 ORDER BY 1, 2""", [focal.iso3, start, end])
+    section = Section("timeline", "Timeline of engagement")
+    section.figures.append(figures.bars_by_year(
+        frame[frame["kind"] != "diplomatic_post"], "year", "records", "kind",
+        "Engagements starting each year, by instrument (diplomatic posts omitted)",
+        "records"))
+    coverage = store.sql(
+        """SELECT e.kind, e.source, min(year(e.start)) AS first_year,
+                  max(year(e.start)) AS last_year, count(DISTINCT e.id) AS records
+           FROM engagements e JOIN engagement_actors a ON a.engagement_id = e.id
+           WHERE a.iso3 = ? GROUP BY 1, 2 ORDER BY 1, 2""", [focal.iso3])
+    section.tables["Which source covers which years"] = coverage
+    section.notes.append("MME exercises end in 2010, IPI mission detail covers 2009–2014, "
+                         "Lowy posts 2016–2023; later years rest on the curated record.")
+    return section
+
+
+def alignment_section(store: Store, focal: Country, start: int, end: int,
+                      partners: tuple[str, ...] = ("USA", "RUS", "CHN", "GRC", "DEU")
+                      ) -> Section:
+    section = Section("alignment", "UN General Assembly alignment with key partners")
+    frame = store.sql(
+        """SELECT u.year, c.iso3 AS partner, u.un_agree, u.un_sscore, u.un_kappa,
+                  u.idealpoint_dist, u.un_nvotes
+           FROM un_alignment u JOIN country_codes c ON c.ccode = u.ccode_2
+           WHERE u.ccode_1 = ? AND u.year BETWEEN ? AND ?
+             AND c.iso3 IN (SELECT unnest(?::VARCHAR[]))
+           ORDER BY 1, 2""", [focal.ccode, start, end, list(partners)])
+    section.figures.append(figures.line_plot(
+        frame, "year", "un_agree", "partner",
+        f"Share of identical UNGA votes, {focal.name} with …", "share of identical votes"))
+    section.figures.append(figures.line_plot(
+        frame, "year", "idealpoint_dist", "partner",
+        "Ideal-point distance (Bailey, Strezhnev & Voeten)", "|ideal point difference|"))
+    latest = frame[frame["year"] == frame["year"].max()]
+    for row in latest.itertuples():
+        section.text.append(f"{row.year}: agreement with {row.partner} {row.un_agree:.3f} on "
+                            f"{int(row.un_nvotes)} joint votes (S-score {row.un_sscore:.3f}).")
+    section.tables["Alignment by year and partner"] = frame.sort_values(
+        ["year", "partner"], ascending=[False, True])
+    section.notes.append("Roll-call data end in 2019 (session 74).")
+    return section
+
+
+def sources_table(store: Store) -> pd.DataFrame:
+    return store.sql("SELECT name, title, publisher, version, url, licence, citation, "
+                     "files FROM _sources ORDER BY name")
+
+
+def footer_html(store: Store) -> str:
+    """Sources and citations from the provenance records, with each file's sha256."""
+    rows = []
+    for record in sources_table(store).itertuples():
+        files = json.loads(record.files)
+        digests = ", ".join(f"{f['key']} sha256 {f['sha256'][:12]}…" for f in files)
+        rows.append(
+            f"<li><b>{html.escape(record.title)}</b> — {html.escape(record.publisher)}, "
+            f"{html.escape(record.version)}. <a href=\"{html.escape(record.url)}\">"
+            f"{html.escape(record.url)}</a>. Licence: {html.escape(record.licence)}. "
+            f"<span class=\"note\">{html.escape(digests)}</span></li>")
+    return ("<h2>Sources and citations</h2><ul>" + "".join(rows) + "</ul>"
+            "<p>Calculations by defdip from the sources above; they are not the publishers' "
+            "own figures. SIPRI data: information from the SIPRI Arms Transfers Database, "
+            "https://www.sipri.org/databases/armstransfers.</p>")
