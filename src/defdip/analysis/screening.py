@@ -54,7 +54,10 @@ def load_embargoes(path: Path | str | None = None) -> pd.DataFrame:
         text, name = ref.read_text(encoding="utf-8"), "curated/embargoes.yaml"
     else:
         text, name = Path(path).read_text(encoding="utf-8"), str(path)
-    data = yaml.safe_load(text) or {}
+    try:
+        data = yaml.safe_load(text) or {}
+    except (yaml.YAMLError, ValueError) as exc:  # PyYAML raises ValueError on 2001-13-01
+        raise InvalidRecord([f"cannot be read as YAML ({exc}); fix the file"], name) from exc
     entries = data.get("embargoes") if isinstance(data, dict) else None
     if not isinstance(entries, list):
         raise InvalidRecord(["the top-level key 'embargoes' must hold a list"], name)
