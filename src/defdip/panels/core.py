@@ -158,11 +158,12 @@ class Panel:
 
     def _write(self, path: Path, fmt: str) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
-        if self.tables.engine == "duckdb":
-            quoted = str(path).replace("'", "''")
-            options = "FORMAT parquet, COMPRESSION zstd" if fmt == "parquet" else \
-                "FORMAT csv, HEADER true"
-            self.tables.backend.con.execute(f"COPY ({self.sql()}) TO '{quoted}' ({options})")
+        backend, expr = self.tables.backend, self.ordered()
+        if self.tables.engine == "duckdb":  # DuckDB writes the file itself (COPY … TO)
+            if fmt == "parquet":
+                backend.to_parquet(expr, path, compression="zstd")
+            else:
+                backend.to_csv(expr, path, header=True)
         elif fmt == "parquet":
             self.to_pandas().to_parquet(path, index=False)
         else:

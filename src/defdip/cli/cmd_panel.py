@@ -1,0 +1,65 @@
+"""`defdip panel dyad-year|state-year|columns`: build country-year and dyad-year panels."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from defdip.cli._common import JsonOption, StoreOption, emit, open_cli_store
+from defdip.panels import ADDERS, build_panel, catalogue
+
+__all__ = ["register"]
+
+FromOption = typer.Option(..., "--from", help="First year (COW system starts in 1816).")
+ToOption = typer.Option(..., "--to", help="Last year (after 2016 the 2016 members carry on).")
+AddOption = typer.Option("", "--add", help=f"Comma-separated column families: "
+                         f"{', '.join(ADDERS)}.")
+OutOption = typer.Option(..., "--out", help="Output file: .parquet or .csv.")
+
+
+def _summary(result: object) -> dict[str, object]:
+    return {"path": str(result.path), "unit": result.unit, "directed": result.directed,
+            "start": result.start, "end": result.end, "rows": result.rows,
+            "columns": result.columns, "sources": result.sources}
+
+
+def register(app: typer.Typer) -> None:
+    panel = typer.Typer(help="Country-year and dyad-year panels (peacesciencer's verbs).",
+                        no_args_is_help=True)
+    app.add_typer(panel, name="panel")
+
+    @panel.command("dyad-year")
+    def dyad_year_cmd(start: int = FromOption, end: int = ToOption, add: str = AddOption,
+                      directed: bool = typer.Option(True, "--directed/--undirected",
+                                                    help="Both orders of each pair, or "
+                                                    "ccode_1 < ccode_2 only."),
+                      out: Path = OutOption, store: Path = StoreOption,
+                      as_json: bool = JsonOption) -> None:
+        """Write a COW dyad-year panel with the chosen column families.
+
+        Example: defdip panel dyad-year --from 1950 --to 2016 --add atop,igo --out d.parquet
+        """
+        result = build_panel(open_cli_store(store, read_only=True), unit="dyad_year",
+                             start=start, end=end, add=add, directed=directed, out=out)
+        emit(_summary(result), as_json=as_json)
+
+    @panel.command("state-year")
+    def state_year_cmd(start: int = FromOption, end: int = ToOption, add: str = AddOption,
+                       out: Path = OutOption, store: Path = StoreOption,
+                       as_json: bool = JsonOption) -> None:
+        """Write a COW state-year panel with the chosen column families.
+
+        Example: defdip panel state-year --from 1950 --to 2016 --add nmc,arms --out s.csv
+        """
+        result = build_panel(open_cli_store(store, read_only=True), unit="state_year",
+                             start=start, end=end, add=add, out=out)
+        emit(_summary(result), as_json=as_json)
+
+    @panel.command("columns")
+    def columns_cmd(as_json: bool = JsonOption) -> None:
+        """Every column a panel can carry: meaning, unit, source and citation.
+
+        Example: defdip panel columns --json
+        """
+        emit(catalogue(), as_json=as_json, title="panel columns")
