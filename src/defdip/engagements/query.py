@@ -6,6 +6,7 @@ when its period overlaps it: start year ≤ to and (end year, else start year) �
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -86,7 +87,8 @@ def list_records(store: Store, *, country: str | None = None, partner: str | Non
                  vocab: Vocabulary | None = None) -> pd.DataFrame:
     """Records involving ``country`` (and ``partner``), of ``kind``, overlapping the years.
 
-    One row per record with every stored column plus ``actors``: a list of
+    One row per record with every stored column (``conflict`` parsed from JSON) plus
+    ``actors``: a list of
     ``{"country": ISO3 or label, "role": …}``. ``country``/``partner`` are ISO3 codes, or any
     name the vocabulary resolves when ``vocab`` is given.
     """
@@ -100,6 +102,8 @@ def list_records(store: Store, *, country: str | None = None, partner: str | Non
     records["actors"] = [grouped.get(i, []) for i in records["id"]]
     for column in ("start", "end", "retrieved"):
         records[column] = pd.to_datetime(records[column]).dt.date
+    records["conflict"] = [json.loads(c) if isinstance(c, str) else None
+                           for c in records["conflict"]]
     return records.drop(columns=["natural_key"])
 
 

@@ -1,0 +1,151 @@
+"""`defdip record build|add|list|export|completeness` and `defdip profile COUNTRY`.
+
+CSV files for `record add` hold one record per row; the `actors` column lists
+`COUNTRY:ROLE` pairs separated by `;` (e.g. `TUR:host;USA:participant;JPN:observer`). See
+`defdip.engagements.fileio` for every column; YAML/JSON use the curated format.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import typer
+
+from defdip.cli._common import (
+    JsonOption,
+    MirrorOption,
+    StoreOption,
+    emit,
+    open_cli_store,
+    resolve_mirror,
+)
+from defdip.countries import load_vocabulary
+from defdip.engagements import (
+    KINDS,
+    add_records,
+    build_record,
+    completeness,
+    export_records,
+    list_records,
+    profile,
+)
+
+__all__ = ["register"]
+
+KindOption = typer.Option(None, "--kind", help=f"One of: {', '.join(KINDS)} (repeatable).")
+FromOption = typer.Option(None, "--from", help="First year (records overlapping it).")
+ToOption = typer.Option(None, "--to", help="Last year (records overlapping it).")
+
+
+def register(app: typer.Typer) -> None:
+    record = typer.Typer(help="The military-diplomacy record: build, add, list, export, "
+                              "completeness.", no_args_is_help=True)
+    app.add_typer(record, name="record")
+
+    @record.command("build")
+    def build_cmd(store: Path = StoreOption, mirror: Path = MirrorOption,
+                  as_json: bool = JsonOption) -> None:
+        """(Re)derive the record from the loaded sources and the curated files.
+
+        Records added with `defdip record add` are kept.
+
+        Example: defdip record build --json
+        """
+        result = build_record(open_cli_store(store), load_vocabulary(resolve_mirror(mirror)))
+        if as_json:
+            emit(result, as_json=True)
+            return
+        emit(pd.DataFrame(sorted(result["by_kind"].items()), columns=["kind", "records"]),
+             as_json=False, title=f"{result['engagements']} engagements "
+                                  f"({result['seconds']} s)")
+        for note in [*result["notes"], *result["invalid_curated"]]:
+            typer.echo(note)
+
+    @record.command("add")
+    def add_cmd(file: Path = typer.Argument(..., help="YAML, CSV or JSON file of records."),
+                fmt: str = typer.Option(None, "--format", help="yaml, csv or json "
+                                        "(default: from the suffix)."),
+                store: Path = StoreOption, mirror: Path = MirrorOption,
+                as_json: bool = JsonOption) -> None:
+        """Validate a file of records and add them all, or nothing if any is invalid.
+
+        A record with the same kind and natural key as a stored one replaces it. CSV:
+        one record per row, actors as `TUR:host;USA:participant`.
+
+        Example: defdip record add my_exercises.csv
+        """
+        result = add_records(open_cli_store(store), load_vocabulary(resolve_mirror(mirror)),
+                             file, fmt=fmt)
+        emit(result if as_json else {k: v for k, v in result.items() if k != "ids"},
+             as_json=as_json)
+
+    @record.command("list")
+    def list_cmd(country: str = typer.Option(None, "--country", help="ISO3 or name."),
+                 partner: str = typer.Option(None, "--partner", help="ISO3 or name."),
+                 kind: list[str] = KindOption, year_from: int = FromOption,
+                 year_to: int = ToOption, store: Path = StoreOption,
+                 mirror: Path = MirrorOption, as_json: bool = JsonOption) -> None:
+        """List records by country, partner, kind and years.
+
+        Example: defdip record list --country TUR --kind exercise --from 2015 --to 2024 --json
+        """
+        frame = list_records(open_cli_store(store), country=country, partner=partner,
+                             kind=kind or None, year_from=year_from, year_to=year_to,
+                             vocab=load_vocabulary(resolve_mirror(mirror)))
+        if as_json:
+            emit(frame, as_json=True)
+            return
+        frame = frame.assign(actors=frame["actors"].map(
+            lambda a: "; ".join(f"{x['country']}:{x['role']}" for x in a)))
+        emit(frame[["kind", "name", "start", "end", "actors", "source"]], as_json=False,
+             title=f"{len(frame)} records")
+
+    @record.command("export")
+    def export_cmd(out: Path = typer.Option(..., "--out", help="File to write."),
+                   fmt: str = typer.Option(None, "--format", help="yaml, csv or json "
+                                           "(default: from the suffix)."),
+                   country: str = typer.Option(None, "--country", help="ISO3 or name."),
+                   kind: list[str] = KindOption, year_from: int = FromOption,
+                   year_to: int = ToOption, store: Path = StoreOption,
+                   mirror: Path = MirrorOption, as_json: bool = JsonOption) -> None:
+        """Write records as YAML, CSV or JSON, in the format `record add` reads.
+
+        Example: defdip record export --format csv --country TUR --kind exercise --out ex.csv
+        """
+        result = export_records(open_cli_store(store), out, fmt=fmt, country=country,
+                                kind=kind or None, year_from=year_from, year_to=year_to,
+                                vocab=load_vocabulary(resolve_mirror(mirror)))
+        emit(result, as_json=as_json)
+
+    @record.command("completeness")
+    def completeness_cmd(country: str = typer.Option(..., "--country", help="ISO3 or name."),
+                         year_from: int = typer.Option(1980, "--from", help="First year."),
+                         year_to: int = ToOption, store: Path = StoreOption,
+                         mirror: Path = MirrorOption, as_json: bool = JsonOption) -> None:
+        """Per kind and year: counts, sources, missing fields, and years no source covers.
+
+        Example: defdip record completeness --country TUR --from 2000 --json
+        """
+        report = completeness(open_cli_store(store), country, year_from=year_from,
+                              year_to=year_to, vocab=load_vocabulary(resolve_mirror(mirror)))
+        if as_json:
+            emit(report.to_dict(), as_json=True)
+            return
+        emit(report.by_year, as_json=False, title=f"{report.country} {report.year_from}-"
+                                                   f"{report.year_to}: records per kind and year")
+        emit(report.coverage, as_json=False, title="coverage by source")
+        emit(report.gaps, as_json=False, title="gaps")
+
+    @app.command("profile")
+    def profile_cmd(country: str = typer.Argument(..., help="ISO3 or name, e.g. TUR."),
+                    year: int = typer.Option(..., "--year", help="Year of the profile."),
+                    store: Path = StoreOption, mirror: Path = MirrorOption,
+                    as_json: bool = JsonOption) -> None:
+        """A country's partners by instrument in one year, with counts and TIV.
+
+        Example: defdip profile TUR --year 2022 --json
+        """
+        frame = profile(open_cli_store(store), country, year,
+                        vocab=load_vocabulary(resolve_mirror(mirror)))
+        emit(frame, as_json=as_json, title=f"{country} {year}: partners by instrument")
