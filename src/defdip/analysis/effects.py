@@ -98,13 +98,17 @@ def _transform(values: pd.Series, how: str) -> pd.Series:
 
 def estimate_effects(frame: pd.DataFrame, *, outcome: str, instruments: list[str],
                      lag: int = 1, fixed_effects: str = "dyad+year", alpha: float = 0.05,
-                     keys: tuple[str, str] = ("ccode_1", "ccode_2")) -> EffectsResult:
+                     keys: tuple[str, str] = ("ccode_1", "ccode_2"),
+                     min_coverage: float = 0.5) -> EffectsResult:
     """Regress ``outcome`` on instruments lagged ``lag`` years, clustered by dyad.
 
     ``frame`` holds the dyad keys, ``year``, the outcome and the instruments' panel columns
     (see :data:`INSTRUMENTS`; any other numeric column is used as is). Instruments without
     variation in the estimation sample are dropped and listed in ``dropped``, because a
-    constant regressor is absorbed by the fixed effects and has no estimate.
+    constant regressor is absorbed by the fixed effects and has no estimate. Instruments
+    observed in fewer than ``min_coverage`` of the outcome's rows (the panel leaves years
+    outside a source's coverage empty: peacekeeping 2009–2014, embassies 2016–) are dropped
+    too, rather than shrinking the whole sample to their few years.
     """
     import pyfixest as pf
 
@@ -133,8 +137,17 @@ def estimate_effects(frame: pd.DataFrame, *, outcome: str, instruments: list[str
     else:
         regressors = {n: n for n in names}
     work["dyad"] = work[keys[0]].astype("int64") * 10_000 + work[keys[1]].astype("int64")
+    dropped: list[str] = []
+    has_y = work[outcome].notna()
+    for name, col in list(regressors.items()):
+        share = float(work.loc[has_y, col].notna().mean()) if has_y.any() else 0.0
+        if share < min_coverage:
+            seen = work.loc[has_y & work[col].notna(), "year"]
+            span = f"{int(seen.min())}–{int(seen.max())}" if len(seen) else "none"
+            dropped.append(f"{name}: observed in {share:.0%} of the dyad-years (years {span})")
+            del regressors[name]
     sample = work.dropna(subset=[outcome, *regressors.values()])
-    dropped, kept = [], []
+    kept = []
     for name, col in regressors.items():
         spread = sample.groupby("dyad")[col].transform(lambda s: s - s.mean()) \
             if fixed_effects == "dyad+year" else sample[col] - sample[col].mean()

@@ -148,7 +148,13 @@ def event_study(store: Store, country: str | int, *, onset: str = "exercise",
                               "add_un_alignment columns (un_sscore, un_kappa, un_agree, "
                               "idealpoint_dist).")
     cut = default if threshold is None else threshold
-    cohort, already = onset_cohorts(frame, column, threshold=cut)
+    covered = frame[frame[column].notna()]  # years the instrument's source covers
+    if covered.empty:
+        raise InvalidArgument(f"The panel has no {column!r} values in {start}–{end}; widen "
+                              "the years.")
+    start = int(covered["year"].min())
+    frame = frame[frame["year"] >= start]
+    cohort, already = onset_cohorts(covered, column, threshold=cut)
     label = f"{words} (threshold {cut:g})" if onset == "arms" else words
     result = attgt_event_study(frame, outcome=outcome, cohort=cohort.drop(already),
                                window=window, onset=label)
