@@ -1,0 +1,119 @@
+"""Units of analysis, filters and writers (create_*, filter_*, Panel I/O) on the real data."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from defdip.errors import InvalidArgument, NotLoaded
+from defdip.panels import (
+    add_contiguity,
+    add_cow_majors,
+    create_dyad_years,
+    create_state_years,
+    filter_country,
+    filter_prd,
+    filter_years,
+)
+
+
+def test_state_years_match_the_readme_counts(loaded_store):
+    # state_system_panels/README.md: 23 in 1816, 42 in 1900, 64 in 1945, 164 in 1990, 195 in 2016
+    frame = create_state_years(loaded_store, start=1816, end=2016).to_pandas()
+    per_year = frame.groupby("year").size()
+    assert per_year.loc[[1816, 1900, 1945, 1990, 2016]].tolist() == [23, 42, 64, 164, 195]
+    assert frame["ccode"].nunique() == 217
+    assert (frame["ccode"] == 640).sum() == 201  # Türkiye in all 201 years
+
+
+def test_dyad_years_are_every_ordered_pair(loaded_store):
+    # Independent count: sum over years of n(n-1) from the stored system table with pandas.
+    system = loaded_store.table("cow_system")
+    n = system.groupby("year").size()
+    directed = create_dyad_years(loaded_store, start=1816, end=2016)
+    undirected = create_dyad_years(loaded_store, start=1816, end=2016, directed=False)
+    assert directed.count() == int((n * (n - 1)).sum()) == 1_912_022
+    assert undirected.count() == int((n * (n - 1) // 2).sum())
+    sample = undirected.expr.filter(undirected.expr.year == 2016).execute()
+    assert (sample.ccode_1 < sample.ccode_2).all() and len(sample) == 195 * 194 // 2
+
+
+def test_years_after_2016_carry_the_2016_members_forward(loaded_store):
+    frame = create_state_years(loaded_store, start=2015, end=2018).to_pandas()
+    members = {y: set(g.ccode) for y, g in frame.groupby("year")}
+    assert members[2017] == members[2018] == members[2016]
+    assert len(members[2018]) == 195
+    only_later = create_dyad_years(loaded_store, start=2020, end=2020)
+    assert only_later.count() == 195 * 194
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"start": 2000, "end": 1990}, "start 2000 is after end 1990; give start <= end."),
+    ({"start": 1800, "end": 1900}, "start 1800 is before the COW state system begins (1816); "
+                                   "use start >= 1816."),
+    ({"start": 2000, "end": 2001, "system": "gw"}, "system 'gw' is not supported; use one of "
+                                                   "['cow'] (Gleditsch-Ward panels are not "
+                                                   "built yet)."),
+    ({"start": "1990", "end": 2001}, "start must be a year (int), got '1990'."),
+])
+def test_bad_arguments_say_what_to_do(loaded_store, kwargs, message):
+    with pytest.raises(InvalidArgument) as caught:
+        create_dyad_years(loaded_store, **kwargs)
+    assert str(caught.value) == message
+
+
+def test_an_empty_store_names_the_source_to_load(store):
+    with pytest.raises(NotLoaded) as caught:
+        create_state_years(store, start=2000, end=2001)
+    assert str(caught.value) == ("Table 'cow_system' is not in the store. "
+                                 "Run `defdip load cow_states` first.")
+
+
+def test_add_on_the_wrong_unit_is_refused(loaded_store):
+    states = create_state_years(loaded_store, start=2000, end=2001)
+    with pytest.raises(InvalidArgument) as caught:
+        add_contiguity(states)
+    assert str(caught.value) == ("add_contiguity() works on dyad_year panels, not on a "
+                                 "'state_year' panel. Start from create_dyad_years().")
+    twice = add_cow_majors(create_dyad_years(loaded_store, start=2000, end=2000))
+    with pytest.raises(InvalidArgument, match=r"would add \['cowmaj_1', 'cowmaj_2'\]"):
+        add_cow_majors(twice)
+
+
+def test_filter_prd_keeps_contiguous_or_major_power_dyads(loaded_store):
+    panel = add_contiguity(add_cow_majors(create_dyad_years(loaded_store, start=2000,
+                                                            end=2001)))
+    full = panel.to_pandas()
+    kept = filter_prd(panel).to_pandas()
+    expected = full[full.conttype.between(1, 5) | (full.cowmaj_1 == 1) | (full.cowmaj_2 == 1)]
+    pd.testing.assert_frame_equal(kept, expected.reset_index(drop=True))
+    assert 0 < len(kept) < len(full)
+    with pytest.raises(InvalidArgument, match=r"run add_contiguity\(\) and add_cow_majors"):
+        filter_prd(create_dyad_years(loaded_store, start=2000, end=2000))
+
+
+def test_filter_years_and_country(loaded_store):
+    panel = create_dyad_years(loaded_store, start=1990, end=2000)
+    narrowed = filter_years(panel, start=1995, end=1996)
+    assert (narrowed.start, narrowed.end) == (1995, 1996)
+    assert set(narrowed.to_pandas().year) == {1995, 1996}
+    turkey = filter_country(narrowed, "TUR", side="1").to_pandas()
+    states = create_state_years(loaded_store, start=1995, end=1996).to_pandas()
+    assert len(turkey) == len(states) - 2  # every other member, each of the two years
+    assert set(turkey.ccode_1) == {640}
+    either = filter_country(narrowed, 640).count()
+    assert either == 2 * len(turkey)
+    with pytest.raises(InvalidArgument, match="side 'left' is not one of"):
+        filter_country(narrowed, 640, side="left")
+
+
+def test_writers_round_trip(loaded_store, tmp_path):
+    panel = add_contiguity(create_dyad_years(loaded_store, start=2010, end=2011,
+                                             directed=False))
+    frame = panel.to_pandas()
+    parquet = pd.read_parquet(panel.to_parquet(tmp_path / "p.parquet"))
+    csv = pd.read_csv(panel.to_csv(tmp_path / "p.csv"))
+    pd.testing.assert_frame_equal(parquet, frame, check_dtype=False)
+    pd.testing.assert_frame_equal(csv, frame, check_dtype=False)
+    assert panel.sources == ("cow_states", "cow_contiguity")
+    assert panel.columns == ["ccode_1", "ccode_2", "year", "conttype"]
