@@ -199,3 +199,21 @@ def test_alignment_query(unga_store: Store, vocab: Vocabulary) -> None:
         alignment(unga_store, "TUR", start=2019, end=1990, vocab=vocab)
     with pytest.raises(UnknownCountry, match=r"Unknown country 'Atlantis' in the partner"):
         alignment(unga_store, "TUR", partners=("Atlantis",), vocab=vocab)
+
+
+def test_alignment_cli(unga_store: Store) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from defdip.cli import app
+
+    path = str(unga_store.path)
+    unga_store.close()
+    result = CliRunner().invoke(app, ["alignment", "TUR", "--partner", "USA", "--from", "1990",
+                                      "--to", "1990", "--store", path, "--json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    # unga_votes/README.md: Turkey–USA 1990, 0.238 on 84 joint votes
+    assert [(r["partner"], r["un_nvotes"], round(r["un_agree"], 3)) for r in rows] == [
+        ("USA", 84, 0.238)]

@@ -259,8 +259,8 @@ def alignment(store: Store, country: str | int, *, partners: tuple[str | int, ..
     """A state's UN alignment with each partner per year (long: one row per partner-year).
 
     Reads the stored ``un_alignment`` table when ``defdip measures build`` has written it,
-    else computes it from the votes. Columns: year, partner (ISO3), partner_ccode, un_nvotes,
-    un_agree, un_sscore, un_kappa, un_kappa_nominal, idealpoint_dist.
+    else computes it from the votes. Columns: partner (ISO3), year, un_nvotes, un_agree,
+    un_sscore, un_kappa, un_kappa_nominal, idealpoint_dist, partner_ccode.
     """
     if start is not None and end is not None and start > end:
         raise InvalidArgument(f"--from {start!r} is after --to {end!r}: pass from <= to "
@@ -282,4 +282,5 @@ def alignment(store: Store, country: str | int, *, partners: tuple[str | int, ..
     frame = frame.rename(columns={"ccode_2": "partner_ccode"}).drop(columns="ccode_1")
     frame.insert(1, "partner", frame["partner_ccode"].map(
         lambda c: vocab.by_ccode(int(c)).iso3))
-    return frame.sort_values(["partner", "year"]).reset_index(drop=True)
+    columns = ["partner", "year", *ALIGNMENT_COLUMNS[3:], "partner_ccode"]
+    return frame[columns].sort_values(["partner", "year"]).reset_index(drop=True)
