@@ -57,6 +57,18 @@ def loaded_store(tmp_path_factory: pytest.TempPathFactory, mirror: Path, vocab: 
     store.close()
 
 
+@pytest.fixture(scope="session")
+def built_store(loaded_store: Store, vocab: Vocabulary) -> Store:
+    """The loaded store plus the engagement record and the measures (read it only)."""
+    from defdip.engagements import build_record
+    from defdip.measures import build_measures
+
+    if not loaded_store.has("network_standing"):
+        build_record(loaded_store, vocab)
+        build_measures(loaded_store)
+    return loaded_store
+
+
 @pytest.fixture()
 def store(tmp_path: Path) -> Store:
     """A fresh, empty store for tests that write."""

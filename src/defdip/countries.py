@@ -259,6 +259,10 @@ def build_vocabulary(codelist: pd.DataFrame, cow_states: pd.DataFrame,
         if match is not None:
             names.setdefault(normalise(statenme), match.iso3)
 
+    for doc in alias_docs:  # preferred English names, e.g. TUR -> Türkiye (UN usage)
+        for iso3, preferred in (doc.get("display_names") or {}).items():
+            if iso3 in countries:
+                countries[iso3] = replace(countries[iso3], name=str(preferred))
     non_state: dict[str, NonStateActor] = {}
     year_codes: list[tuple[str, int, int, int]] = []
     for doc in alias_docs:

@@ -39,6 +39,25 @@ def sources_table(store: Store | None) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def build_derived(store: Store, mirror: Path | None) -> list[dict[str, object]]:
+    """Rebuild the engagement record and the measures from what is loaded."""
+    import time
+
+    from defdip.countries import load_vocabulary
+    from defdip.engagements import build_record
+    from defdip.measures import build_measures
+
+    began = time.perf_counter()
+    record = build_record(store, load_vocabulary(mirror))
+    middle = time.perf_counter()
+    measures = build_measures(store)
+    return [{"source": "(engagement record)", "status": "built",
+             "rows": int(record["engagements"]), "seconds": round(middle - began, 3)},
+            {"source": "(measures)", "status": "built",
+             "rows": int(sum(v for v in measures.values() if isinstance(v, int))),
+             "seconds": round(time.perf_counter() - middle, 3)}]
+
+
 def register(app: typer.Typer) -> None:
     @app.command("sources")
     def sources_cmd(store: Path = StoreOption, as_json: bool = JsonOption) -> None:
@@ -72,6 +91,9 @@ def register(app: typer.Typer) -> None:
     def load_cmd(names: list[str] = typer.Argument(None, help="Sources to load (default: all)."),
                  mirror: Path = MirrorOption, store: Path = StoreOption,
                  force: bool = typer.Option(False, "--force", help="Reload even if unchanged."),
+                 derived: bool = typer.Option(True, "--derived/--no-derived",
+                                              help="Then rebuild the engagement record and "
+                                                   "the measures."),
                  as_json: bool = JsonOption) -> None:
         """Fetch, parse and store sources, each atomically; unchanged sources are skipped.
 
@@ -95,6 +117,9 @@ def register(app: typer.Typer) -> None:
                     on_step=lambda m: progress.update(task, description=m))
                 results.append(result)
                 progress.advance(task)
-        frame = pd.DataFrame([{"source": r.source, "status": r.status, "rows": r.rows,
-                               "seconds": round(r.seconds, 3)} for r in results])
+        rows = [{"source": r.source, "status": r.status, "rows": r.rows,
+                 "seconds": round(r.seconds, 3)} for r in results]
+        if derived:
+            rows.extend(build_derived(handle, folder))
+        frame = pd.DataFrame(rows)
         emit(frame, as_json=as_json, title=f"store: {handle.path}")

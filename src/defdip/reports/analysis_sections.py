@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from defdip import analysis
+from defdip.analysis.effects import INSTRUMENTS
 from defdip.countries import Country
 from defdip.reports import figures
 from defdip.reports.html import Section
@@ -21,7 +22,11 @@ __all__ = [
 
 def effects_section(store: Store, focal: Country, start: int, end: int) -> Section:
     section = Section("effects", "Does engagement move partners' UN votes?")
-    result = analysis.effects(store, focal.iso3, outcome="un_sscore", start=start, end=end)
+    # Lowy embassy data exist only for 2016-2023 editions: too few years for a lagged
+    # within-dyad estimate, so the brief's specification leaves that instrument out.
+    instruments = [i for i in list(INSTRUMENTS) if i != "embassy_1in2"]
+    result = analysis.effects(store, focal.iso3, outcome="un_sscore", start=start, end=end,
+                              instruments=instruments)
     table = result.table.copy()
     section.tables[f"Two-way fixed effects: {result.outcome} on lagged engagement "
                    f"(N = {result.n_obs:,}, {result.n_clusters:,} dyads)"] = table
@@ -37,7 +42,8 @@ def effects_section(store: Store, focal: Country, start: int, end: int) -> Secti
     study = analysis.event_study(store, focal.iso3, onset="exercise", outcome="un_sscore",
                                  start=1980, end=end)
     section.figures.append(figures.event_study_plot(
-        study.table, f"Event study: S-score around the first joint exercise "
+        study.table.rename(columns={"att": "estimate"}),
+        f"Event study: S-score around the first joint exercise "
         f"({study.n_treated} treated partners, {study.n_never_treated} never treated)"))
     section.text.append(
         f"Event study (first joint exercise): overall ATT {study.overall_att:+.4f} "
@@ -54,7 +60,7 @@ def challenges_section(store: Store, focal: Country, start: int, end: int) -> Se
     coexisting = tension.coexisting()
     section.tables["Partners where engagement and tension coexist"] = coexisting
     if len(coexisting):
-        names = ", ".join(str(v) for v in coexisting.iloc[:, 0].head(8))
+        names = ", ".join(str(v) for v in coexisting["name_2"].head(8))
         section.text.append(f"{len(coexisting)} partners combine engagement with tension "
                             f"in {start}–{end}: {names}.")
     hits = analysis.screen(store, country=focal.iso3, role="any")
@@ -90,15 +96,15 @@ def trends_section(store: Store, focal: Country, end: int, horizon: int = 5) -> 
     section = Section("trends", "Trends and five-year forecasts")
     result = analysis.trends(store, focal.iso3, start=1995, end=end, horizon=horizon)
     section.tables["Backtest on held-out final years"] = result.backtest
-    for series, history in result.series.groupby("series") if "series" in result.series \
-            else []:
-        forecast = result.forecasts[result.forecasts["series"] == series]
+    for instrument, history in result.series.groupby("instrument", sort=True):
+        forecast = result.forecasts[result.forecasts["instrument"] == instrument]
         if forecast.empty:
             continue
         section.figures.append(figures.forecast_plot(
-            history.rename(columns={"value": "value"}), forecast.rename(
-                columns={"pi_low": "lower", "pi_high": "upper"}),
-            f"{series.replace('_', ' ')}: observed and forecast", series))
+            history.dropna(subset=["value"]),
+            forecast.rename(columns={"pi_low": "lower", "pi_high": "upper"}),
+            f"{str(instrument).replace('_', ' ')}: observed and {len(forecast)}-year forecast",
+            str(instrument)))
     section.tables["Forecasts with 95% prediction intervals"] = result.forecasts
     return section
 
@@ -108,15 +114,20 @@ def standing_section(store: Store, focal: Country) -> Section:
     frame = store.sql("SELECT * FROM network_standing WHERE ccode = ? ORDER BY year",
                       [focal.ccode]) if store.has("network_standing") else pd.DataFrame()
     if len(frame):
-        rank_column = next(c for c in ("rank", "rank_pagerank", "pagerank_rank")
-                           if c in frame.columns)
+        sizes = store.sql("SELECT year, count(*) AS states FROM network_standing GROUP BY 1")
+        full = set(sizes.loc[sizes["states"] >= 0.75 * sizes["states"].max(), "year"])
+        frame = frame[frame["year"].isin(full)]
         section.figures.append(figures.line_plot(
-            frame.assign(series="network rank"), "year", rank_column, "series",
-            "Network rank in the engagement graph (1 = most central)", "rank"))
+            frame.assign(series="network rank (PageRank)"), "year", "rank", "series",
+            "Rank in the engagement graph (1 = most central)", "rank"))
         last = frame.iloc[-1]
-        section.text.append(f"{int(last['year'])}: rank {int(last[rank_column])} by PageRank "
-                            "centrality in the engagement graph.")
+        section.text.append(f"{int(last['year'])}: rank {int(last['rank'])} by PageRank "
+                            f"centrality, {int(last['partners'])} partners.")
         section.tables["Network standing by year"] = frame.sort_values("year", ascending=False)
+        section.notes.append("Only years in which the engagement graph covers at least three "
+                             "quarters of the states are shown: in other years fewer sources "
+                             "report (Lowy editions are biennial; curated records only after "
+                             "2023), and ranks are not comparable.")
     posts = store.sql(
         """SELECT year, count(*) AS posts, count(DISTINCT host_iso3) AS host_countries,
                   min(overall_rank) AS lowy_rank
