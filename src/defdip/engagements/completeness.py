@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 
 from defdip.countries import Vocabulary
-from defdip.engagements.model import KINDS, RECOMMENDED
+from defdip.engagements.model import KINDS, ONGOING_KINDS, RECOMMENDED
 from defdip.engagements.query import resolve_code
 from defdip.store import Store
 
@@ -63,12 +63,12 @@ def _active_years(store: Store, code: str, year_from: int, year_to: int) -> pd.D
     return store.sql(f"""
         SELECT kind, source, id, {nulls},
                unnest(range(year(start), least(CASE WHEN "end" IS NOT NULL THEN year("end")
-                            WHEN kind = 'membership' THEN ? ELSE year(start) END, ?) + 1))
+                            WHEN list_contains(?, kind) THEN ? ELSE year(start) END, ?) + 1))
                AS year
         FROM engagements
         WHERE start IS NOT NULL AND id IN
               (SELECT engagement_id FROM engagement_actors WHERE iso3 = ?)
-    """, [year_to, year_to, code]).query("@year_from <= year <= @year_to")
+    """, [list(ONGOING_KINDS), year_to, year_to, code]).query("@year_from <= year <= @year_to")
 
 
 def _coverage(store: Store) -> pd.DataFrame:

@@ -6,9 +6,10 @@
   obligations (defense, offense, neutral, nonagg, consul) go in ``subtype`` ('defense+consul')
   and ``notes``; ``end`` null means in force at the end of the data.
 - COW IGO: one ``membership`` per state, organisation and spell (key
-  ``cow_igo|<igo>|<ccode>|<start_year>``), year precision; the organisation's abbreviation in
-  ``series`` (e.g. NATO), its title in ``name``. COW IGO v3 ends in 2014, so a spell ending in
-  2014 may well continue.
+  ``cow_igo|<igo>|<title>|<ccode>|<start_year>``: the spells file repeats a spell under
+  an organisation's two titles, e.g. IVWO, and each row is kept), year precision; the
+  organisation's abbreviation in ``series`` (e.g. NATO), its title in ``name``. COW IGO v3
+  ends in 2014, so a spell ending in 2014 may well continue.
 """
 
 from __future__ import annotations
@@ -84,7 +85,8 @@ def derive_cow_igo(store: Store) -> Derived:
     end = spells["end_year"].astype("Int64")
     igo = spells["igo"].astype("string")
     base = pd.DataFrame({
-        "natural_key": "cow_igo|" + igo + "|" + spells["ccode"].astype("Int64").astype("string")
+        "natural_key": "cow_igo|" + igo + "|" + spells["title"].astype("string").fillna("")
+                       .str.casefold() + "|" + spells["ccode"].astype("Int64").astype("string")
                        + "|" + start.astype("string"),
         "name": spells["title"].astype("string").fillna(igo) + " (" + igo + ")",
         "series": igo, "subtype": "full",

@@ -169,7 +169,8 @@ def derive_us_presence(store: Store) -> Derived:
         "name": "US forces in " + troops["label"].astype("string") + " (" + year + ")",
         "series": "US forces abroad",
         "subtype": "troops", "start": pd.to_datetime(year + "-01-01"),
-        "start_precision": "year", "domain": "joint", "personnel": troops["troops_ad"],
+        "start_precision": "year", "end": pd.to_datetime(year + "-01-01"),
+        "end_precision": "year", "domain": "joint", "personnel": troops["troops_ad"],
         "notes": "active-duty US military personnel (DMDC via troopdata)",
     })
     parts, actor_parts = [base], []

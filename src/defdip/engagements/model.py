@@ -21,6 +21,7 @@ __all__ = [
     "DOMAINS",
     "ENGAGEMENT_COLUMNS",
     "KINDS",
+    "ONGOING_KINDS",
     "ORIGINS",
     "PRECISIONS",
     "RECOMMENDED",
@@ -51,6 +52,8 @@ DOMAINS: tuple[str, ...] = ("land", "air", "naval", "joint", "cyber", "space")
 CONFIDENCE: tuple[str, ...] = ("high", "medium", "low")
 PRECISIONS: tuple[str, ...] = ("day", "month", "year")
 ORIGINS: tuple[str, ...] = ("derived", "curated", "entered")
+# Kinds whose empty ``end`` means "still in force" rather than "a single date".
+ONGOING_KINDS: tuple[str, ...] = ("membership", "defence_agreement", "base_presence")
 SCALE_FIELDS: tuple[str, ...] = ("personnel", "units", "tiv", "countries")
 
 # Fields a complete record of each kind should have beyond what validation requires; the

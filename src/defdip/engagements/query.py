@@ -1,7 +1,8 @@
 """Reading the record: list records, a country's profile for a year, export.
 
 Filters are SQL over ``engagements`` and ``engagement_actors``. A record is "in" a year range
-when its period overlaps it: start year ≤ to and (end year, else start year) ≥ from.
+when its period overlaps it: start year ≤ to and (end year, else start year) ≥ from — except
+that an empty end of a membership, agreement or base means "still in force".
 """
 
 from __future__ import annotations
@@ -14,9 +15,13 @@ import pandas as pd
 
 from defdip.countries import Country, Vocabulary
 from defdip.engagements.fileio import write_records
-from defdip.engagements.model import KINDS
+from defdip.engagements.model import KINDS, ONGOING_KINDS
 from defdip.errors import InvalidArgument
 from defdip.store import Store
+
+LAST_YEAR = ("(CASE WHEN e.\"end\" IS NULL AND list_contains("
+             f"{list(ONGOING_KINDS)}, e.kind) THEN 9999 ELSE year(coalesce(e.\"end\", e.start)) "
+             "END)")
 
 __all__ = ["export_records", "list_records", "profile", "resolve_code", "select_records"]
 
@@ -54,7 +59,7 @@ def _where(country: str | None, partner: str | None, kind: str | list[str] | Non
         clauses.append("list_contains(?, e.kind)")
         params.append(kinds)
     if year_from is not None:
-        clauses.append("year(coalesce(e.\"end\", e.start)) >= ?")
+        clauses.append(f"{LAST_YEAR} >= ?")
         params.append(int(year_from))
     if year_to is not None:
         clauses.append("year(e.start) <= ?")
