@@ -11,6 +11,7 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
+from defdip.errors import NotLoaded
 from defdip.panels._ops import (
     fill,
     is_directed,
@@ -21,7 +22,7 @@ from defdip.panels._ops import (
     spell_years,
     undirected_lookup,
 )
-from defdip.panels.core import Panel
+from defdip.panels.core import DERIVED_TABLES, Panel
 
 __all__ = [
     "ALIGNMENT_TAKE",
@@ -33,6 +34,7 @@ __all__ = [
     "add_exercises",
     "add_peacekeeping",
     "add_un_alignment",
+    "empty_record",
 ]
 
 #: Roles that count as taking part in an exercise (observers do not).
@@ -85,6 +87,14 @@ def add_arms_transfers(panel: Panel) -> Panel:
     return panel.evolve(fill(expr, names, 0.0, span), "sipri_deliveries")
 
 
+def empty_record(kind: str) -> NotLoaded:
+    """The engagement record is there but holds nothing of ``kind``: say how to build it."""
+    error = NotLoaded("engagements")
+    error.args = (f"Table 'engagements' holds no {kind!r} records. Build the engagement "
+                  f"record first: run `{DERIVED_TABLES['engagements']}` (after `defdip load`).",)
+    return error
+
+
 def _engagement_years(panel: Panel, kind: str, roles: tuple[str, ...] | None,
                       open_end: int | None) -> ir.Table:
     """(engagement_id, ccode, year) for every year an engagement of ``kind`` touches.
@@ -94,6 +104,8 @@ def _engagement_years(panel: Panel, kind: str, roles: tuple[str, ...] | None,
     events = panel.tables.table("engagements")
     actors = panel.tables.table("engagement_actors")
     chosen = events.filter((events.kind == kind) & events["start"].notnull())
+    if int(chosen.count().execute()) == 0:
+        raise empty_record(kind)
     last = chosen["end"].year().cast("int64")
     fallback = ibis.literal(open_end, "int64") if open_end is not None else \
         chosen["start"].year().cast("int64")

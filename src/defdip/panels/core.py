@@ -24,8 +24,8 @@ __all__ = ["DERIVED_TABLES", "Panel", "Tables", "as_tables", "not_loaded"]
 
 #: Tables that layers above the sources build, and the command that builds each.
 DERIVED_TABLES: dict[str, str] = {
-    "engagements": "defdip engagements build",
-    "engagement_actors": "defdip engagements build",
+    "engagements": "defdip record build",
+    "engagement_actors": "defdip record build",
     "un_alignment": "defdip measures build",
     "engagement_index": "defdip measures build",
 }
