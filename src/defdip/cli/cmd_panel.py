@@ -40,7 +40,7 @@ def register(app: typer.Typer) -> None:
 
         Example: defdip panel dyad-year --from 1950 --to 2016 --add atop,igo --out d.parquet
         """
-        result = build_panel(open_cli_store(store, read_only=True), unit="dyad_year",
+        result = build_panel(open_cli_store(store), unit="dyad_year",
                              start=start, end=end, add=add, directed=directed, out=out)
         emit(_summary(result), as_json=as_json)
 
@@ -52,7 +52,7 @@ def register(app: typer.Typer) -> None:
 
         Example: defdip panel state-year --from 1950 --to 2016 --add nmc,arms --out s.csv
         """
-        result = build_panel(open_cli_store(store, read_only=True), unit="state_year",
+        result = build_panel(open_cli_store(store), unit="state_year",
                              start=start, end=end, add=add, out=out)
         emit(_summary(result), as_json=as_json)
 
