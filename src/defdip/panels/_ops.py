@@ -29,17 +29,40 @@ __all__ = [
 _R = "__r_"
 
 
+def _packed(values: list[ir.IntegerValue]) -> ir.IntegerValue:
+    """One BIGINT from a year and COW codes: ((year * 1000 + c1) * 1000 + c2).
+
+    COW codes are 2..990, so the packing is one-to-one; a single integer key lets every
+    engine hash-join faster than on two or three columns.
+    """
+    key = values[0].cast("int64")
+    for value in values[1:]:
+        key = key * 1000 + value.cast("int64")
+    return key
+
+
 def join_columns(expr: ir.Table, right: ir.Table, on: Mapping[str, str],
                  take: Mapping[str, str]) -> ir.Table:
     """Left-join ``right`` (one row per key) on ``on`` (panel column → right column).
 
     ``take`` maps right columns to the names they get in the panel. Right columns are renamed
-    first, so nothing in the panel is ever shadowed or suffixed.
+    first, so nothing in the panel is ever shadowed or suffixed. When the keys are a year and
+    COW codes, they are packed into one integer (:func:`_packed`); right-hand codes outside
+    0..999 cannot be COW codes and are dropped first, so no match is lost or invented.
     """
-    needed = list(dict.fromkeys([*on.values(), *take]))
-    r = right.select(**{f"{_R}{c}": right[c] for c in needed}).view()
-    predicates = [expr[left] == r[f"{_R}{col}"] for left, col in on.items()]
-    joined = expr.left_join(r, predicates)
+    codes = [k for k in on if k != "year"]
+    if "year" in on and codes and all(k.startswith(("ccode", "__lo", "__hi")) for k in codes):
+        order = ["year", *codes]
+        valid = [right[on[k]].between(0, 999) for k in codes]
+        kept = right.filter(valid)
+        r = kept.select(__r_key=_packed([kept[on[k]] for k in order]),
+                        **{f"{_R}{c}": kept[c] for c in take}).view()
+        joined = expr.left_join(r, _packed([expr[k] for k in order]) == r.__r_key)
+    else:
+        needed = list(dict.fromkeys([*on.values(), *take]))
+        r = right.select(**{f"{_R}{c}": right[c] for c in needed}).view()
+        predicates = [expr[left] == r[f"{_R}{col}"] for left, col in on.items()]
+        joined = expr.left_join(r, predicates)
     return joined.select(*[joined[c] for c in expr.columns],
                          **{new: joined[f"{_R}{old}"] for old, new in take.items()})
 

@@ -149,19 +149,23 @@ class Panel:
         frame = self.ordered().execute()
         return frame.reset_index(drop=True)
 
-    def to_parquet(self, path: Path | str) -> Path:
-        """Write the panel to Parquet; on DuckDB the engine writes it directly (``COPY``)."""
-        return self._write(Path(path), "parquet")
+    def to_parquet(self, path: Path | str, *, ordered: bool = True) -> Path:
+        """Write the panel to Parquet (snappy); on DuckDB the engine writes it (``COPY``).
 
-    def to_csv(self, path: Path | str) -> Path:
-        return self._write(Path(path), "csv")
+        ``ordered=False`` skips sorting by the keys: faster, same rows, engine's row order.
+        """
+        return self._write(Path(path), "parquet", ordered)
 
-    def _write(self, path: Path, fmt: str) -> Path:
+    def to_csv(self, path: Path | str, *, ordered: bool = True) -> Path:
+        return self._write(Path(path), "csv", ordered)
+
+    def _write(self, path: Path, fmt: str, ordered: bool) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
-        backend, expr = self.tables.backend, self.ordered()
+        backend = self.tables.backend
+        expr = self.ordered() if ordered else self.expr
         if self.tables.engine == "duckdb":  # DuckDB writes the file itself (COPY … TO)
             if fmt == "parquet":
-                backend.to_parquet(expr, path, compression="zstd")
+                backend.to_parquet(expr, path, compression="snappy")
             else:
                 backend.to_csv(expr, path, header=True)
         elif fmt == "parquet":

@@ -1,0 +1,216 @@
+"""Benchmark: the reference panel job, defdip (Ibis → DuckDB) against plain pandas.
+
+The job: directed COW dyad-years 1816-2016 + ATOP + majors + NMC + IGOs + contiguity +
+capital distance, read from the store and written to Parquet. Each implementation runs in a
+fresh Python process; the child reports its own timings and peak memory (ru_maxrss), the
+parent the whole subprocess wall time, and both outputs are checked to be the same table.
+
+Usage:
+    .venv/bin/python bench/panels.py --store ~/.local/share/defdip/defdip.duckdb
+    .venv/bin/python bench/panels.py            # builds a store from the mirror in a temp dir
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ADD = "atop,majors,nmc,igo,contiguity,capdist"
+START, END = 1816, 2016
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def child_defdip(store_path: str, out: str, ordered: bool) -> dict:
+    began = time.perf_counter()
+    from defdip.panels import build_panel
+    from defdip.store import Store
+
+    imported = time.perf_counter()
+    store = Store(store_path, read_only=True)
+    panel = build_panel(store, unit="dyad_year", start=START, end=END, add=ADD)
+    panel.to_parquet(out, ordered=ordered)
+    done = time.perf_counter()
+    import pyarrow.parquet as pq
+
+    return {"import_s": imported - began, "job_s": done - imported,
+            "rows": pq.ParquetFile(out).metadata.num_rows, "peak_mb": _peak_mb()}
+
+
+def _spell_years(frame, first, last):
+    import numpy as np
+
+    lengths = (last - first + 1).clip(lower=0).to_numpy()
+    out = frame.loc[frame.index.repeat(lengths)].copy()
+    out["year"] = np.concatenate([np.arange(a, a + n) for a, n in
+                                  zip(first.to_numpy(), lengths, strict=True)]).astype("int64")
+    return out
+
+
+def child_pandas(store_path: str, out: str) -> dict:
+    """The same joins written directly in pandas (inputs read from the store with DuckDB)."""
+    began = time.perf_counter()
+    import duckdb
+    import numpy as np
+    import pandas as pd
+
+    imported = time.perf_counter()
+    con = duckdb.connect(store_path, read_only=True)
+
+    def table(name: str) -> pd.DataFrame:
+        return con.execute(f'SELECT * FROM "{name}"').df()
+
+    system = table("cow_system")[["ccode", "year"]]
+    system = system[system.year.between(START, END)]
+    d = system.merge(system, on="year", suffixes=("_1", "_2"))
+    d = d[d.ccode_1 != d.ccode_2][["ccode_1", "ccode_2", "year"]].reset_index(drop=True)
+    keys = ["ccode_1", "ccode_2", "year"]
+    # ATOP (stored in both directions): a directed merge, 0 inside 1815-2018
+    atop = table("atop_dyad_year").rename(columns={"ccode1": "ccode_1", "ccode2": "ccode_2"})
+    atop_cols = [c for c in atop.columns if c.startswith("atop_")]
+    d = d.merge(atop, on=keys, how="left")
+    d[atop_cols] = d[atop_cols].fillna(0).astype("int64")
+    # majors: spells expanded to years, 1/0
+    majors = table("cow_majors")
+    years = _spell_years(majors, majors["start"].dt.year, majors["end"].dt.year)
+    flag = years[["ccode", "year"]].drop_duplicates().assign(cowmaj=1)
+    for s in ("1", "2"):
+        d = d.merge(flag.rename(columns={"ccode": f"ccode_{s}", "cowmaj": f"cowmaj_{s}"}),
+                    on=[f"ccode_{s}", "year"], how="left")
+        d[f"cowmaj_{s}"] = d[f"cowmaj_{s}"].fillna(0).astype("int64")
+    # NMC
+    nmc = table("cow_nmc")
+    nmc_cols = ["milex", "milper", "irst", "pec", "tpop", "upop", "cinc"]
+    for s in ("1", "2"):
+        d = d.merge(nmc.rename(columns={"ccode": f"ccode_{s}",
+                                        **{c: f"{c}_{s}" for c in nmc_cols}}),
+                    on=[f"ccode_{s}", "year"], how="left")
+    # IGOs: dyadigos (non-directed → both orientations) and NATO/OIC/UN co-membership
+    igo = table("cow_igo_dyad_year")
+    both = pd.concat([igo, igo.rename(columns={"ccode1": "ccode2", "ccode2": "ccode1"})])
+    d = d.merge(both.rename(columns={"ccode1": "ccode_1", "ccode2": "ccode_2"}), on=keys,
+                how="left")
+    spells = table("cow_igo_spells")
+    spells = spells[spells.igo.isin(["NATO", "OIC"]) & spells.ccode.notna()]
+    sy = _spell_years(spells, spells.start_year, spells.end_year)
+    sy = sy[sy.year.between(START, END)]
+    votes = con.execute("SELECT DISTINCT v.ccode, r.year FROM unga_votes v JOIN unga_roll_calls"
+                        " r USING (rcid) WHERE v.ccode IS NOT NULL").df()
+    ideal = table("unga_ideal_points")[["ccode", "year"]].dropna()
+    un = pd.concat([votes, ideal]).drop_duplicates()
+    lo = int(min(table("unga_roll_calls").year.min(), ideal.year.min()))
+    hi = int(max(table("unga_roll_calls").year.max(), ideal.year.max()))
+    members = {"nato": sy[sy.igo == "NATO"], "oic": sy[sy.igo == "OIC"], "un": un}
+    spans = {"nato": (1816, 2014), "oic": (1816, 2014), "un": (lo, hi)}
+    for stem, rows in members.items():
+        flag = rows[["ccode", "year"]].drop_duplicates().astype("int64").assign(m=1)
+        m = {}
+        for s in ("1", "2"):
+            m[s] = d[[f"ccode_{s}", "year"]].merge(
+                flag.rename(columns={"ccode": f"ccode_{s}"}), how="left",
+                on=[f"ccode_{s}", "year"])["m"].fillna(0).to_numpy()
+        value = pd.Series(m["1"] * m["2"], index=d.index).astype("Int64")
+        d[f"{stem}_both"] = value.where(d.year.between(*spans[stem]))
+    # contiguity: spells to years, closest type, 0 for 1816-2016
+    cont = table("cow_contiguity")
+    cy = _spell_years(cont, cont["start"].dt.year, cont["end"].dt.year)
+    cy = cy.groupby(["ccode1", "ccode2", "year"], as_index=False).conttype.min()
+    d = d.merge(cy.rename(columns={"ccode1": "ccode_1", "ccode2": "ccode_2"}), on=keys,
+                how="left")
+    d["conttype"] = d.conttype.fillna(0).astype("int64")
+    # capital distance: the 1 January capital, Vincenty on a sphere (geosphere's radius)
+    caps = table("cow_capitals").sort_values(["ccode", "start"])
+    cap = _spell_years(caps, caps["start"].dt.year, caps["end"].dt.year)
+    cap = cap.groupby(["ccode", "year"], as_index=False)[["lat", "lng"]].first()
+    for s in ("1", "2"):
+        d = d.merge(cap.rename(columns={"ccode": f"ccode_{s}", "lat": f"lat{s}",
+                                        "lng": f"lng{s}"}), on=[f"ccode_{s}", "year"],
+                    how="left")
+    p1, p2 = np.radians(d.lat1), np.radians(d.lat2)
+    dl = np.radians(d.lng2 - d.lng1)
+    num = np.hypot(np.cos(p2) * np.sin(dl),
+                   np.cos(p1) * np.sin(p2) - np.sin(p1) * np.cos(p2) * np.cos(dl))
+    d["capdist"] = np.arctan2(num, np.sin(p1) * np.sin(p2) + np.cos(p1) * np.cos(p2) *
+                              np.cos(dl)) * 6378137.0 / 1000
+    d = d.drop(columns=["lat1", "lng1", "lat2", "lng2"]).sort_values(keys, ignore_index=True)
+    d.to_parquet(out, index=False)
+    done = time.perf_counter()
+    return {"import_s": imported - began, "job_s": done - imported, "rows": len(d),
+            "peak_mb": _peak_mb()}
+
+
+def run_child(kind: str, store: Path, out: Path, ordered: bool = True) -> dict:
+    cmd = [sys.executable, __file__, "--child", kind, "--store", str(store), "--out", str(out)]
+    if not ordered:
+        cmd.append("--unordered")
+    began = time.perf_counter()
+    done = subprocess.run(cmd, check=True, capture_output=True, text=True)
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result["process_s"] = time.perf_counter() - began
+    return result
+
+
+def build_store(folder: Path) -> Path:
+    path = folder / "defdip.duckdb"
+    defdip = Path(sys.executable).with_name("defdip")
+    mirror = os.environ.get("DEFDIP_MIRROR", str(ROOT.parent / "shared" / "data"))
+    print(f"building a store from {mirror} in {path} …", flush=True)
+    subprocess.run([str(defdip), "load", "--mirror", mirror, "--store", str(path)], check=True,
+                   capture_output=True)
+    return path
+
+
+def _line(name: str, r: dict) -> str:
+    return (f"{name:22s} job {r['job_s']:6.2f} s  (imports {r['import_s']:.2f} s, whole process "
+            f"{r['process_s']:.2f} s)  rows {r['rows']:,}  {r['rows'] / r['job_s']:,.0f} rows/s"
+            f"  peak {r['peak_mb']:,.0f} MB")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--store", type=Path, help="a store loaded with `defdip load`")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each (best is shown)")
+    parser.add_argument("--child", choices=["defdip", "pandas"], help=argparse.SUPPRESS)
+    parser.add_argument("--out", help=argparse.SUPPRESS)
+    parser.add_argument("--unordered", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        result = (child_defdip(str(args.store), args.out, not args.unordered)
+                  if args.child == "defdip" else child_pandas(str(args.store), args.out))
+        print(json.dumps(result))
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        store = args.store or build_store(folder)
+        runs = {"defdip (ordered)": ("defdip", True), "defdip (unordered)": ("defdip", False),
+                "pandas": ("pandas", True)}
+        best = {}
+        for name, (kind, ordered) in runs.items():
+            results = [run_child(kind, store, folder / f"{kind}.parquet", ordered)
+                       for _ in range(args.repeat)]
+            best[name] = min(results, key=lambda r: r["job_s"])
+            print(_line(name, best[name]), flush=True)
+        import pandas as pd
+
+        ours = pd.read_parquet(folder / "defdip.parquet")
+        theirs = pd.read_parquet(folder / "pandas.parquet")
+        keys = ["ccode_1", "ccode_2", "year"]
+        ours = ours.sort_values(keys, ignore_index=True)
+        pd.testing.assert_frame_equal(ours, theirs[ours.columns], check_dtype=False)
+        ratio = best["pandas"]["job_s"] / best["defdip (ordered)"]["job_s"]
+        print(f"same table from both ({len(ours):,} rows x {len(ours.columns)} columns); "
+              f"pandas / defdip job time = {ratio:.1f}x; cores: {os.cpu_count()}")
+
+
+if __name__ == "__main__":
+    main()
