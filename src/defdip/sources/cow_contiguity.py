@@ -5,12 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-import httpx
 import pandas as pd
 
 from defdip.countries import Vocabulary
-from defdip.fetch import Fetched
-from defdip.sources._base import SourceInfo, fetch_source
+from defdip.sources._base import SourceInfo, fetcher
 from defdip.sources._peacesciencer import PS_NOTE, ps_file, read_rda, to_dates, to_ints
 
 __all__ = ["INFO", "fetch", "parse"]
@@ -41,9 +39,7 @@ INFO = SourceInfo(
 COLUMNS = ["ccode1", "ccode2", "conttype", "stdate", "enddate"]
 
 
-def fetch(mirror: Path | None = None,
-          transport: httpx.BaseTransport | None = None) -> dict[str, Fetched]:
-    return fetch_source(INFO, mirror, transport)
+fetch = fetcher(INFO)
 
 
 def parse(files: Mapping[str, Path], vocab: Vocabulary) -> dict[str, pd.DataFrame]:

@@ -13,19 +13,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-import httpx
 import pandas as pd
 
 from defdip.countries import Country, Vocabulary
 from defdip.errors import SourceFormatError
-from defdip.fetch import Fetched, RawFile
-from defdip.sources._base import SourceInfo, fetch_source
+from defdip.fetch import RawFile
+from defdip.sources._base import SourceInfo, fetcher
+from defdip.sources._checks import file_kind, read_csv, require_columns
 from defdip.sources._peacesciencer import (
     PS_COMMIT,
     PS_NOTE,
     read_rda,
     read_table,
-    require_columns,
     to_ints,
 )
 
@@ -101,9 +100,7 @@ STATE_YEAR = ["ccode", "year", "sum_igo_full", "sum_igo_associate", "sum_igo_obs
 DYAD_YEAR = ["ccode1", "ccode2", "year", "dyadigos"]
 
 
-def fetch(mirror: Path | None = None,
-          transport: httpx.BaseTransport | None = None) -> dict[str, Fetched]:
-    return fetch_source(INFO, mirror, transport)
+fetch = fetcher(INFO)
 
 
 def _state(state_id: object, name: str, vocab: Vocabulary,
@@ -124,7 +121,7 @@ def _state(state_id: object, name: str, vocab: Vocabulary,
 
 
 def _spells(path: Path, vocab: Vocabulary) -> pd.DataFrame:
-    raw = read_table(path, "memberships", SPELLS, keep_default_na=False, na_values=[""])
+    raw = read_csv(path, SPELLS, keep_default_na=False, na_values=[""])  # not manyios' .rda
     by_abb = {c.cow_abb: c for c in vocab.countries.values() if c.cow_abb}
     pairs = raw[["stateID", "StateName"]].drop_duplicates()
     found: dict[tuple[object, str], Country] = {}
@@ -151,7 +148,7 @@ def _spells(path: Path, vocab: Vocabulary) -> pd.DataFrame:
 
 
 def _orgs(path: Path) -> pd.DataFrame:
-    raw = read_table(path, "organizations", list(ORGS))[list(ORGS)].rename(columns=ORGS)
+    raw = read_csv(path, list(ORGS))[list(ORGS)].rename(columns=ORGS)
     raw = to_ints(raw, ["ionum", "founded", "year", "dead", "integrated", "replaced",
                         "imputed", "political", "social", "economic"], path)
     raw = to_ints(raw, ["ended", "igocode"], path, nullable=True)
@@ -160,9 +157,7 @@ def _orgs(path: Path) -> pd.DataFrame:
 
 
 def _dyad_year(path: Path) -> pd.DataFrame:
-    with path.open("rb") as handle:
-        is_parquet = handle.read(4) == b"PAR1"
-    if not is_parquet:
+    if file_kind(path) != "parquet":
         frame = read_rda(path, "cow_igo_ndy", DYAD_YEAR)
     else:
         import pyarrow as pa

@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-import httpx
 import pandas as pd
 
 from defdip.countries import Vocabulary
-from defdip.errors import SourceFormatError
-from defdip.fetch import Fetched, RawFile
-from defdip.sources._base import SourceInfo, fetch_source
+from defdip.fetch import RawFile
+from defdip.sources._base import SourceInfo, fetcher
+from defdip.sources._checks import reject_rows
 from defdip.sources._peacesciencer import PS_COMMIT, PS_NOTE, read_table, to_ints
 
 __all__ = ["INFO", "fetch", "parse"]
@@ -45,9 +44,7 @@ COMPONENTS = ["milex", "milper", "irst", "pec", "tpop", "upop"]
 COLUMNS = ["ccode", "year", *COMPONENTS, "cinc"]
 
 
-def fetch(mirror: Path | None = None,
-          transport: httpx.BaseTransport | None = None) -> dict[str, Fetched]:
-    return fetch_source(INFO, mirror, transport)
+fetch = fetcher(INFO)
 
 
 def parse(files: Mapping[str, Path], vocab: Vocabulary) -> dict[str, pd.DataFrame]:
@@ -56,10 +53,8 @@ def parse(files: Mapping[str, Path], vocab: Vocabulary) -> dict[str, pd.DataFram
     table = to_ints(table, ["ccode", "year"], path)
     for column in [*COMPONENTS, "cinc"]:  # v7.0 has fractional values (tpop 4517.6)
         values = pd.to_numeric(table[column], errors="coerce")
-        bad = values.isna() & table[column].notna()
-        if bad.any():
-            row = int(bad.to_numpy().argmax())
-            raise SourceFormatError(path, f"value {table[column].iloc[row]!r} is not a number",
-                                    row=row + 2, column=column)
+        reject_rows(values.isna() & table[column].notna(), path,
+                    lambda row, c=column: f"value {table[c].iloc[row]!r} is not a number",
+                    column=column)
         table[column] = values.astype("float64")
     return {"cow_nmc": table}

@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-import httpx
 import pandas as pd
 
 from defdip.countries import COUNTRY_FILES, Vocabulary
-from defdip.errors import SourceFormatError
-from defdip.fetch import Fetched, RawFile
-from defdip.sources._base import SourceInfo, fetch_source
+from defdip.fetch import RawFile
+from defdip.sources._base import SourceInfo, fetcher
+from defdip.sources._checks import read_csv, reject_rows
 
 __all__ = ["INFO", "fetch", "parse"]
 
@@ -46,26 +45,20 @@ SPELL_COLUMNS = ["stateabb", "ccode", "statenme", "styear", "stmonth", "stday",
                  "endyear", "endmonth", "endday"]
 
 
-def fetch(mirror: Path | None = None,
-          transport: httpx.BaseTransport | None = None) -> dict[str, Fetched]:
-    return fetch_source(INFO, mirror, transport)
+fetch = fetcher(INFO)
 
 
 def _dates(frame: pd.DataFrame, prefix: str, path: Path) -> pd.Series:
     parts = frame[[f"{prefix}year", f"{prefix}month", f"{prefix}day"]]
-    if parts.isna().any().any():
-        row = int(parts.isna().any(axis=1).to_numpy().argmax())
-        raise SourceFormatError(path, "empty date part", row=row + 2, column=f"{prefix}year")
+    reject_rows(parts.isna().any(axis=1), path, lambda row: "empty date part",
+                column=f"{prefix}year")
     return pd.to_datetime(dict(year=parts.iloc[:, 0], month=parts.iloc[:, 1],
                                day=parts.iloc[:, 2])).dt.date
 
 
 def parse(files: Mapping[str, Path], vocab: Vocabulary) -> dict[str, pd.DataFrame]:
     path = files["cow_states"]
-    raw = pd.read_csv(path)
-    missing = [c for c in SPELL_COLUMNS if c not in raw.columns]
-    if missing:
-        raise SourceFormatError(path, f"missing columns {missing}", column=missing[0])
+    raw = read_csv(path, SPELL_COLUMNS)
     spells = pd.DataFrame({
         "ccode": raw["ccode"].astype("int64"),
         "stateabb": raw["stateabb"].astype("string"),
@@ -75,10 +68,9 @@ def parse(files: Mapping[str, Path], vocab: Vocabulary) -> dict[str, pd.DataFram
     })
     spells["iso3"] = [vocab.by_ccode(c).iso3 for c in spells["ccode"]]
     years_path = files["system_years"]
-    years = pd.read_csv(years_path, usecols=["cown", "year"])
-    if years.isna().any().any():
-        row = int(years.isna().any(axis=1).to_numpy().argmax())
-        raise SourceFormatError(years_path, "empty COW code or year", row=row + 2, column="cown")
+    years = read_csv(years_path, ["cown", "year"], usecols=["cown", "year"])
+    reject_rows(years.isna().any(axis=1), years_path, lambda row: "empty COW code or year",
+                column="cown")
     system = pd.DataFrame({"ccode": years["cown"].astype("int64"),
                            "year": years["year"].astype("int64")})
     iso = {c: vocab.by_ccode(c).iso3 for c in system["ccode"].unique()}

@@ -10,13 +10,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-import httpx
 import pandas as pd
 
 from defdip.countries import Country, Vocabulary
-from defdip.errors import SourceFormatError
-from defdip.fetch import Fetched, RawFile
-from defdip.sources._base import SourceInfo, fetch_source
+from defdip.fetch import RawFile
+from defdip.sources._base import SourceInfo, fetcher
+from defdip.sources._checks import read_csv, reject_rows
 
 __all__ = ["INFO", "fetch", "gw_concordance", "gw_country", "gw_to_cow", "parse"]
 
@@ -53,9 +52,7 @@ COLUMNS = ["gwcode", "gwc", "country_name", "start", "end", "microstate"]
 OPEN_END = "9999-12-31"
 
 
-def fetch(mirror: Path | None = None,
-          transport: httpx.BaseTransport | None = None) -> dict[str, Fetched]:
-    return fetch_source(INFO, mirror, transport)
+fetch = fetcher(INFO)
 
 
 def gw_country(gwcode: int, name: str, vocab: Vocabulary) -> Country | None:
@@ -114,28 +111,18 @@ def _dates(raw: pd.DataFrame, column: str, path: Path) -> pd.Series:
     text = raw[column].astype("string")
     is_open = text.eq(OPEN_END).fillna(False) if column == "end" else text.isna() & False
     dates = pd.to_datetime(text.where(~is_open), format="%Y-%m-%d", errors="coerce")
-    bad = dates.isna() & ~is_open
-    if bad.any():
-        row = int(bad.to_numpy().argmax())
-        raise SourceFormatError(path, f"value {raw[column].iloc[row]!r} is not a date "
-                                "(YYYY-MM-DD)", row=row + 2, column=column)
+    reject_rows(dates.isna() & ~is_open, path, lambda row: f"value {raw[column].iloc[row]!r} "
+                "is not a date (YYYY-MM-DD)", column=column)
     return dates.dt.date.astype(object).where(dates.notna(), None)
 
 
 def parse(files: Mapping[str, Path], vocab: Vocabulary) -> dict[str, pd.DataFrame]:
     path = files["gwstates"]
-    try:
-        raw = pd.read_csv(path, dtype={"gwc": str}, keep_default_na=False, na_values=[""])
-    except (UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise SourceFormatError(path, f"cannot be read as UTF-8 CSV ({exc})") from exc
-    missing = [c for c in COLUMNS if c not in raw.columns]
-    if missing:
-        raise SourceFormatError(path, f"missing columns {missing}", column=missing[0])
+    raw = read_csv(path, COLUMNS, what="UTF-8 CSV", dtype={"gwc": str}, keep_default_na=False,
+                   na_values=[""])
     codes = pd.to_numeric(raw["gwcode"], errors="coerce")
-    if codes.isna().any():
-        row = int(codes.isna().to_numpy().argmax())
-        raise SourceFormatError(path, f"value {raw['gwcode'].iloc[row]!r} is not a G&W code",
-                                row=row + 2, column="gwcode")
+    reject_rows(codes.isna(), path, lambda row: f"value {raw['gwcode'].iloc[row]!r} is not a "
+                "G&W code", column="gwcode")
     table = pd.DataFrame({"gwcode": codes.astype("int64"),
                           "gwc": raw["gwc"].astype("string"),
                           "name": raw["country_name"].astype("string"),

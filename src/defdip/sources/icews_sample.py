@@ -5,14 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-import httpx
 import pandas as pd
 
 from defdip.countries import Vocabulary
-from defdip.errors import SourceFormatError
-from defdip.fetch import Fetched, RawFile
-from defdip.sources._base import SourceInfo, attach_codes, fetch_source
-from defdip.sources.mme_exercises import require_columns
+from defdip.fetch import RawFile
+from defdip.sources._base import SourceInfo, attach_codes, fetcher
+from defdip.sources._checks import iso_dates, read_csv, reject_rows
 
 __all__ = ["INFO", "fetch", "parse"]
 
@@ -49,26 +47,17 @@ REQUIRED = ["event_id", "event_date", "source_name", "source_country", "event_te
             "cameo_code", "intensity", "target_name", "target_country", "country"]
 
 
-def fetch(mirror: Path | None = None,
-          transport: httpx.BaseTransport | None = None) -> dict[str, Fetched]:
-    return fetch_source(INFO, mirror, transport)
+fetch = fetcher(INFO)
 
 
 def parse(files: Mapping[str, Path], vocab: Vocabulary) -> dict[str, pd.DataFrame]:
     path = files["events"]
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
-    require_columns(raw, REQUIRED, path)
+    raw = read_csv(path, REQUIRED, dtype=str, keep_default_na=False)
     codes = raw["cameo_code"].str.strip()
-    bad = ~codes.str.fullmatch(r"\d{2,4}")
-    if bad.any():
-        row = int(bad.to_numpy().argmax())
-        raise SourceFormatError(path, f"CAMEO code {codes.iloc[row]!r} is not 2-4 digits",
-                                row=row + 2, column="cameo_code")
-    dates = pd.to_datetime(raw["event_date"], format="%Y-%m-%d", errors="coerce")
-    if dates.isna().any():
-        row = int(dates.isna().to_numpy().argmax())
-        raise SourceFormatError(path, f"date {raw['event_date'].iloc[row]!r} is not YYYY-MM-DD",
-                                row=row + 2, column="event_date")
+    reject_rows(~codes.str.fullmatch(r"\d{2,4}"), path,
+                lambda row: f"CAMEO code {codes.iloc[row]!r} is not 2-4 digits",
+                column="cameo_code")
+    dates = iso_dates(raw, "event_date", path)
     blank = {"": None}
     frame = pd.DataFrame({
         "event_id": raw["event_id"].astype("int64"), "event_date": dates.dt.date,

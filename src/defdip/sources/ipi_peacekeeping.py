@@ -5,14 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-import httpx
 import pandas as pd
 
 from defdip.countries import Vocabulary
-from defdip.errors import SourceFormatError
-from defdip.fetch import Fetched, RawFile
-from defdip.sources._base import SourceInfo, attach_codes, fetch_source
-from defdip.sources.mme_exercises import require_columns
+from defdip.fetch import RawFile
+from defdip.sources._base import SourceInfo, attach_codes, fetcher
+from defdip.sources._checks import iso_dates, read_csv
 
 __all__ = ["INFO", "fetch", "parse"]
 
@@ -76,19 +74,12 @@ MISSION = ["Date", "Mission", "Country of Mission", "Number of Contributors", "T
            "Police", "Observers", "Total"]
 
 
-def fetch(mirror: Path | None = None,
-          transport: httpx.BaseTransport | None = None) -> dict[str, Fetched]:
-    return fetch_source(INFO, mirror, transport)
+fetch = fetcher(INFO)
 
 
 def _read(path: Path, required: list[str], date_column: str) -> pd.DataFrame:
-    raw = pd.read_csv(path, keep_default_na=False, na_values=["NA", ""])
-    require_columns(raw, required, path)
-    dates = pd.to_datetime(raw[date_column], format="%Y-%m-%d", errors="coerce")
-    if dates.isna().any():
-        row = int(dates.isna().to_numpy().argmax())
-        raise SourceFormatError(path, f"date {raw[date_column].iloc[row]!r} is not YYYY-MM-DD",
-                                row=row + 2, column=date_column)
+    raw = read_csv(path, required, keep_default_na=False, na_values=["NA", ""])
+    dates = iso_dates(raw, date_column, path)
     raw["_date"], raw["_year"] = dates.dt.date, dates.dt.year
     return raw
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-import httpx
 import pandas as pd
 
 from defdip.countries import Country, Vocabulary
 from defdip.errors import SourceFormatError
-from defdip.fetch import Fetched, RawFile
-from defdip.sources._base import SourceInfo, attach_codes, fetch_source
-from defdip.sources.mme_exercises import check_actors, partial_dates, require_columns
+from defdip.fetch import RawFile
+from defdip.sources._base import SourceInfo, attach_codes, fetcher
+from defdip.sources._checks import check_actors, partial_dates, read_csv
 
 __all__ = ["INFO", "fetch", "parse"]
 
@@ -60,9 +59,7 @@ REQUIRED = ["Exercise Name", "Location1", "Location2", "s.year", "s.month", "s.d
             "e.year", "e.month", "e.day", "JME Type", HOST, "State A"]
 
 
-def fetch(mirror: Path | None = None,
-          transport: httpx.BaseTransport | None = None) -> dict[str, Fetched]:
-    return fetch_source(INFO, mirror, transport)
+fetch = fetcher(INFO)
 
 
 def _text(values: pd.Series) -> pd.Series:
@@ -89,8 +86,7 @@ def _hosts(raw: pd.DataFrame, vocab: Vocabulary, path: Path) -> pd.Series:
 
 def parse(files: Mapping[str, Path], vocab: Vocabulary) -> dict[str, pd.DataFrame]:
     path = files["jme"]
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
-    require_columns(raw, REQUIRED, path)
+    raw = read_csv(path, REQUIRED, dtype=str, keep_default_na=False)
     start, start_precision = partial_dates(raw, "s.", end=False)
     end, end_precision = partial_dates(raw, "e.", end=True)
     ids = pd.Series([f"jme{i:04d}" for i in range(1, len(raw) + 1)], dtype="string")
@@ -111,7 +107,9 @@ def parse(files: Mapping[str, Path], vocab: Vocabulary) -> dict[str, pd.DataFram
     long = long[long["label"].ne("")].sort_values("jme_id", kind="stable")
     long = long.drop_duplicates(["jme_id", "label"]).reset_index(drop=True)
     long["year"] = long["jme_id"].map(dict(zip(ids, exercises["start_year"], strict=True)))
-    long = attach_codes(long, "label", vocab, prefix="p", path=path, year_column="year")
+    file_lines = long["jme_id"].map({jme_id: row + 2 for row, jme_id in enumerate(ids)})
+    long = attach_codes(long, "label", vocab, prefix="p", path=path, year_column="year",
+                        lines=file_lines)
     participants = pd.DataFrame({
         "jme_id": long["jme_id"].astype("string"), "label": long["label"].astype("string"),
         "iso3": long["p_iso3"], "ccode": long["p_ccode"],

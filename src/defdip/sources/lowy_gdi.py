@@ -5,14 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-import httpx
 import pandas as pd
 
 from defdip.countries import Vocabulary
-from defdip.errors import SourceFormatError
-from defdip.fetch import Fetched, RawFile
-from defdip.sources._base import SourceInfo, attach_codes, fetch_source
-from defdip.sources.mme_exercises import require_columns
+from defdip.fetch import RawFile
+from defdip.sources._base import SourceInfo, attach_codes, fetcher
+from defdip.sources._checks import read_csv, reject_rows
 
 __all__ = ["INFO", "POST_TYPES", "fetch", "parse"]
 
@@ -54,20 +52,16 @@ REQUIRED = ["YEAR", "COUNTRY", "OVERALL RANK", "POST CITY", "POST COUNTRY", "TYP
             "POST TYPE TITLE"]
 
 
-def fetch(mirror: Path | None = None,
-          transport: httpx.BaseTransport | None = None) -> dict[str, Fetched]:
-    return fetch_source(INFO, mirror, transport)
+fetch = fetcher(INFO)
 
 
 def parse(files: Mapping[str, Path], vocab: Vocabulary) -> dict[str, pd.DataFrame]:
     path = files["posts"]
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
-    require_columns(raw, REQUIRED, path)
+    raw = read_csv(path, REQUIRED, dtype=str, keep_default_na=False)
     post_type = raw["TYPE OF POST"].str.strip().map(POST_TYPES)
-    if post_type.isna().any():
-        row = int(post_type.isna().to_numpy().argmax())
-        raise SourceFormatError(path, f"post type {raw['TYPE OF POST'].iloc[row]!r} is not one "
-                                f"of {sorted(POST_TYPES)}", row=row + 2, column="TYPE OF POST")
+    reject_rows(post_type.isna(), path, lambda row: f"post type "
+                f"{raw['TYPE OF POST'].iloc[row]!r} is not one of {sorted(POST_TYPES)}",
+                column="TYPE OF POST")
     frame = pd.DataFrame({
         "year": pd.to_numeric(raw["YEAR"]).astype("int64"),
         "sender_label": raw["COUNTRY"].str.strip(),

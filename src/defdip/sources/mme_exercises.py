@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
 from collections.abc import Mapping
 from pathlib import Path
 
-import httpx
 import pandas as pd
 
 from defdip.countries import Vocabulary
-from defdip.errors import SourceFormatError
-from defdip.fetch import Fetched, RawFile
-from defdip.sources._base import SourceInfo, attach_codes, fetch_source, unresolved
+from defdip.fetch import RawFile
+from defdip.sources._base import SourceInfo, attach_codes, fetcher
+from defdip.sources._checks import check_actors, partial_dates, read_csv, reject_rows
 
-__all__ = ["INFO", "check_actors", "fetch", "parse", "partial_dates", "require_columns"]
+__all__ = ["INFO", "fetch", "parse"]
 
 _TROOPDATA = "https://raw.githubusercontent.com/meflynn/troopdata/main/data-raw/"
 
@@ -62,75 +59,7 @@ REQUIRED = ["MMEID", "Ex_Name", "Series_Name", "Location", "lat", "lon", "s.year
             "s.day", "e.year", "e.month", "e.day", *FLAGS, "FocusDescription", "StateA"]
 
 
-def fetch(mirror: Path | None = None,
-          transport: httpx.BaseTransport | None = None) -> dict[str, Fetched]:
-    return fetch_source(INFO, mirror, transport)
-
-
-def require_columns(frame: pd.DataFrame, required: list[str], path: Path) -> None:
-    """Raise :class:`SourceFormatError` naming the first required column ``frame`` lacks."""
-    missing = [c for c in required if c not in frame.columns]
-    if missing:
-        raise SourceFormatError(path, f"missing columns {missing}", column=missing[0])
-
-
-def check_actors(raw: pd.DataFrame, columns: list[str], vocab: Vocabulary, path: Path,
-                 *, ignore: tuple[str, ...] = ("",)) -> None:
-    """Raise :class:`SourceFormatError` at the first file cell whose actor does not resolve.
-
-    Checked on the wide file (before any reshaping) so the message names the row and the
-    participant column a user sees in the raw file.
-    """
-    values = pd.Series(raw[columns].to_numpy().ravel()).str.strip()
-    bad = set(unresolved(values[~values.isin(ignore)], vocab))
-    if not bad:
-        return
-    for position, row in enumerate(raw[columns].itertuples(index=False)):
-        for column, value in zip(columns, row, strict=True):
-            if str(value).strip() in bad:
-                raise SourceFormatError(
-                    path, f"actor name {str(value).strip()!r} is neither a known state nor a "
-                    "declared non-state actor", row=position + 2, column=column,
-                    fix="Add the spelling to the source's alias file in defdip/data/actors/ "
-                    "(aliases: or non_state:).")
-
-
-def _part(value: object, low: int, high: int) -> int | None:
-    text = str(value).strip()
-    if text.endswith(".0"):
-        text = text[:-2]
-    if not text.isdigit():  # 'xx', 'XX', '-9', '' = unknown
-        return None
-    number = int(text)
-    return number if low <= number <= high else None
-
-
-def _one_date(year: object, month: object, day: object, end: bool
-              ) -> tuple[dt.date | None, str | None]:
-    y = _part(year, 1, 9999)
-    if y is None:
-        return None, None
-    m = _part(month, 1, 12)
-    if m is None:
-        return (dt.date(y, 12, 31) if end else dt.date(y, 1, 1)), "year"
-    last = calendar.monthrange(y, m)[1]
-    d = _part(day, 1, last)
-    if d is None:
-        return dt.date(y, m, last if end else 1), "month"
-    return dt.date(y, m, d), "day"
-
-
-def partial_dates(frame: pd.DataFrame, prefix: str, *, end: bool) -> tuple[pd.Series, pd.Series]:
-    """Dates and their precision ('day', 'month', 'year') from ``{prefix}year/month/day``.
-
-    Unknown parts ('xx', '-9', empty, out of range) widen the date to the month or year:
-    a start takes the first day of that span, an end the last, so intervals stay honest.
-    """
-    pairs = [_one_date(y, m, d, end) for y, m, d in zip(
-        frame[f"{prefix}year"], frame[f"{prefix}month"], frame[f"{prefix}day"], strict=True)]
-    dates = pd.Series([p[0] for p in pairs], index=frame.index, dtype="object")
-    precision = pd.Series([p[1] for p in pairs], index=frame.index, dtype="string")
-    return dates, precision
+fetch = fetcher(INFO)
 
 
 def _unique_ids(ids: pd.Series) -> pd.Series:
@@ -141,10 +70,9 @@ def _unique_ids(ids: pd.Series) -> pd.Series:
 def _exercises(raw: pd.DataFrame, path: Path) -> pd.DataFrame:
     start, start_precision = partial_dates(raw, "s.", end=False)
     end, end_precision = partial_dates(raw, "e.", end=True)
-    if start_precision.isna().any():
-        row = int(start_precision.isna().to_numpy().argmax())
-        raise SourceFormatError(path, f"start year {raw['s.year'].iloc[row]!r} is not a year",
-                                row=row + 2, column="s.year")
+    reject_rows(start_precision.isna(), path,
+                lambda row: f"start year {raw['s.year'].iloc[row]!r} is not a year",
+                column="s.year")
     frame = pd.DataFrame({
         "mme_id": _unique_ids(raw["MMEID"].astype("string")),
         "mme_id_raw": raw["MMEID"].astype("string"),
@@ -159,11 +87,9 @@ def _exercises(raw: pd.DataFrame, path: Path) -> pd.DataFrame:
     })
     for column, name in FLAGS.items():
         values = raw[column].str.strip()
-        bad = ~values.isin(["0", "1"])
-        if bad.any():
-            row = int(bad.to_numpy().argmax())
-            raise SourceFormatError(path, f"type flag {values.iloc[row]!r} is not 0 or 1",
-                                    row=row + 2, column=column)
+        reject_rows(~values.isin(["0", "1"]), path,
+                    lambda row, v=values: f"type flag {v.iloc[row]!r} is not 0 or 1",
+                    column=column)
         frame[name] = values.eq("1")
     frame["focus"] = raw["FocusDescription"].replace({"": None}).astype("string")
     return frame
@@ -181,8 +107,9 @@ def _participants(raw: pd.DataFrame, exercises: pd.DataFrame, vocab: Vocabulary,
     long = long[long["label"].ne("")].sort_values("row", kind="stable")
     long = long.drop_duplicates(["row", "label"])
     long["year"] = exercises["start_year"].to_numpy()[long["row"]]
-    long = attach_codes(long.reset_index(drop=True), "label", vocab, prefix="p", path=path,
-                        year_column="year")
+    long = long.reset_index(drop=True)
+    long = attach_codes(long, "label", vocab, prefix="p", path=path, year_column="year",
+                        lines=long["row"] + 2)
     return pd.DataFrame({
         "mme_id": exercises["mme_id"].to_numpy()[long["row"]],
         "label": long["label"].astype("string"),
@@ -193,8 +120,7 @@ def _participants(raw: pd.DataFrame, exercises: pd.DataFrame, vocab: Vocabulary,
 
 def parse(files: Mapping[str, Path], vocab: Vocabulary) -> dict[str, pd.DataFrame]:
     path = files["mme_wide"]
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
-    require_columns(raw, REQUIRED, path)
+    raw = read_csv(path, REQUIRED, dtype=str, keep_default_na=False)
     exercises = _exercises(raw, path)
     participants = _participants(raw, exercises, vocab, path)
     return {"mme_exercises": exercises, "mme_participants": participants}

@@ -6,13 +6,13 @@ import json
 from collections.abc import Mapping
 from pathlib import Path
 
-import httpx
 import pandas as pd
 
 from defdip.countries import Vocabulary
 from defdip.errors import SourceFormatError
-from defdip.fetch import Fetched, RawFile
-from defdip.sources._base import SourceInfo, attach_codes, fetch_source
+from defdip.fetch import RawFile
+from defdip.sources._base import SourceInfo, attach_codes, fetcher
+from defdip.sources._checks import MIRROR_FIX
 
 __all__ = ["INFO", "fetch", "parse"]
 
@@ -43,14 +43,16 @@ INFO = SourceInfo(
 )
 
 
-def fetch(mirror: Path | None = None,
-          transport: httpx.BaseTransport | None = None) -> dict[str, Fetched]:
-    return fetch_source(INFO, mirror, transport)
+fetch = fetcher(INFO)
 
 
 def _rows(path: Path) -> list[dict[str, object]]:
     try:
-        features = json.loads(path.read_text(encoding="utf-8"))["features"]
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if isinstance(data, dict) and data.get("type") == "Topology":
+            raise SourceFormatError(path, "is TopoJSON (world-atlas), not the GeoJSON "
+                                    "FeatureCollection this parser reads", fix=MIRROR_FIX)
+        features = data["features"]
     except (json.JSONDecodeError, KeyError, TypeError) as exc:
         raise SourceFormatError(path, f"is not a GeoJSON FeatureCollection ({exc!r})") from exc
     rows = []

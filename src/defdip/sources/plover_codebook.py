@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-import httpx
 import pandas as pd
 
 from defdip.countries import Vocabulary
-from defdip.fetch import Fetched, RawFile
-from defdip.sources._base import SourceInfo, fetch_source
-from defdip.sources.mme_exercises import require_columns
+from defdip.fetch import RawFile
+from defdip.sources._base import SourceInfo, fetcher
+from defdip.sources._checks import read_csv
 
 __all__ = ["INFO", "fetch", "parse"]
 
@@ -46,16 +45,13 @@ COLUMNS = {"types": ["event_type", "requires_recipient"], "modes": ["event_type"
            "contexts": ["context"]}
 
 
-def fetch(mirror: Path | None = None,
-          transport: httpx.BaseTransport | None = None) -> dict[str, Fetched]:
-    return fetch_source(INFO, mirror, transport)
+fetch = fetcher(INFO)
 
 
 def parse(files: Mapping[str, Path], vocab: Vocabulary) -> dict[str, pd.DataFrame]:
     tables = {}
     for key, columns in COLUMNS.items():
-        frame = pd.read_csv(files[key], dtype=str, keep_default_na=False)
-        require_columns(frame, columns, files[key])
+        frame = read_csv(files[key], columns, dtype=str, keep_default_na=False)
         tables[f"plover_{key}"] = frame[columns].astype("string")
     types = tables["plover_types"]
     types["requires_recipient"] = types["requires_recipient"].astype(int).astype(bool)

@@ -10,17 +10,17 @@ import io
 from collections.abc import Mapping
 from pathlib import Path
 
-import httpx
 import pandas as pd
 
 from defdip.countries import Vocabulary
 from defdip.errors import SourceFormatError
-from defdip.fetch import Fetched, RawFile
-from defdip.sources._base import SourceInfo, attach_codes, fetch_source
+from defdip.fetch import RawFile
+from defdip.sources._base import SourceInfo, attach_codes, fetcher
+from defdip.sources._checks import check_actors, reject_rows
 from defdip.sources.sipri_transfers import (
+    ACTOR_FIX,
     SIPRI_CITATION,
     SIPRI_TERMS,
-    check_actors,
     read_export,
     to_numbers,
 )
@@ -66,9 +66,7 @@ TEXT = ("supplier_label", "recipient_label", "designation", "description", "cate
         "status")
 
 
-def fetch(mirror: Path | None = None,
-          transport: httpx.BaseTransport | None = None) -> dict[str, Fetched]:
-    return fetch_source(INFO, mirror, transport)
+fetch = fetcher(INFO)
 
 
 def _read(path: Path) -> tuple[pd.DataFrame, pd.Series]:
@@ -95,11 +93,9 @@ def _read(path: Path) -> tuple[pd.DataFrame, pd.Series]:
 
 def _flag(raw: pd.Series, *, path: Path, column: str, lines: pd.Series) -> pd.Series:
     text = raw.str.strip()
-    bad = ~text.isin(["Yes", "No", ""])
-    if bad.any():
-        first = bad.idxmax()
-        raise SourceFormatError(path, f"{text[first]!r} is not Yes, No or empty",
-                                row=int(lines[first]), column=column)
+    reject_rows(~text.isin(["Yes", "No", ""]), path,
+                lambda row: f"{text.iloc[row]!r} is not Yes, No or empty", column=column,
+                lines=lines)
     return text.eq("Yes").astype("boolean").mask(text.eq(""))
 
 
@@ -118,21 +114,17 @@ def parse(files: Mapping[str, Path], vocab: Vocabulary) -> dict[str, pd.DataFram
             text = raw[column].str.strip()
             frame[column] = text.where(text != "").astype("string")
     for column in ("deal_id", "year"):
-        if frame[column].isna().any():
-            first = frame[column].isna().idxmax()
-            raise SourceFormatError(path, "empty key field", row=int(lines[first]),
-                                    column=label[column])
-    duplicated = frame.duplicated(["deal_id", "year"])
-    if duplicated.any():
-        first = duplicated.idxmax()
-        raise SourceFormatError(path, f"deal {int(frame.at[first, 'deal_id'])} has two rows for "
-                                f"delivery year {int(frame.at[first, 'year'])}",
-                                row=int(lines[first]), column="SIPRI AT Database ID")
+        reject_rows(frame[column].isna(), path, lambda row: "empty key field",
+                    column=label[column], lines=lines)
+    reject_rows(frame.duplicated(["deal_id", "year"]), path,
+                lambda row: f"deal {int(frame['deal_id'].iloc[row])} has two rows for delivery "
+                f"year {int(frame['year'].iloc[row])}", column="SIPRI AT Database ID",
+                lines=lines)
     for role in ("supplier", "recipient"):
-        check_actors(frame, f"{role}_label", vocab, path=path, label=role.capitalize(),
-                     line_numbers=lines)
+        check_actors(frame, [f"{role}_label"], vocab, path, lines=lines,
+                     shown=[role.capitalize()], fix=ACTOR_FIX, closest=True)
         frame = attach_codes(frame, f"{role}_label", vocab, prefix=role, path=path,
-                             year_column="year", header_rows=PREAMBLE_LINES + 1)
+                             year_column="year", lines=lines)
     order = ["deal_id", "supplier_label", "supplier_iso3", "supplier_ccode", "recipient_label",
              "recipient_iso3", "recipient_ccode", "designation", "description", "category",
              "order_year", "order_year_estimate", "year", "year_estimate", "number",

@@ -11,13 +11,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-import httpx
 import pandas as pd
 
 from defdip.countries import Vocabulary
 from defdip.errors import SourceFormatError
-from defdip.fetch import Fetched, RawFile
-from defdip.sources._base import SourceInfo, attach_codes, fetch_source
+from defdip.fetch import RawFile
+from defdip.sources._base import SourceInfo, attach_codes, fetcher
+from defdip.sources._checks import read_csv
 
 __all__ = ["INFO", "MEASURES", "fetch", "parse"]
 
@@ -60,18 +60,14 @@ INFO = SourceInfo(
 )
 
 
-def fetch(mirror: Path | None = None,
-          transport: httpx.BaseTransport | None = None) -> dict[str, Fetched]:
-    return fetch_source(INFO, mirror, transport)
+fetch = fetcher(INFO)
 
 
 def _long(path: Path, measure: str) -> pd.DataFrame:
     """One sheet as (country_label, year, measure)."""
-    try:  # header=None makes a row wider than the header an error, not a shifted index
-        cells = pd.read_csv(path, dtype=str, header=None, keep_default_na=False,
-                            encoding="utf-8")
-    except (UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise SourceFormatError(path, f"cannot be read as a UTF-8 CSV ({exc})") from exc
+    # header=None makes a row wider than the header an error, not a shifted index
+    cells = read_csv(path, what="a UTF-8 CSV", dtype=str, header=None, keep_default_na=False,
+                     encoding="utf-8")
     wide = cells.iloc[1:].set_axis(cells.iloc[0].tolist(), axis=1).reset_index(drop=True)
     if "country" not in wide.columns:
         raise SourceFormatError(path, "has no 'country' column", column="country")

@@ -14,15 +14,15 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
-import httpx
 import pandas as pd
 
 from defdip.countries import Vocabulary
 from defdip.errors import SourceFormatError
-from defdip.fetch import Fetched, RawFile
-from defdip.sources._base import SourceInfo, attach_codes, fetch_source, unresolved
+from defdip.fetch import RawFile
+from defdip.sources._base import SourceInfo, attach_codes, fetcher
+from defdip.sources._checks import check_actors, refuse_non_text, reject_rows
 
-__all__ = ["INFO", "LICENSED_PATTERN", "check_actors", "fetch", "licensed_production", "parse",
+__all__ = ["ACTOR_FIX", "INFO", "LICENSED_PATTERN", "fetch", "licensed_production", "parse",
            "read_export", "to_numbers"]
 
 SIPRI_CITATION = """@misc{sipri2025transfers,
@@ -31,6 +31,8 @@ SIPRI_CITATION = """@misc{sipri2025transfers,
   year = {2025}, howpublished = {\\url{https://www.sipri.org/databases/armstransfers}},
   note = {Information from the SIPRI Arms Transfers Database}
 }"""
+ACTOR_FIX = ("Add the spelling to defdip/data/actors/sipri.yaml (aliases: for a state, "
+             "non_state: for a group, organisation or unknown actor).")
 SIPRI_TERMS = ("SIPRI user rules: free to download and cite with the credit line 'Information "
                "from the SIPRI Arms Transfers Database'; calculations must not be attributed to "
                "SIPRI; commercial use needs SIPRI's agreement; do not republish the full data.")
@@ -92,13 +94,12 @@ LICENSED_PATTERN = re.compile(
     re.IGNORECASE)
 
 
-def fetch(mirror: Path | None = None,
-          transport: httpx.BaseTransport | None = None) -> dict[str, Fetched]:
-    return fetch_source(INFO, mirror, transport)
+fetch = fetcher(INFO)
 
 
 def read_export(path: Path, encoding: str) -> list[str]:
     """The lines of a SIPRI CSV export, refusing binary or wrongly encoded text."""
+    refuse_non_text(path, "SIPRI CSV export")
     data = path.read_bytes()
     if b"\x00" in data[:4096] or data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         raise SourceFormatError(
@@ -119,16 +120,13 @@ def to_numbers(raw: pd.Series, *, kind: str, path: Path, column: str,
     """Type a text column as Int64 or float; a non-number names its file line and column."""
     text = raw.str.strip()
     numbers = pd.to_numeric(text.where(text != ""), errors="coerce")
-    bad = text.ne("") & numbers.isna()
-    if bad.any():
-        first = bad.idxmax()
-        raise SourceFormatError(path, f"{text[first]!r} is not a number",
-                                row=int(line_numbers[first]), column=column)
+    reject_rows(text.ne("") & numbers.isna(), path,
+                lambda row: f"{text.iloc[row]!r} is not a number", column=column,
+                lines=line_numbers)
     if kind == "int":
-        if (numbers.dropna() % 1 != 0).any():
-            first = (numbers % 1 != 0).idxmax()
-            raise SourceFormatError(path, f"{text[first]!r} is not a whole number",
-                                    row=int(line_numbers[first]), column=column)
+        reject_rows(numbers.notna() & (numbers % 1 != 0), path,
+                    lambda row: f"{text.iloc[row]!r} is not a whole number", column=column,
+                    lines=line_numbers)
         return numbers.astype("Int64")
     return numbers.astype("float64")
 
@@ -161,20 +159,6 @@ def _records(path: Path) -> tuple[list[str], list[int]]:
 def licensed_production(comments: pd.Series) -> pd.Series:
     """True where SIPRI's comment says the weapon is produced or assembled in the recipient."""
     return comments.fillna("").str.contains(LICENSED_PATTERN).astype("boolean")
-
-
-def check_actors(frame: pd.DataFrame, column: str, vocab: Vocabulary, *, path: Path,
-                 label: str, line_numbers: pd.Series) -> None:
-    """Refuse a name that is neither a state nor declared, naming its exact file line."""
-    missing = unresolved(frame[column], vocab)
-    if missing:
-        first = frame[column].isin(missing).idxmax()
-        bad = str(frame.at[first, column])
-        raise SourceFormatError(
-            path, f"actor name {bad!r} is neither a known state nor a declared non-state actor "
-            f"(closest: {vocab.candidates(bad)[:3] or 'none'})", row=int(line_numbers[first]),
-            column=label, fix="Add the spelling to defdip/data/actors/sipri.yaml (aliases: for a "
-            "state, non_state: for a group, organisation or unknown actor).")
 
 
 def _deal_ids(frame: pd.DataFrame) -> pd.Series:
@@ -210,10 +194,10 @@ def parse(files: Mapping[str, Path], vocab: Vocabulary) -> dict[str, pd.DataFram
     frame["licensed_production"] = licensed_production(frame["comments"])
     frame.insert(0, "deal_id", _deal_ids(frame))
     for role in ("supplier", "recipient"):
-        check_actors(frame, f"{role}_label", vocab, path=path, label=role.capitalize(),
-                     line_numbers=lines)
+        check_actors(frame, [f"{role}_label"], vocab, path, lines=lines,
+                     shown=[role.capitalize()], fix=ACTOR_FIX, closest=True)
         frame = attach_codes(frame, f"{role}_label", vocab, prefix=role, path=path,
-                             year_column="order_year", header_rows=PREAMBLE_LINES + 1)
+                             year_column="order_year", lines=lines)
     order = ["deal_id", "supplier_label", "supplier_iso3", "supplier_ccode", "recipient_label",
              "recipient_iso3", "recipient_ccode", *COLUMNS[2:], "licensed_production"]
     return {"sipri_transfers": frame[order]}

@@ -9,13 +9,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-import httpx
 import pandas as pd
 
 from defdip.countries import Vocabulary
-from defdip.fetch import Fetched
 from defdip.sources import gw_states
-from defdip.sources._base import SourceInfo, fetch_source
+from defdip.sources._base import SourceInfo, fetcher
 from defdip.sources._peacesciencer import PS_NOTE, ps_file, read_rda, to_dates, to_ints
 
 __all__ = ["INFO", "fetch", "parse"]
@@ -54,9 +52,7 @@ DATES = ["start_date", "start_date2", "ep_end_date"]
 TEXT = ["incompatibility", "type_of_conflict"]
 
 
-def fetch(mirror: Path | None = None,
-          transport: httpx.BaseTransport | None = None) -> dict[str, Fetched]:
-    return fetch_source(INFO, mirror, transport)
+fetch = fetcher(INFO)
 
 
 def parse(files: Mapping[str, Path], vocab: Vocabulary) -> dict[str, pd.DataFrame]:

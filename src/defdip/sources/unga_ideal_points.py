@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-import httpx
 import pandas as pd
 
 from defdip.countries import Vocabulary
 from defdip.errors import SourceFormatError
-from defdip.fetch import Fetched, RawFile
-from defdip.sources._base import SourceInfo, fetch_source
-from defdip.sources.mme_exercises import require_columns
+from defdip.fetch import RawFile
+from defdip.sources._base import SourceInfo, fetcher
+from defdip.sources._checks import read_csv, reject_rows
 
 __all__ = ["COLUMNS", "INFO", "UNRELIABLE", "fetch", "parse"]
 
@@ -59,24 +58,19 @@ COLUMNS = {
 UNRELIABLE: frozenset[tuple[int, int]] = frozenset({(640, 78)})
 
 
-def fetch(mirror: Path | None = None,
-          transport: httpx.BaseTransport | None = None) -> dict[str, Fetched]:
-    return fetch_source(INFO, mirror, transport)
+fetch = fetcher(INFO)
 
 
 def parse(files: Mapping[str, Path], vocab: Vocabulary) -> dict[str, pd.DataFrame]:
     path = files["ideal_points"]
-    raw = pd.read_csv(path, keep_default_na=False, na_values=["NA", ""],
-                      dtype={"iso3c": "string", "Countryname": "string"})
-    require_columns(raw, list(COLUMNS), path)
+    raw = read_csv(path, list(COLUMNS), keep_default_na=False, na_values=["NA", ""],
+                   dtype={"iso3c": "string", "Countryname": "string"})
     frame = raw[list(COLUMNS)].rename(columns=COLUMNS)
     for column in ("ccode", "session", "nvotes"):
-        bad = pd.to_numeric(frame[column], errors="coerce").isna()
-        if bad.any():
-            row = int(bad.to_numpy().argmax())
-            reverse = {v: k for k, v in COLUMNS.items()}
-            raise SourceFormatError(path, f"{frame[column].iloc[row]!r} is not a whole number",
-                                    row=row + 2, column=reverse[column])
+        reverse = {v: k for k, v in COLUMNS.items()}
+        reject_rows(pd.to_numeric(frame[column], errors="coerce").isna(), path,
+                    lambda row, c=column: f"{frame[c].iloc[row]!r} is not a whole number",
+                    column=reverse[column])
         frame[column] = frame[column].astype("int64")
     iso3 = {}
     for ccode in frame["ccode"].unique():

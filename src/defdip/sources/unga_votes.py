@@ -5,16 +5,21 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-import httpx
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from defdip.countries import COUNTRY_FILES, Country, Vocabulary
 from defdip.errors import SourceFormatError
-from defdip.fetch import Fetched, RawFile
-from defdip.sources._base import SourceInfo, fetch_source
-from defdip.sources.mme_exercises import require_columns
+from defdip.fetch import RawFile
+from defdip.sources._base import SourceInfo, fetcher
+from defdip.sources._checks import (
+    iso_dates,
+    read_csv,
+    refuse_non_text,
+    reject_rows,
+    require_columns,
+)
 
 __all__ = ["INFO", "VOTE_CODES", "fetch", "parse"]
 
@@ -67,19 +72,13 @@ ROLL_CALL_COLUMNS = ["rcid", "session", "importantvote", "date", "unres", "amend
                      "short", "descr"]
 
 
-def fetch(mirror: Path | None = None,
-          transport: httpx.BaseTransport | None = None) -> dict[str, Fetched]:
-    return fetch_source(INFO, mirror, transport)
+fetch = fetcher(INFO)
 
 
 def _roll_calls(path: Path) -> pd.DataFrame:
-    raw = pd.read_csv(path, dtype={"unres": "string", "short": "string", "descr": "string"})
-    require_columns(raw, ROLL_CALL_COLUMNS, path)
-    dates = pd.to_datetime(raw["date"], format="%Y-%m-%d", errors="coerce")
-    if dates.isna().any():
-        row = int(dates.isna().to_numpy().argmax())
-        raise SourceFormatError(path, f"date {raw['date'].iloc[row]!r} is not YYYY-MM-DD",
-                                row=row + 2, column="date")
+    raw = read_csv(path, ROLL_CALL_COLUMNS,
+                   dtype={"unres": "string", "short": "string", "descr": "string"})
+    dates = iso_dates(raw, "date", path)
     frame = pd.DataFrame({"rcid": raw["rcid"].astype("int64"),
                           "session": raw["session"].astype("int64"),
                           "year": dates.dt.year.astype("int64"), "date": dates.dt.date})
@@ -93,6 +92,7 @@ def _roll_calls(path: Path) -> pd.DataFrame:
 def _read_votes(path: Path) -> pd.DataFrame:
     options = pacsv.ConvertOptions(column_types={c: pa.string() for c in VOTE_COLUMNS},
                                    strings_can_be_null=False)
+    refuse_non_text(path)
     try:
         table = pacsv.read_csv(path, convert_options=options)
     except pa.ArrowInvalid as exc:
@@ -103,8 +103,8 @@ def _read_votes(path: Path) -> pd.DataFrame:
 
 
 def _iso2_map(path: Path) -> dict[str, str]:
-    codelist = pd.read_csv(path, usecols=["iso2c", "iso3c"], dtype=str,
-                           keep_default_na=False, na_values=[""]).dropna()
+    codelist = read_csv(path, ["iso2c", "iso3c"], dtype=str, keep_default_na=False,
+                        na_values=[""])[["iso2c", "iso3c"]].dropna()
     return dict(zip(codelist["iso2c"], codelist["iso3c"], strict=True))
 
 
@@ -134,13 +134,10 @@ def _votes(path: Path, roll_calls: pd.DataFrame, iso2: dict[str, str],
     rcid = pd.to_numeric(raw["rcid"], errors="coerce")
     vote = raw["vote"].map(VOTE_CODES)
     year = rcid.map(dict(zip(roll_calls["rcid"], roll_calls["year"], strict=True)))
-    for column, bad in (("vote", vote.isna()), ("rcid", year.isna())):
-        if bad.any():
-            row = int(bad.to_numpy().argmax())
-            problem = (f"vote {raw['vote'].iloc[row]!r} is not yes, abstain or no"
-                       if column == "vote" else
-                       f"rcid {raw['rcid'].iloc[row]!r} is not a roll call in un_roll_calls.csv")
-            raise SourceFormatError(path, problem, row=row + 2, column=column)
+    reject_rows(vote.isna(), path, lambda row: f"vote {raw['vote'].iloc[row]!r} is not yes, "
+                "abstain or no", column="vote")
+    reject_rows(year.isna(), path, lambda row: f"rcid {raw['rcid'].iloc[row]!r} is not a roll "
+                "call in un_roll_calls.csv", column="rcid")
     frame = pd.DataFrame({"rcid": rcid.astype("int64"), "country": raw["country"],
                           "country_code": raw["country_code"], "vote": vote.astype("int64"),
                           "year": year.astype("int64")})
@@ -156,8 +153,8 @@ def _votes(path: Path, roll_calls: pd.DataFrame, iso2: dict[str, str],
 def parse(files: Mapping[str, Path], vocab: Vocabulary) -> dict[str, pd.DataFrame]:
     roll_calls = _roll_calls(files["roll_calls"])
     issues_path = files["issues"]
-    issues = pd.read_csv(issues_path, dtype={"short_name": "string", "issue": "string"})
-    require_columns(issues, ["rcid", "short_name", "issue"], issues_path)
+    issues = read_csv(issues_path, ["rcid", "short_name", "issue"],
+                      dtype={"short_name": "string", "issue": "string"})
     votes = _votes(files["votes"], roll_calls, _iso2_map(files["codelist"]), vocab)
     return {"unga_votes": votes, "unga_roll_calls": roll_calls,
             "unga_issues": issues[["rcid", "short_name", "issue"]].astype({"rcid": "int64"})}

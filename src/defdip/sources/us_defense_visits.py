@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-import httpx
 import pandas as pd
 
 from defdip.countries import Vocabulary
-from defdip.fetch import Fetched, RawFile
-from defdip.sources._base import SourceInfo, attach_codes, fetch_source
-from defdip.sources.mme_exercises import check_actors, partial_dates, require_columns
+from defdip.fetch import RawFile
+from defdip.sources._base import SourceInfo, attach_codes, fetcher
+from defdip.sources._checks import check_actors, partial_dates, read_csv
 
 __all__ = ["INFO", "fetch", "parse"]
 
@@ -50,15 +49,12 @@ REQUIRED = ["Title", "Name", "Start Day", "Start Month", "Start Year", "City Vis
             "State Visit", "End Day", "End Month", "End Year"]
 
 
-def fetch(mirror: Path | None = None,
-          transport: httpx.BaseTransport | None = None) -> dict[str, Fetched]:
-    return fetch_source(INFO, mirror, transport)
+fetch = fetcher(INFO)
 
 
 def parse(files: Mapping[str, Path], vocab: Vocabulary) -> dict[str, pd.DataFrame]:
     path = files["visits"]
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
-    require_columns(raw, REQUIRED, path)
+    raw = read_csv(path, REQUIRED, dtype=str, keep_default_na=False)
     check_actors(raw, ["State Visit"], vocab, path)
     parts = raw.rename(columns={"Start Year": "s.year", "Start Month": "s.month",
                                 "Start Day": "s.day", "End Year": "e.year",

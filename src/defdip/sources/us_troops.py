@@ -5,14 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-import httpx
 import pandas as pd
 
 from defdip.countries import Vocabulary
-from defdip.errors import SourceFormatError
-from defdip.fetch import Fetched, RawFile
-from defdip.sources._base import SourceInfo, attach_codes, fetch_source
-from defdip.sources.mme_exercises import require_columns
+from defdip.fetch import RawFile
+from defdip.sources._base import SourceInfo, attach_codes, fetcher
+from defdip.sources._checks import read_csv, reject_rows
 
 __all__ = ["INFO", "fetch", "parse"]
 
@@ -63,14 +61,12 @@ TROOP_COLUMNS = ["troops_ad", "army_ad", "navy_ad", "air_force_ad", "marine_corp
 BASE_FLAGS = {"base": "major_base", "lilypad": "lilypad", "fundedsite": "funded_site"}
 
 
-def fetch(mirror: Path | None = None,
-          transport: httpx.BaseTransport | None = None) -> dict[str, Fetched]:
-    return fetch_source(INFO, mirror, transport)
+fetch = fetcher(INFO)
 
 
 def _troops(path: Path, vocab: Vocabulary) -> pd.DataFrame:
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
-    require_columns(raw, ["countryname", "year", "ccode", *TROOP_COLUMNS], path)
+    raw = read_csv(path, ["countryname", "year", "ccode", *TROOP_COLUMNS], dtype=str,
+                   keep_default_na=False)
     frame = pd.DataFrame({"country_label": raw["countryname"].str.strip(),
                           "year": pd.to_numeric(raw["year"]).astype("int64")})
     frame = attach_codes(frame, "country_label", vocab, prefix="v", path=path,
@@ -87,8 +83,8 @@ def _troops(path: Path, vocab: Vocabulary) -> pd.DataFrame:
 
 
 def _bases(path: Path, vocab: Vocabulary) -> pd.DataFrame:
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="latin-1")
-    require_columns(raw, ["countryname", "basename", "lat", "lon", *BASE_FLAGS], path)
+    raw = read_csv(path, ["countryname", "basename", "lat", "lon", *BASE_FLAGS], dtype=str,
+                   keep_default_na=False, encoding="latin-1")
     frame = attach_codes(raw.assign(countryname=raw["countryname"].str.strip()),
                          "countryname", vocab, prefix="v", path=path)
     out = pd.DataFrame({
@@ -99,11 +95,9 @@ def _bases(path: Path, vocab: Vocabulary) -> pd.DataFrame:
         "lon": pd.to_numeric(raw["lon"], errors="coerce")}).astype(
         {"base_id": "string", "country_label": "string", "basename": "string"})
     for column, name in BASE_FLAGS.items():
-        bad = ~raw[column].isin(["0", "1"])
-        if bad.any():
-            row = int(bad.to_numpy().argmax())
-            raise SourceFormatError(path, f"flag {raw[column].iloc[row]!r} is not 0 or 1",
-                                    row=row + 2, column=column)
+        reject_rows(~raw[column].isin(["0", "1"]), path,
+                    lambda row, c=column: f"flag {raw[c].iloc[row]!r} is not 0 or 1",
+                    column=column)
         out[name] = raw[column].eq("1")
     return out
 
