@@ -64,3 +64,30 @@ def test_every_actor_name_resolves_or_is_declared_non_state(loaded_store, vocab)
                 assert isinstance(actor, NonStateActor), f"{table}.{label}: {name!r}"
             else:
                 assert isinstance(actor, Country), f"{table}.{label}: {name!r}"
+
+
+def test_attach_codes_reports_file_lines(vocab, tmp_path):
+    """Rows are file lines: given ``lines`` (reshaped frames), else position + header + 1."""
+    import pandas as pd
+
+    from defdip.errors import SourceFormatError
+    from defdip.sources import attach_codes
+
+    path = tmp_path / "wide.csv"
+    # a reshaped frame: rows out of file order, index from a melt
+    frame = pd.DataFrame({"label": ["Turkey", "Narnia"], "year": [2001, 2001]}, index=[7, 3])
+    lines = pd.Series({7: 12, 3: 5})
+    fix = ("Add the spelling to the source's alias file in defdip/data/actors/ (aliases: or "
+           "non_state:).")
+    with pytest.raises(SourceFormatError) as caught:
+        attach_codes(frame.copy(), "label", vocab, prefix="p", path=path, year_column="year",
+                     lines=lines)
+    message = str(caught.value)
+    assert message.startswith(f"{path}, row 5, column 'label': actor name 'Narnia' is neither "
+                              "a known state nor a declared non-state actor (")
+    assert message.endswith(fix)
+    with pytest.raises(SourceFormatError, match=r", row 4, column 'label': actor name 'Narnia'"):
+        attach_codes(frame.copy(), "label", vocab, prefix="p", path=path, header_rows=2)
+    coded = attach_codes(frame.iloc[:1].copy(), "label", vocab, prefix="p", path=path,
+                         lines=lines)
+    assert coded["p_ccode"].tolist() == [640] and coded["p_iso3"].tolist() == ["TUR"]
