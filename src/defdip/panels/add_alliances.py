@@ -107,11 +107,13 @@ def _member_flags(panel: Panel) -> tuple[ir.Table, dict[str, tuple[int, int]]]:
 
 
 def _un_years(panel: Panel) -> tuple[int, int]:
+    """First and last year the UNGA data cover (roll calls and ideal points), in one query."""
     calls = panel.tables.table("unga_roll_calls")
     ideal = panel.tables.table("unga_ideal_points")
-    lo = min(int(calls.year.min().execute()), int(ideal.year.min().execute()))
-    hi = max(int(calls.year.max().execute()), int(ideal.year.max().execute()))
-    return lo, hi
+    years = calls.select(year=calls.year.cast("int64")).union(
+        ideal.select(year=ideal.year.cast("int64")))
+    row = years.aggregate(lo=years.year.min(), hi=years.year.max()).execute()
+    return int(row["lo"].iloc[0]), int(row["hi"].iloc[0])
 
 
 def add_igos(panel: Panel) -> Panel:
