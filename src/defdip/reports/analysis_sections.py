@@ -83,6 +83,10 @@ def regions_section(store: Store, focal: Country, start: int, end: int,
     for region in regions:
         case = analysis.region_case(store, focal.iso3, region, start=start, end=end)
         section.tables[f"{case.description}: top partners"] = case.top_partners
+        if len(case.top_partners) and "name" in case.top_partners:
+            top = ", ".join(case.top_partners["name"].astype(str).head(3))
+            section.text.append(f"{case.description}: top partners {top} "
+                                f"({len(case.members)} states in the region).")
         if len(case.engagement):
             section.figures.append(figures.line_plot(
                 case.engagement.melt(id_vars="year", var_name="instrument", value_name="v")
@@ -96,6 +100,16 @@ def trends_section(store: Store, focal: Country, end: int, horizon: int = 5) -> 
     section = Section("trends", "Trends and five-year forecasts")
     result = analysis.trends(store, focal.iso3, start=1995, end=end, horizon=horizon)
     section.tables["Backtest on held-out final years"] = result.backtest
+    for row in result.backtest.dropna(subset=["mae"]).itertuples():
+        ahead = result.forecasts[result.forecasts["instrument"] == row.instrument]
+        if ahead.empty:
+            continue
+        last = ahead.iloc[-1]
+        section.text.append(
+            f"{str(row.instrument).replace('_', ' ')}: forecast {last['mean']:,.0f} in "
+            f"{int(last['year'])} (95% PI {last['pi_low']:,.0f}–{last['pi_high']:,.0f}); "
+            f"backtest on the last {int(row.holdout_years)} observed years: MAE "
+            f"{row.mae:,.1f}, MAPE {row.mape:.0f}%.")
     for instrument, history in result.series.groupby("instrument", sort=True):
         forecast = result.forecasts[result.forecasts["instrument"] == instrument]
         if forecast.empty:

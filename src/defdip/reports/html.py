@@ -43,7 +43,9 @@ pre{white-space:pre-wrap;font-size:11px;background:#f5f7fa;padding:8px}
 """
 
 
-def _cell(value: Any) -> tuple[str, bool]:
+def _cell(value: Any, column: str = "") -> tuple[str, bool]:
+    if isinstance(value, int) and "year" in column:
+        return str(value), True  # 2019, not 2,019
     if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
         return "", False
     if isinstance(value, float):
@@ -59,8 +61,8 @@ def table_html(frame: pd.DataFrame, caption: str, max_rows: int = 25) -> str:
     rows = []
     for record in frame.head(max_rows).itertuples(index=False):
         cells = []
-        for value in record:
-            text, numeric = _cell(value.item() if hasattr(value, "item") else value)
+        for column, value in zip(frame.columns, record, strict=True):
+            text, numeric = _cell(value.item() if hasattr(value, "item") else value, str(column))
             cells.append(f'<td class="num">{text}</td>' if numeric else f"<td>{text}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     more = (f'<p class="note">{len(frame) - max_rows:,} more rows in the JSON format.</p>'

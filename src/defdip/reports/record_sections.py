@@ -79,6 +79,9 @@ def footprint_section(store: Store, focal: Country, start: int, end: int) -> Sec
                                          records=("records", "sum"), tiv=("tiv", "sum"))
     by_kind = by_kind.reset_index().sort_values("partners", ascending=False)
     section.tables["Partners and records by instrument"] = by_kind
+    breadth = wide.gt(0).sum(axis=1).sort_values(ascending=False).head(5)
+    section.text.append("Broadest partnerships (instruments used): " + ", ".join(
+        f"{names.get(iso, iso)} ({n})" for iso, n in breadth.items()) + ".")
     section.text.append(
         f"{partners['iso3'].nunique()} partner states across {counts['kind'].nunique()} "
         f"instruments; colour = the strongest instrument in the order "
@@ -151,7 +154,9 @@ def alignment_section(store: Store, focal: Country, start: int, end: int,
     section.figures.append(figures.line_plot(
         frame, "year", "idealpoint_dist", "partner",
         "Ideal-point distance (Bailey, Strezhnev & Voeten)", "|ideal point difference|"))
-    latest = frame[frame["year"] == frame["year"].max()]
+    order = {iso3: i for i, iso3 in enumerate(partners)}
+    latest = frame[frame["year"] == frame["year"].max()].sort_values(
+        "partner", key=lambda column: column.map(order))
     for row in latest.itertuples():
         section.text.append(f"{row.year}: agreement with {row.partner} {row.un_agree:.3f} on "
                             f"{int(row.un_nvotes)} joint votes (S-score {row.un_sscore:.3f}).")
