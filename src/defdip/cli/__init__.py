@@ -39,26 +39,18 @@ def _root(version: bool = typer.Option(False, "--version", callback=_version, is
     """Defence-diplomacy records, panels, measures and country briefs."""
 
 
-for _info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-    if _info.name.startswith("cmd_"):
-        importlib.import_module(f"{__name__}.{_info.name}").register(app)
+# Commands appear in --help in the order a user meets them; any other cmd_* module follows.
+ORDER = ("cmd_sources", "cmd_countries", "cmd_arms", "cmd_record", "cmd_panel", "cmd_measures",
+         "cmd_analysis", "cmd_brief")
+_found = {m.name for m in pkgutil.iter_modules(__path__) if m.name.startswith("cmd_")}
+for _name in [*[n for n in ORDER if n in _found], *sorted(_found - set(ORDER))]:
+    importlib.import_module(f"{__name__}.{_name}").register(app)
 
 
 def main() -> None:
     """Entry point: run the app, turning library errors into one clear line and exit 2."""
     try:
-        app(standalone_mode=False)
+        app()  # standalone: click reports usage errors itself and exits 2
     except DefdipError as exc:
         typer.secho(f"Error: {exc}", fg="red", err=True)
         sys.exit(2)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except typer.Abort:
-        sys.exit(1)
-    except Exception as exc:  # click usage errors
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise
