@@ -150,3 +150,26 @@ def test_curated_strict_mode_names_file_record_and_field(vocab):
     with pytest.raises(InvalidRecord, match=r"engagements_test\.yaml, record 2, field "
                                             r"'actors': 'TUR:supplier' lacks"):
         load_curated(vocab, FIXTURES / "engagements_curated")
+
+
+def test_impossible_yaml_date_is_a_field_problem_not_a_crash(store, vocab, tmp_path):
+    # YAML would turn 2024-13-01 into a date and fail inside the parser; the record's own
+    # validation must report it with its record and field instead.
+    path = tmp_path / "bad-date.yaml"
+    path.write_text("records:\n  - kind: exercise\n    name: X\n    start: 2024-13-01\n"
+                    "    actors: [{country: TUR, role: host}]\n"
+                    "    source: {url: 'https://example.org/x'}\n", encoding="utf-8")
+    with pytest.raises(InvalidRecord) as caught:
+        add_records(store, vocab, path)
+    assert (f"{path}, record 1, field 'start': '2024-13-01' is not a calendar date "
+            "(month must be in 1..12)") in caught.value.problems
+    assert not store.has("engagements") or store.sql(
+        "SELECT count(*) AS n FROM engagements")["n"][0] == 0
+
+
+def test_entered_records_must_say_where_they_come_from(store, vocab, tmp_path):
+    path = tmp_path / "no-source.yaml"
+    path.write_text("records:\n  - kind: exercise\n    name: X\n    start: 2024\n"
+                    "    actors: [{country: TUR, role: host}]\n", encoding="utf-8")
+    with pytest.raises(InvalidRecord, match=r"record 1, field 'source': None needs source.url"):
+        add_records(store, vocab, path)

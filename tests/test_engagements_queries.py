@@ -19,6 +19,7 @@ SPARSE = """records:
     name: Sparse Exercise
     start: 2015-03
     actors: [{country: TUR, role: host}, {country: PAK, role: participant}]
+    source: {citation: "Hand-written test record (no public page)"}
 """
 
 

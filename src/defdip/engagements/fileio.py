@@ -81,6 +81,17 @@ def _csv_record(row: dict[str, str], path: Path, line: int) -> dict[str, Any]:
     return record
 
 
+class _TextDates(yaml.SafeLoader):
+    """YAML without implicit timestamps: dates stay text, so the validator (not the YAML
+    parser) reports an impossible date such as 2024-13-01 with its record and field."""
+
+
+_TextDates.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def read_records(path: Path | str, fmt: str | None = None) -> list[RawRecord]:
     """The raw records of a YAML, JSON or CSV file, each tagged with where it came from."""
     path = Path(path)
@@ -94,7 +105,8 @@ def read_records(path: Path | str, fmt: str | None = None) -> list[RawRecord]:
         return [RawRecord(f"{path}, row {i + 2}", _csv_record(row, path, i + 2))
                 for i, row in enumerate(frame.to_dict("records"))]
     try:
-        document = yaml.safe_load(text) if kind == "yaml" else json.loads(text)
+        document = (yaml.load(text, Loader=_TextDates) if kind == "yaml"
+                    else json.loads(text))
     except (yaml.YAMLError, json.JSONDecodeError) as exc:
         raise InvalidRecord([f"{path}: not valid {kind.upper()} ({exc})"], str(path)) from None
     return [RawRecord(f"{path}, record {i}", item)

@@ -231,6 +231,11 @@ def _one(raw: RawRecord, vocab: Vocabulary, origin: str, default_source: str,
         check.bad("source", source, f"must be a mapping of {', '.join(SOURCE_FIELDS)}")
         source = {}
     retrieved = check.partial("source.retrieved", source.get("retrieved"))
+    if origin != "derived" and not (_text(source.get("url")) or _text(source.get("citation"))):
+        # A system of record is only as good as its provenance: every entry says where from.
+        check.bad("source", data.get("source"), "needs source.url (a public page) or "
+                  "source.citation (e.g. a document reference) saying where the record comes "
+                  "from")
     claims = data.get("claims")
     if claims is not None and not (isinstance(claims, list)
                                    and all(isinstance(c, Mapping) for c in claims)):
