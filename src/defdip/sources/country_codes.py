@@ -31,6 +31,7 @@ INFO = SourceInfo(
     tables={"country_codes": "one row per country or territory: iso3, ccode, gwcode, iso2, "
                              "names, regions (World Bank, UN), continent"},
     transformations=("read every column as text (keeps Namibia's iso2 'NA')",
+                     "name = the vocabulary's display name (e.g. Türkiye for TUR)",
                      "kept the code, name and region columns; renamed to snake_case"),
 )
 
@@ -56,4 +57,7 @@ def parse(files: Mapping[str, Path], vocab: Vocabulary) -> dict[str, pd.DataFram
     table["iso3"] = [iso if isinstance(iso, str) else
                      (vocab.by_ccode(int(cc)).iso3 if pd.notna(cc) else None)
                      for iso, cc in zip(table["iso3"], table["ccode"], strict=True)]
+    # One display name everywhere: the vocabulary's (e.g. TUR -> "Türkiye", the UN's usage).
+    table["name"] = [vocab.countries[iso].name if iso in vocab.countries else name
+                     for iso, name in zip(table["iso3"], table["name"], strict=True)]
     return {"country_codes": table.astype({"iso3": "string"})}
