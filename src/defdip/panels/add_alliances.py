@@ -76,11 +76,11 @@ def un_member_years(panel: Panel) -> ir.Table:
     excluded, 1974-1993) therefore count as non-members.
     """
     tables = panel.tables
-    votes, calls = tables.table("unga_votes"), tables.table("unga_roll_calls")
-    ideal = tables.table("unga_ideal_points")
-    voted = votes.filter(votes.ccode.notnull()).select("rcid", "ccode").join(
-        calls.select("rcid", "year"), "rcid")
-    voted = voted.select(ccode=voted.ccode.cast("int64"), year=voted.year.cast("int64"))
+    votes, ideal = tables.table("unga_votes"), tables.table("unga_ideal_points")
+    # unga_votes.year is the year of the vote's roll call (the loader maps it from rcid and
+    # rejects unknown rcids), so the roll calls need not be joined again here.
+    voted = votes.filter(votes.ccode.notnull()).select(ccode=votes.ccode.cast("int64"),
+                                                       year=votes.year.cast("int64"))
     estimated = ideal.filter(ideal.ccode.notnull()).select(
         ccode=ideal.ccode.cast("int64"), year=ideal.year.cast("int64"))
     return voted.union(estimated).distinct()

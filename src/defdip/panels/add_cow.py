@@ -37,6 +37,8 @@ __all__ = [
 NMC_COLUMNS = ("milex", "milper", "irst", "pec", "tpop", "upop", "cinc")
 #: geosphere's default radius (WGS84 semi-major axis), which peacesciencer's capdist uses.
 EARTH_RADIUS_M = 6378137.0
+#: Packs two capital-point numbers into one join key (one-to-one below a million points).
+PAIR_BASE = 1_000_000
 
 
 def _suffixed(panel: Panel, names: tuple[str, ...]) -> list[str]:
@@ -121,6 +123,26 @@ def _capital_years(panel: Panel) -> ir.Table:
     return ranked.filter(ranked.__rank == 0).select("ccode", "year", "lat", "lng")
 
 
+def _capital_pairs(capitals: ir.Table) -> tuple[ir.Table, ir.Table]:
+    """(ccode, year, point) and (point_1 * PAIR_BASE + point_2 → km) over the distinct capitals.
+
+    There are a few hundred distinct capital coordinates, so the distance is computed once per
+    ordered pair of points (tens of thousands of rows) instead of once per dyad-year; the same
+    formula on the same inputs gives the same doubles.
+    """
+    points = capitals.select("lat", "lng").distinct()
+    points = points.mutate(point=ibis.dense_rank().over(order_by=[points.lat, points.lng])
+                           .cast("int64"))
+    located = capitals.join(points, ["lat", "lng"]).select("ccode", "year", "point")
+    a = points.select(p1=points.point, lat1=points.lat, lng1=points.lng)
+    b = points.select(p2=points.point, lat2=points.lat, lng2=points.lng)
+    pairs = a.cross_join(b)
+    pairs = pairs.select(pair=pairs.p1 * PAIR_BASE + pairs.p2,
+                         capdist=vincenty_sphere_km(pairs.lat1, pairs.lng1, pairs.lat2,
+                                                    pairs.lng2))
+    return located, pairs
+
+
 def add_capital_distance(panel: Panel) -> Panel:
     """``capdist``: km between the two capitals (dyads) or ``mincapdist`` to the nearest other
     member's capital (state-years), from ``cow_capitals`` as valid on 1 January of the year.
@@ -129,10 +151,11 @@ def add_capital_distance(panel: Panel) -> Panel:
     capitals = _capital_years(panel)
     if panel.unit == "dyad_year":
         panel.require_new("add_capital_distance", ["capdist"])
-        expr = join_monadic(panel, capitals, {"lat": "__lat", "lng": "__lng"})
-        expr = expr.mutate(capdist=vincenty_sphere_km(expr.__lat_1, expr.__lng_1,
-                                                      expr.__lat_2, expr.__lng_2))
-        expr = expr.drop("__lat_1", "__lng_1", "__lat_2", "__lng_2")
+        located, pairs = _capital_pairs(capitals)
+        expr = join_monadic(panel, located, {"point": "__point"})
+        expr = expr.mutate(__pair=expr.__point_1 * PAIR_BASE + expr.__point_2)
+        expr = join_columns(expr, pairs, {"__pair": "pair"}, {"capdist": "capdist"})
+        expr = expr.drop("__point_1", "__point_2", "__pair")
         return panel.evolve(expr, "cow_capitals")
     panel.require_new("add_capital_distance", ["mincapdist"])
     from defdip.panels.units import create_dyad_years

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import ibis
 import ibis.expr.types as ir
 
 from defdip.errors import InvalidArgument
+from defdip.panels._ops import year_range
 from defdip.panels.core import Panel, Tables, as_tables
 
 __all__ = ["COW_FIRST_YEAR", "COW_LAST_YEAR", "create_dyad_years", "create_state_years"]
@@ -45,8 +45,7 @@ def _system_years(tables: Tables, start: int, end: int) -> ir.Table:
     inside = members.filter(members.year.between(start, min(end, COW_LAST_YEAR)))
     if end <= COW_LAST_YEAR:
         return inside
-    later = ibis.memtable({"year": list(range(max(start, COW_LAST_YEAR + 1), end + 1))},
-                          schema={"year": "int64"})
+    later = year_range(max(start, COW_LAST_YEAR + 1), end)
     last = members.filter(members.year == COW_LAST_YEAR).select("ccode")
     carried = last.cross_join(later).select("ccode", "year")
     return inside.union(carried) if start <= COW_LAST_YEAR else carried
