@@ -38,3 +38,13 @@ def test_provenance_recorded(store, mirror, vocab):
     row = store.provenance().set_index("name").loc["country_codes"]
     assert len(row["fingerprint"]) == 64
     assert "sha256" in row["files"]
+
+
+def test_a_changed_parser_reloads(store, mirror, vocab, monkeypatch):
+    from defdip.store import core
+
+    assert store.load_source("cow_states", mirror=mirror, vocab=vocab).status == "loaded"
+    assert store.load_source("cow_states", mirror=mirror, vocab=vocab).status == "unchanged"
+    real = core.parser_fingerprint
+    monkeypatch.setattr(core, "parser_fingerprint", lambda module: real(module) + "-edited")
+    assert store.load_source("cow_states", mirror=mirror, vocab=vocab).status == "loaded"

@@ -22,6 +22,24 @@ __all__ = ["LoadResult", "Store", "open_store"]
 PARSER_VERSION = "1"
 
 
+def parser_fingerprint(module: Any) -> str:
+    """A digest of the code that turns raw files into tables: the source module itself and
+    the shared source helpers and alias files. A changed parser means a reload."""
+    import inspect
+    from importlib import resources
+
+    from defdip.sources import _base, _checks
+
+    digest = hashlib.sha256(PARSER_VERSION.encode())
+    for part in (module, _base, _checks):
+        digest.update(inspect.getsource(part).encode())
+    actors = resources.files("defdip") / "data" / "actors"
+    for item in sorted(actors.iterdir(), key=lambda p: p.name):
+        if item.name.endswith(".yaml"):
+            digest.update(item.read_bytes())
+    return digest.hexdigest()
+
+
 @dataclass(frozen=True)
 class LoadResult:
     source: str
@@ -184,7 +202,7 @@ class Store:
         step = on_step or (lambda _m: None)
         step(f"fetching {name}")
         fetched = module.fetch(mirror=mirror, transport=transport)
-        digest = hashlib.sha256(PARSER_VERSION.encode())
+        digest = hashlib.sha256(parser_fingerprint(module).encode())
         for key in sorted(fetched):
             digest.update(f"{key}:{fetched[key].sha256}".encode())
         fingerprint = digest.hexdigest()
