@@ -43,3 +43,68 @@ def test_capital_distance_per_point_pair_equals_per_row(loaded_store):
     direct = expr.order_by(["ccode_1", "ccode_2", "year"]).execute()
     assert len(ours) == len(direct) == 1_912_022
     assert np.array_equal(ours.capdist.to_numpy(), direct.capdist.to_numpy(), equal_nan=True)
+
+
+JOB = {"unit": "dyad_year", "start": 1990, "end": 1992,
+       "add": "atop,majors,nmc,igo,contiguity,capdist"}
+
+
+def test_cached_sql_writes_the_same_file_without_building(loaded_store, tmp_path, monkeypatch):
+    import defdip.panels.build as build
+    from defdip.panels import build_panel, sqlcache
+
+    monkeypatch.setenv("DEFDIP_HOME", str(tmp_path / "home"))
+    cold = build_panel(loaded_store, **JOB, out=tmp_path / "cold.parquet", cache=False)
+    assert not sqlcache.cache_dir().exists()
+    first = build_panel(loaded_store, **JOB, out=tmp_path / "first.parquet")
+    assert len(list(sqlcache.cache_dir().glob("*.json"))) == 1
+
+    def no_build(*args, **kwargs):
+        raise AssertionError("a cache hit must not build the Ibis expression")
+
+    monkeypatch.setattr(build, "create_dyad_years", no_build)
+    warm = build_panel(loaded_store, **JOB, out=tmp_path / "warm.parquet")
+    assert (warm.rows, warm.columns, warm.sources) == (cold.rows, cold.columns, cold.sources)
+    assert first.rows == cold.rows == len(pd.read_parquet(tmp_path / "cold.parquet"))
+    frames = [pd.read_parquet(tmp_path / f"{n}.parquet") for n in ("cold", "first", "warm")]
+    pd.testing.assert_frame_equal(frames[0], frames[1], check_exact=True)
+    pd.testing.assert_frame_equal(frames[0], frames[2], check_exact=True)
+
+
+def test_cache_entry_is_refused_when_the_data_answer_differently(loaded_store, tmp_path,
+                                                                monkeypatch):
+    import json
+
+    from defdip.panels import build_panel, sqlcache
+
+    monkeypatch.setenv("DEFDIP_HOME", str(tmp_path / "home"))
+    build_panel(loaded_store, **JOB, out=tmp_path / "a.parquet")
+    (path,) = sqlcache.cache_dir().glob("*.json")
+    key = path.stem
+    entry = json.loads(path.read_text())
+    assert sqlcache.lookup(loaded_store.con, key, sqlcache.cache_dir()) is not None
+    assert entry["probes"] and entry["schema"]
+    changed = dict(entry, probes=[[entry["probes"][0][0], [12345]], *entry["probes"][1:]])
+    path.write_text(json.dumps(changed))  # a probe now answers differently: e.g. ATOP reloaded
+    assert sqlcache.lookup(loaded_store.con, key, sqlcache.cache_dir()) is None
+    retyped = dict(entry, schema=[[*entry["schema"][0][:2], "VARCHAR"], *entry["schema"][1:]])
+    path.write_text(json.dumps(retyped))  # a table's column changed type
+    assert sqlcache.lookup(loaded_store.con, key, sqlcache.cache_dir()) is None
+    path.write_text("{not json")
+    assert sqlcache.lookup(loaded_store.con, key, sqlcache.cache_dir()) is None
+    # a miss rebuilds, writes the right file and replaces the entry
+    again = build_panel(loaded_store, **JOB, out=tmp_path / "b.parquet")
+    assert again.rows == len(pd.read_parquet(tmp_path / "a.parquet"))
+    assert sqlcache.lookup(loaded_store.con, key, sqlcache.cache_dir()) is not None
+
+
+def test_builders_ask_the_data_only_through_probes():
+    """Every data-dependent query goes through Tables.probe, so the SQL cache re-asks it."""
+    from pathlib import Path
+
+    import defdip.panels as panels
+
+    folder = Path(panels.__file__).parent
+    offenders = [p.name for p in folder.glob("*.py")
+                 if p.name not in ("core.py", "sqlcache.py") and ".execute(" in p.read_text()]
+    assert offenders == []

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 import ibis
 import ibis.expr.types as ir
 
-from defdip.panels.core import Panel
+from defdip.panels.core import Panel, Tables
 
 __all__ = [
     "fill",
@@ -145,9 +145,10 @@ def spell_years(spells: ir.Table, years: ir.Table, start: ir.Value, end: ir.Valu
     return joined.mutate(year=joined.__year).drop("__start", "__end", "__year")
 
 
-def is_directed(table: ir.Table, a: str = "ccode1", b: str = "ccode2") -> bool:
+def is_directed(tables: Tables, table: ir.Table, a: str = "ccode1", b: str = "ccode2") -> bool:
     """Whether a dyadic table holds rows with ``a > b`` (so both orientations are stored)."""
-    return bool(table.filter(table[a] > table[b]).count().execute() > 0)
+    found = table.filter(table[a] > table[b]).limit(1)
+    return bool(tables.probe(found.aggregate(n=found.count()))[0] > 0)
 
 
 def symmetric(table: ir.Table, a: str = "ccode1", b: str = "ccode2") -> ir.Table:

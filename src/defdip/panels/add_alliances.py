@@ -53,7 +53,7 @@ def add_atop_alliance(panel: Panel) -> Panel:
                        year=atop.year.cast("int64"),
                        **{c: atop[c].cast("int64") for c in ATOP_COLUMNS})
     take = {c: c for c in ATOP_COLUMNS}
-    if is_directed(atop):
+    if is_directed(panel.tables, atop):
         if panel.directed:
             expr = join_dyad(panel, atop, take)
         else:
@@ -112,8 +112,8 @@ def _un_years(panel: Panel) -> tuple[int, int]:
     ideal = panel.tables.table("unga_ideal_points")
     years = calls.select(year=calls.year.cast("int64")).union(
         ideal.select(year=ideal.year.cast("int64")))
-    row = years.aggregate(lo=years.year.min(), hi=years.year.max()).execute()
-    return int(row["lo"].iloc[0]), int(row["hi"].iloc[0])
+    lo, hi = panel.tables.probe(years.aggregate(lo=years.year.min(), hi=years.year.max()))
+    return int(lo), int(hi)
 
 
 def add_igos(panel: Panel) -> Panel:
@@ -145,8 +145,9 @@ def add_igos(panel: Panel) -> Panel:
     dyad = panel.tables.table("cow_igo_dyad_year")
     dyad = dyad.select(ccode1=dyad.ccode1.cast("int64"), ccode2=dyad.ccode2.cast("int64"),
                        year=dyad.year.cast("int64"), dyadigos=dyad.dyadigos.cast("int64"))
-    expr = undirected_lookup(panel, dyad, {"dyadigos": "dyadigos"}) if not is_directed(dyad) \
-        else join_dyad(panel, dyad, {"dyadigos": "dyadigos"})
+    take = {"dyadigos": "dyadigos"}
+    expr = join_dyad(panel, dyad, take) if is_directed(panel.tables, dyad) else \
+        undirected_lookup(panel, dyad, take)
     flagged = panel.evolve(expr)
     expr = join_monadic(flagged, flags, {s: f"__{s}" for s in stems})
     both = {}

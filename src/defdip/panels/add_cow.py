@@ -178,7 +178,7 @@ def add_minimum_distance(panel: Panel) -> Panel:
     dist = panel.tables.table("cow_mindist")
     dist = dist.select(ccode1=dist.ccode1.cast("int64"), ccode2=dist.ccode2.cast("int64"),
                        year=dist.year.cast("int64"), mindist=dist.mindist.cast("float64"))
-    directed = is_directed(dist)
+    directed = is_directed(panel.tables, dist)
     if panel.unit == "dyad_year":
         panel.require_new("add_minimum_distance", ["mindist"])
         take = {"mindist": "mindist"}

@@ -22,7 +22,7 @@ from defdip.panels._ops import (
     spell_years,
     undirected_lookup,
 )
-from defdip.panels.core import DERIVED_TABLES, Panel
+from defdip.panels.core import DERIVED_TABLES, Panel, Tables
 
 __all__ = [
     "ALIGNMENT_TAKE",
@@ -42,11 +42,10 @@ EXERCISE_ROLES = ("host", "participant", "organiser")
 ALIGNMENT_TAKE = ("un_nvotes", "un_agree", "un_sscore", "un_kappa", "idealpoint_dist")
 
 
-def _span(table: ir.Table, column: str = "year") -> tuple[int, int]:
+def _span(tables: Tables, table: ir.Table, column: str = "year") -> tuple[int, int]:
     """The first and last year a table covers (its data's years, not the panel's)."""
-    row = table.aggregate(lo=table[column].min(), hi=table[column].max()).execute()
-    lo, hi = row["lo"].iloc[0], row["hi"].iloc[0]
-    return (int(lo), int(hi)) if lo == lo and lo is not None else (0, -1)
+    lo, hi = tables.probe(table.aggregate(lo=table[column].min(), hi=table[column].max()))
+    return (int(lo), int(hi)) if lo is not None and lo == lo else (0, -1)
 
 
 def add_arms_transfers(panel: Panel) -> Panel:
@@ -58,7 +57,7 @@ def add_arms_transfers(panel: Panel) -> Panel:
     """
     panel.require_unit("add_arms_transfers", "state_year", "dyad_year")
     deliveries = panel.tables.table("sipri_deliveries")
-    span = _span(deliveries)
+    span = _span(panel.tables, deliveries)
     if panel.unit == "state_year":
         names = ["tiv_exports", "tiv_imports"]
         panel.require_new("add_arms_transfers", names)
@@ -104,7 +103,8 @@ def _engagement_years(panel: Panel, kind: str, roles: tuple[str, ...] | None,
     events = panel.tables.table("engagements")
     actors = panel.tables.table("engagement_actors")
     chosen = events.filter((events.kind == kind) & events["start"].notnull())
-    if int(chosen.count().execute()) == 0:
+    first = chosen.limit(1)
+    if int(panel.tables.probe(first.aggregate(n=first.count()))[0]) == 0:
         raise empty_record(kind)
     last = chosen["end"].year().cast("int64")
     fallback = ibis.literal(open_end, "int64") if open_end is not None else \
@@ -136,7 +136,7 @@ def _count_pairs(panel: Panel, function: str, kind: str, roles: tuple[str, ...] 
     panel.require_unit(function, "dyad_year")
     panel.require_new(function, [name])
     per_year = _engagement_years(panel, kind, roles, open_end)
-    span = coverage if coverage is not None else _span(per_year)
+    span = coverage if coverage is not None else _span(panel.tables, per_year)
     expr = join_dyad(panel, _pair_counts(per_year, name), {name: name})
     return panel.evolve(fill(expr, [name], 0, span), "engagements")
 
@@ -170,7 +170,7 @@ def add_peacekeeping(panel: Panel) -> Panel:
     given = months.filter(months.ccode.notnull() & (months.total > 0))
     per_year = given.select(engagement_id=given.mission, ccode=given.ccode.cast("int64"),
                             year=given.date.year().cast("int64")).distinct()
-    span = _span(months.select(year=months.date.year().cast("int64")))
+    span = _span(panel.tables, months.select(year=months.date.year().cast("int64")))
     expr = join_dyad(panel, _pair_counts(per_year, "pk_codeploy"),
                      {"pk_codeploy": "pk_codeploy"})
     return panel.evolve(fill(expr, ["pk_codeploy"], 0, span), "ipi_peacekeeping")
@@ -223,7 +223,8 @@ def add_un_alignment(panel: Panel) -> Panel:
     table = panel.tables.table("un_alignment")
     keys = ("ccode_1", "ccode_2", "year")
     take = {c: c for c in ALIGNMENT_TAKE}
-    expr = join_dyad(panel, table, take, keys=keys) if is_directed(table, *keys[:2]) else \
+    directed = is_directed(panel.tables, table, *keys[:2])
+    expr = join_dyad(panel, table, take, keys=keys) if directed else \
         undirected_lookup(panel, table, take, keys=keys)
     return panel.evolve(expr, "unga_votes", "unga_ideal_points")
 
@@ -239,8 +240,9 @@ def add_engagement(panel: Panel) -> Panel:
     table = panel.tables.table("engagement_index")
     keys = ("ccode_1", "ccode_2", "year")
     take = {"engagement_index": "engagement_index", "instruments": "engagement_instruments"}
-    expr = join_dyad(panel, table, take, keys=keys) if is_directed(table, *keys[:2]) else \
+    directed = is_directed(panel.tables, table, *keys[:2])
+    expr = join_dyad(panel, table, take, keys=keys) if directed else \
         undirected_lookup(panel, table, take, keys=keys)
-    expr = fill(expr, ["engagement_index"], 0.0, _span(table))
-    expr = fill(expr, ["engagement_instruments"], 0, _span(table))
+    expr = fill(expr, ["engagement_index"], 0.0, _span(panel.tables, table))
+    expr = fill(expr, ["engagement_instruments"], 0, _span(panel.tables, table))
     return panel.evolve(expr, "engagements")

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from defdip.errors import InvalidArgument
+from defdip.panels import sqlcache
 from defdip.panels.add_alliances import add_atop_alliance, add_igos
 from defdip.panels.add_conflict import add_mids, add_rivalries, add_terr_threat, add_wars
 from defdip.panels.add_cow import (
@@ -30,7 +31,7 @@ from defdip.panels.add_engagement import (
     add_peacekeeping,
     add_un_alignment,
 )
-from defdip.panels.core import Panel
+from defdip.panels.core import Panel, Tables
 from defdip.panels.units import create_dyad_years, create_state_years
 
 __all__ = ["ADDERS", "PanelSummary", "build_panel", "parse_adders"]
@@ -85,30 +86,50 @@ def parse_adders(text: str | Sequence[str]) -> list[str]:
 
 
 def build_panel(store: Any, *, unit: str, start: int, end: int, add: str | Sequence[str] = (),
-                directed: bool = True, out: Path | str | None = None) -> Panel | PanelSummary:
+                directed: bool = True, out: Path | str | None = None, ordered: bool = True,
+                cache: bool = True) -> Panel | PanelSummary:
     """Create a ``state_year`` or ``dyad_year`` panel, add the named families, and write it.
 
     With ``out`` (``.parquet`` or ``.csv``) the panel is written and a :class:`PanelSummary`
-    returned; without, the lazy :class:`Panel`.
+    returned; without, the lazy :class:`Panel`. ``ordered=False`` skips sorting by the keys.
+    A Parquet job on a DuckDB store reuses the SQL compiled for the same job before
+    (``panels.sqlcache``, checked against the data first) unless ``cache=False``.
     """
     names = parse_adders(add)
+    if unit not in ("dyad_year", "state_year"):
+        raise InvalidArgument(f"unit {unit!r} is not 'dyad_year' or 'state_year'.")
+    path = Path(out) if out is not None else None
+    if path is not None and path.suffix.lower() not in FORMATS:
+        raise InvalidArgument(f"--out {str(path)!r}: write a .parquet or .csv file.")
+    shape = {"unit": unit, "start": start, "end": end, "add": names, "directed": directed,
+             "ordered": ordered}
+    cacheable = cache and path is not None and path.suffix.lower() == ".parquet" \
+        and not isinstance(store, Tables) and hasattr(store, "con")
+    key = sqlcache.job_key(shape) if cacheable else ""
+    if cacheable and (hit := sqlcache.lookup(store.con, key, sqlcache.cache_dir())):
+        assert path is not None
+        path.parent.mkdir(parents=True, exist_ok=True)
+        rows = sqlcache.copy_parquet(store.con, hit.sql, path)
+        return PanelSummary(path, unit, directed if unit == "dyad_year" else False, start, end,
+                            rows, list(hit.columns), list(hit.sources))
     if unit == "dyad_year":
         panel = create_dyad_years(store, start=start, end=end, directed=directed)
-    elif unit == "state_year":
-        panel = create_state_years(store, start=start, end=end)
     else:
-        raise InvalidArgument(f"unit {unit!r} is not 'dyad_year' or 'state_year'.")
+        panel = create_state_years(store, start=start, end=end)
     for name in names:
         panel = ADDERS[name](panel)
-    if out is None:
+    if path is None:
         return panel
-    path = Path(out)
-    if path.suffix.lower() not in FORMATS:
-        raise InvalidArgument(f"--out {str(path)!r}: write a .parquet or .csv file.")
     if path.suffix.lower() == ".parquet":
-        panel.to_parquet(path)
+        sql = panel.copy_to_parquet(path, ordered=ordered)
+        if cacheable and sql is not None:
+            tables = panel.tables
+            entry = sqlcache.Entry(sql, panel.columns, list(panel.sources),
+                                   sqlcache.schemas(store.con, tables.checked),
+                                   [[q, a] for q, a in tables.probes])
+            sqlcache.save(sqlcache.cache_dir(), key, entry)
     else:
-        panel.to_csv(path)
+        panel.to_csv(path, ordered=ordered)
     rows = _rows_written(panel, path)
     return PanelSummary(path, panel.unit, panel.directed, panel.start, panel.end, rows,
                         panel.columns, list(panel.sources))

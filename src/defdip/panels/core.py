@@ -19,6 +19,7 @@ import ibis.expr.types as ir
 import pandas as pd
 
 from defdip.errors import InvalidArgument, NotLoaded
+from defdip.panels.sqlcache import MEMTABLE, copy_parquet
 
 __all__ = ["DERIVED_TABLES", "Panel", "Tables", "as_tables", "not_loaded"]
 
@@ -52,6 +53,10 @@ class Tables:
     backend: Any
     hint: Callable[[str], str | None] = field(default=lambda _name: None)
     _names: set[str] | None = None
+    #: What building read from the data, for the SQL cache (``panels.sqlcache``): each table
+    #: asked for and whether it existed, and each probe query with the row it returned.
+    checked: dict[str, bool] = field(default_factory=dict)
+    probes: list[tuple[str, list[Any]]] = field(default_factory=list)
 
     @classmethod
     def from_store(cls, store: Any) -> Tables:
@@ -69,13 +74,31 @@ class Tables:
         return self._names
 
     def has(self, name: str) -> bool:
-        return name in self.names()
+        present = name in self.names()
+        self.checked[name] = present
+        return present
 
     def table(self, name: str) -> ir.Table:
         """The input table ``name``; :class:`NotLoaded` says which source or build makes it."""
         if not self.has(name):
             raise not_loaded(name, self.hint(name))
         return self.backend.table(name)
+
+    def probe(self, expr: ir.Table) -> tuple[Any, ...]:
+        """The first row of a small query whose answer shapes the panel's expression.
+
+        Every data-dependent choice made while building (is a lookup stored in both
+        directions, which years does a source cover) goes through here, so the SQL cache can
+        re-ask the same questions before it reuses a compiled statement.
+        """
+        if self.engine != "duckdb":
+            frame = expr.execute()
+            return tuple(frame.iloc[0].tolist()) if len(frame) else ()
+        sql = str(self.backend.compile(expr))
+        row = self.backend.con.execute(sql).fetchone()
+        values = list(row) if row is not None else []
+        self.probes.append((sql, values))
+        return tuple(values)
 
     def require(self, *names: str) -> None:
         for name in names:
@@ -159,17 +182,32 @@ class Panel:
     def to_csv(self, path: Path | str, *, ordered: bool = True) -> Path:
         return self._write(Path(path), "csv", ordered)
 
-    def _write(self, path: Path, fmt: str, ordered: bool) -> Path:
+    def copy_to_parquet(self, path: Path | str, *, ordered: bool = True) -> str | None:
+        """Write Parquet as :meth:`to_parquet` does; return the DuckDB query it ran (else None).
+
+        The returned SQL is what ``panels.sqlcache`` stores for the job.
+        """
+        path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        backend = self.tables.backend
         expr = self.ordered() if ordered else self.expr
-        if self.tables.engine == "duckdb":  # DuckDB writes the file itself (COPY … TO)
-            if fmt == "parquet":
-                backend.to_parquet(expr, path, compression="snappy")
-            else:
-                backend.to_csv(expr, path, header=True)
-        elif fmt == "parquet":
+        if self.tables.engine != "duckdb":
             self.to_pandas().to_parquet(path, index=False)
+            return None
+        sql = str(self.tables.backend.compile(expr))
+        if MEMTABLE in sql:  # let Ibis register its in-memory tables first
+            self.tables.backend.to_parquet(expr, path, compression="snappy")
+            return None
+        copy_parquet(self.tables.backend.con, sql, path)
+        return sql
+
+    def _write(self, path: Path, fmt: str, ordered: bool) -> Path:
+        if fmt == "parquet":
+            self.copy_to_parquet(path, ordered=ordered)
+            return path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if self.tables.engine == "duckdb":  # DuckDB writes the file itself (COPY … TO)
+            expr = self.ordered() if ordered else self.expr
+            self.tables.backend.to_csv(expr, path, header=True)
         else:
             self.to_pandas().to_csv(path, index=False)
         return path
