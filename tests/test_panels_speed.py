@@ -108,3 +108,23 @@ def test_builders_ask_the_data_only_through_probes():
     offenders = [p.name for p in folder.glob("*.py")
                  if p.name not in ("core.py", "sqlcache.py") and ".execute(" in p.read_text()]
     assert offenders == []
+
+
+def test_monadic_columns_before_pairing_equal_joins_after(loaded_store):
+    """build_panel applies majors/nmc/igo first (attached to the state-years before pairing);
+    the verbs applied one by one in the asked order give the same columns, sources, values."""
+    from defdip.panels import ADDERS, build_panel
+
+    names = ["atop", "contiguity", "majors", "nmc", "igo", "capdist"]
+    built = build_panel(loaded_store, unit="dyad_year", start=1990, end=1995, add=names)
+    plain = create_dyad_years(loaded_store, start=1990, end=1995)
+    for name in names:
+        plain = ADDERS[name](plain)
+        assert name in ("majors", "nmc", "igo", "capdist") or plain.states is None
+    assert plain.states is None  # atop came first: these ran as joins over the dyads
+    assert built.columns == plain.columns and built.sources == plain.sources
+    pd.testing.assert_frame_equal(built.to_pandas(), plain.to_pandas(), check_exact=True)
+    undirected = build_panel(loaded_store, unit="dyad_year", start=1990, end=1995,
+                             add=["majors", "nmc"], directed=False)
+    assert undirected.states is not None and undirected.to_pandas().ccode_1.lt(
+        undirected.to_pandas().ccode_2).all()

@@ -15,11 +15,13 @@ import ibis.expr.types as ir
 from defdip.panels.core import Panel, Tables
 
 __all__ = [
+    "add_monadic",
     "fill",
     "join_columns",
     "join_dyad",
     "is_directed",
     "join_monadic",
+    "pair_states",
     "panel_years",
     "spell_years",
     "symmetric",
@@ -79,6 +81,44 @@ def join_monadic(panel: Panel, right: ir.Table, take: Sequence[str] | Mapping[st
         expr = join_columns(expr, right, {f"ccode_{side}": key, "year": "year"},
                             {old: f"{new}_{side}" for old, new in names.items()})
     return expr
+
+
+def pair_states(states: ir.Table, directed: bool, columns: Sequence[str]) -> ir.Table:
+    """Dyad-years from state-years: every pair of distinct states of a year (``c1 < c2`` when
+    not directed); each state-year column ``x`` becomes ``x_1`` and ``x_2``. ``columns`` gives
+    the output columns and their order."""
+    extra = [c for c in states.columns if c not in ("ccode", "year")]
+    a = states.select(ccode_1=states.ccode, year=states.year,
+                      **{f"{c}_1": states[c] for c in extra})
+    b = states.select(ccode_2=states.ccode, year_b=states.year,
+                      **{f"{c}_2": states[c] for c in extra})
+    pair = a.ccode_1 != b.ccode_2 if directed else a.ccode_1 < b.ccode_2
+    return a.join(b, [a.year == b.year_b, pair]).select(*columns)
+
+
+def add_monadic(panel: Panel, right: ir.Table, take: Sequence[str] | Mapping[str, str],
+                *sources: str, key: str = "ccode", fill_value: int | None = None) -> Panel:
+    """:func:`join_monadic` (NULL filled with ``fill_value`` if given) as a new panel.
+
+    While a dyad panel is still the bare pairing of its state-years, the columns are joined to
+    those state-years (thousands of rows) and the pairs rebuilt, instead of two joins over
+    every dyad-year; the rows and values are the same.
+    """
+    names = dict(take) if isinstance(take, Mapping) else {c: c for c in take}
+    new = list(names.values())
+    if panel.unit == "dyad_year" and panel.states is not None:
+        states = join_columns(panel.states, right, {"ccode": key, "year": "year"}, names)
+        if fill_value is not None:
+            states = fill(states, new, fill_value)
+        columns = [*panel.columns, *(f"{n}_{s}" for s in ("1", "2") for n in new)]
+        return panel.evolve(pair_states(states, panel.directed, columns), *sources,
+                            states=states)
+    expr = join_monadic(panel, right, names, key=key)
+    if fill_value is not None:
+        added = new if panel.unit == "state_year" else \
+            [f"{n}_{s}" for s in ("1", "2") for n in new]
+        expr = fill(expr, added, fill_value)
+    return panel.evolve(expr, *sources)
 
 
 def join_dyad(panel: Panel, right: ir.Table, take: Mapping[str, str], *,

@@ -8,6 +8,7 @@ import ibis
 import ibis.expr.types as ir
 
 from defdip.panels._ops import (
+    add_monadic,
     fill,
     is_directed,
     join_columns,
@@ -146,14 +147,14 @@ def add_igos(panel: Panel) -> Panel:
     dyad = dyad.select(ccode1=dyad.ccode1.cast("int64"), ccode2=dyad.ccode2.cast("int64"),
                        year=dyad.year.cast("int64"), dyadigos=dyad.dyadigos.cast("int64"))
     take = {"dyadigos": "dyadigos"}
-    expr = join_dyad(panel, dyad, take) if is_directed(panel.tables, dyad) else \
-        undirected_lookup(panel, dyad, take)
-    flagged = panel.evolve(expr)
-    expr = join_monadic(flagged, flags, {s: f"__{s}" for s in stems})
+    # the flags first: on bare dyad-years they are attached to the state-years before pairing
+    flagged = add_monadic(panel, flags, {s: f"__{s}" for s in stems})
+    expr = join_dyad(flagged, dyad, take) if is_directed(panel.tables, dyad) else \
+        undirected_lookup(flagged, dyad, take)
     both = {}
     for stem in stems:
         a, b = expr[f"__{stem}_1"].fill_null(0), expr[f"__{stem}_2"].fill_null(0)
         inside = expr.year.between(*coverage[stem])
         both[f"{stem}_both"] = ibis.ifelse(inside, (a * b).cast("int64"), ibis.null("int64"))
-    expr = expr.mutate(**both).drop(*[f"__{s}_{k}" for s in stems for k in ("1", "2")])
+    expr = expr.mutate(**both).select(*panel.columns, "dyadigos", *names)
     return panel.evolve(expr, "cow_igo", "unga_votes", "unga_ideal_points")

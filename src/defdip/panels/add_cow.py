@@ -11,6 +11,7 @@ import ibis
 import ibis.expr.types as ir
 
 from defdip.panels._ops import (
+    add_monadic,
     fill,
     is_directed,
     join_columns,
@@ -62,8 +63,7 @@ def add_cow_majors(panel: Panel) -> Panel:
                            last=majors["end"].year().cast("int64"))
     years = spell_years(spells, panel_years(panel), spells["first"], spells["last"])
     flags = years.select("ccode", "year").distinct().mutate(cowmaj=ibis.literal(1, "int64"))
-    expr = join_monadic(panel, flags, ["cowmaj"])
-    return panel.evolve(fill(expr, names, 0), "cow_majors")
+    return add_monadic(panel, flags, ["cowmaj"], "cow_majors", fill_value=0)
 
 
 def add_nmc(panel: Panel) -> Panel:
@@ -76,7 +76,7 @@ def add_nmc(panel: Panel) -> Panel:
     nmc = panel.tables.table("cow_nmc")
     nmc = nmc.select(ccode=nmc.ccode.cast("int64"), year=nmc.year.cast("int64"),
                      **{c: nmc[c].cast("float64") for c in NMC_COLUMNS})
-    return panel.evolve(join_monadic(panel, nmc, list(NMC_COLUMNS)), "cow_nmc")
+    return add_monadic(panel, nmc, list(NMC_COLUMNS), "cow_nmc")
 
 
 def add_contiguity(panel: Panel) -> Panel:
@@ -152,7 +152,7 @@ def add_capital_distance(panel: Panel) -> Panel:
     if panel.unit == "dyad_year":
         panel.require_new("add_capital_distance", ["capdist"])
         located, pairs = _capital_pairs(capitals)
-        expr = join_monadic(panel, located, {"point": "__point"})
+        expr = add_monadic(panel, located, {"point": "__point"}).expr
         expr = expr.mutate(__pair=expr.__point_1 * PAIR_BASE + expr.__point_2)
         expr = join_columns(expr, pairs, {"__pair": "pair"}, {"capdist": "capdist"})
         expr = expr.drop("__point_1", "__point_2", "__pair")

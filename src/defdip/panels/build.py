@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +57,8 @@ ADDERS: dict[str, Callable[[Panel], Panel]] = {
     "terr_threat": add_terr_threat,
 }
 FORMATS = (".parquet", ".csv")
+#: Families whose first step is a monadic join; applied first (see ``_add_all``).
+MONADIC_FIRST = ("majors", "nmc", "igo")
 
 
 @dataclass(frozen=True)
@@ -116,8 +118,7 @@ def build_panel(store: Any, *, unit: str, start: int, end: int, add: str | Seque
         panel = create_dyad_years(store, start=start, end=end, directed=directed)
     else:
         panel = create_state_years(store, start=start, end=end)
-    for name in names:
-        panel = ADDERS[name](panel)
+    panel = _add_all(panel, names)
     if path is None:
         return panel
     if path.suffix.lower() == ".parquet":
@@ -133,6 +134,29 @@ def build_panel(store: Any, *, unit: str, start: int, end: int, add: str | Seque
     rows = _rows_written(panel, path)
     return PanelSummary(path, panel.unit, panel.directed, panel.start, panel.end, rows,
                         panel.columns, list(panel.sources))
+
+
+def _add_all(panel: Panel, names: list[str]) -> Panel:
+    """Apply the families; those that start with a monadic join go first (while the dyads are
+    still the bare pairing, their columns are attached to the state-years before pairing), then
+    columns and sources are put back in the order asked for. Every ``add_*`` only left-joins
+    its own columns, so the order of application changes no value."""
+    order = [n for n in MONADIC_FIRST if n in names] + [n for n in names if n not in
+                                                         MONADIC_FIRST]
+    base_columns, base_sources = panel.columns, panel.sources
+    added: dict[str, list[str]] = {}
+    cited: dict[str, tuple[str, ...]] = {}
+    for name in order:
+        before = panel.columns
+        applied = ADDERS[name](replace(panel, sources=()))
+        added[name] = [c for c in applied.columns if c not in before]
+        cited[name] = applied.sources
+        panel = replace(applied, sources=tuple(dict.fromkeys((*panel.sources, *cited[name]))))
+    if order == names:
+        return panel
+    columns = [*base_columns, *(c for n in names for c in added[n])]
+    sources = tuple(dict.fromkeys((*base_sources, *(s for n in names for s in cited[n]))))
+    return replace(panel, expr=panel.expr.select(*columns), sources=sources, states=None)
 
 
 def _rows_written(panel: Panel, path: Path) -> int:

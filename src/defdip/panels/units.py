@@ -14,7 +14,7 @@ from typing import Any
 import ibis.expr.types as ir
 
 from defdip.errors import InvalidArgument
-from defdip.panels._ops import year_range
+from defdip.panels._ops import pair_states, year_range
 from defdip.panels.core import Panel, Tables, as_tables
 
 __all__ = ["COW_FIRST_YEAR", "COW_LAST_YEAR", "create_dyad_years", "create_state_years"]
@@ -72,8 +72,6 @@ def create_dyad_years(store: Any, *, start: int, end: int, directed: bool = True
     _check(start, end, system)
     tables = as_tables(store)
     states = _system_years(tables, start, end)
-    a = states.select(ccode_1=states.ccode, year=states.year)
-    b = states.select(ccode_2=states.ccode, year_b=states.year)
-    pair = a.ccode_1 != b.ccode_2 if directed else a.ccode_1 < b.ccode_2
-    expr = a.join(b, [a.year == b.year_b, pair]).select("ccode_1", "ccode_2", "year")
-    return Panel(expr, tables, "dyad_year", directed, system, start, end, ("cow_states",))
+    expr = pair_states(states, directed, ["ccode_1", "ccode_2", "year"])
+    return Panel(expr, tables, "dyad_year", directed, system, start, end, ("cow_states",),
+                 states)
