@@ -38,16 +38,8 @@ def add_mids(panel: Panel) -> Panel:
     peacesciencer's ``add_cow_mids`` does. The table is directed, so a non-directed panel
     reads the row of its own orientation, as peacesciencer does.
     """
-    panel.require_unit("add_mids", "dyad_year")
-    names = ["cowmidonset", "cowmidongoing"]
-    panel.require_new("add_mids", names)
-    mids = panel.tables.table("cow_mid_dyadic")
-    one = mids.group_by(ccode1=mids.ccode1.cast("int64"), ccode2=mids.ccode2.cast("int64"),
-                        year=mids.year.cast("int64")).aggregate(
-        cowmidonset=mids.cowmidonset.max().cast("int64"),
-        cowmidongoing=mids.cowmidongoing.max().cast("int64"))
-    expr = join_dyad(panel, one, {n: n for n in names})
-    return panel.evolve(fill(expr, names, 0, MID_YEARS), "cow_mids")
+    return _max_flags(panel, "add_mids", "cow_mid_dyadic", ["cowmidonset", "cowmidongoing"],
+                      MID_YEARS, "cow_mids")
 
 
 def add_wars(panel: Panel) -> Panel:
@@ -56,16 +48,22 @@ def add_wars(panel: Panel) -> Panel:
     The directed war-dyad-years are reduced to one row per dyad-year by taking the maximum
     (1 if any war begins / is ongoing), then filled with 0 for 1816-2007.
     """
-    panel.require_unit("add_wars", "dyad_year")
-    names = ["cowinteronset", "cowinterongoing"]
-    panel.require_new("add_wars", names)
-    wars = panel.tables.table("cow_war_inter")
-    one = wars.group_by(ccode1=wars.ccode1.cast("int64"), ccode2=wars.ccode2.cast("int64"),
-                        year=wars.year.cast("int64")).aggregate(
-        cowinteronset=wars.cowinteronset.max().cast("int64"),
-        cowinterongoing=wars.cowinterongoing.max().cast("int64"))
+    return _max_flags(panel, "add_wars", "cow_war_inter", ["cowinteronset", "cowinterongoing"],
+                      WAR_YEARS, "cow_wars")
+
+
+def _max_flags(panel: Panel, verb: str, table: str, names: list[str],
+               years: tuple[int, int], source: str) -> Panel:
+    """Directed dyad-year 0/1 flags from ``table``: the maximum per dyad-year (1 if any
+    dispute or war begins / is ongoing), joined by orientation, 0 inside ``years``."""
+    panel.require_unit(verb, "dyad_year")
+    panel.require_new(verb, names)
+    rows = panel.tables.table(table)
+    one = rows.group_by(ccode1=rows.ccode1.cast("int64"), ccode2=rows.ccode2.cast("int64"),
+                        year=rows.year.cast("int64")).aggregate(
+        **{n: rows[n].max().cast("int64") for n in names})
     expr = join_dyad(panel, one, {n: n for n in names})
-    return panel.evolve(fill(expr, names, 0, WAR_YEARS), "cow_wars")
+    return panel.evolve(fill(expr, names, 0, years), source)
 
 
 def add_rivalries(panel: Panel) -> Panel:
