@@ -45,6 +45,18 @@ def test_alliance_pledges_align_votes_in_the_cross_section(built) -> None:
     assert any(d.startswith("pk_codeploy: observed in") for d in result.dropped)
 
 
+def test_all_dyads_sample_counts_each_pair_once(built) -> None:
+    # Same literature direction as above, now over every pair of states (ccode_1 < ccode_2).
+    one = effects(built, "TUR", start=2011, end=2014, fixed_effects="year",
+                  instruments=["atop_defense", "arms_out_log"])
+    every = effects(built, None, start=2011, end=2014, fixed_effects="year",
+                    instruments=["atop_defense", "arms_out_log"])
+    assert every.focal is None and "Sample: all dyads, each pair once" in every.specification
+    # ~190 states make ~18k undirected pairs a year, Türkiye ~190 directed dyads a year.
+    assert every.n_clusters > 50 * one.n_clusters
+    assert every.table.set_index("term").loc["atop_defense", "estimate"] > 0
+
+
 def test_event_study_runs_on_real_exercises(built) -> None:
     result = event_study(built, "TUR", onset="exercise", outcome="un_sscore")
     assert result.n_treated > 20 and result.n_never_treated > 20

@@ -185,17 +185,20 @@ def estimate_effects(frame: pd.DataFrame, *, outcome: str, instruments: list[str
     return EffectsResult(outcome, table, n_obs, n_clusters, spec, dropped, years=years)
 
 
-def _focal_panel(store: Store, focal: Focal, start: int, end: int,
+def _focal_panel(store: Store, focal: Focal | None, start: int, end: int,
                  verbs: list[str]) -> pd.DataFrame:
-    """Directed dyad-years with ccode_1 = focal and the columns the verbs add.
+    """Directed dyad-years with ccode_1 = focal (or, with no focal state, every dyad once:
+    ccode_1 < ccode_2) and the columns the verbs add.
 
-    The focal filter is applied to the lazy panel before any column is joined, so only the
-    focal state's ~190 partners × years reach pandas.
+    The filter is applied to the lazy panel before any column is joined, so only the rows
+    needed reach pandas.
     """
     from defdip import panels
 
     panel = panels.create_dyad_years(store, start=start, end=end, directed=True)
-    panel = panel.evolve(panel.expr.filter(panel.expr.ccode_1 == focal.ccode))
+    keep = (panel.expr.ccode_1 == focal.ccode if focal is not None
+            else panel.expr.ccode_1 < panel.expr.ccode_2)
+    panel = panel.evolve(panel.expr.filter(keep))
     for verb in verbs:
         add = getattr(panels, verb, None)
         if add is None:
@@ -209,10 +212,11 @@ _VERBS = ["add_un_alignment", "add_exercises", "add_arms_transfers", "add_agreem
           "add_peacekeeping", "add_atop_alliance", "add_diplomacy"]
 
 
-def effects(store: Store, country: str | int, *, outcome: str = "un_sscore",
+def effects(store: Store, country: str | int | None, *, outcome: str = "un_sscore",
             start: int = 1995, end: int = 2019, instruments: list[str] | None = None,
             lag: int = 1, fixed_effects: str = "dyad+year") -> EffectsResult:
-    """Alignment on lagged engagement for the focal state's dyads (ccode_1 = focal).
+    """Alignment on lagged engagement for the focal state's dyads (ccode_1 = focal), or for
+    all dyads (each pair once, ccode_1 < ccode_2) when ``country`` is None.
 
     The UN voting data end in 2019 in the alignment measures, so later years add no rows.
     Example: ``effects(store, "TUR", outcome="un_sscore", start=1995, end=2019)``.
@@ -220,7 +224,7 @@ def effects(store: Store, country: str | int, *, outcome: str = "un_sscore",
     check_years(start, end)
     if outcome not in OUTCOMES:
         raise InvalidArgument(f"Unknown outcome {outcome!r}; choose one of {sorted(OUTCOMES)}.")
-    focal = resolve_focal(store, country)
+    focal = resolve_focal(store, country) if country is not None else None
     chosen = instruments or list(INSTRUMENTS)
     unknown = [i for i in chosen if i not in INSTRUMENTS]
     if unknown:
@@ -232,5 +236,8 @@ def effects(store: Store, country: str | int, *, outcome: str = "un_sscore",
                               fixed_effects=fixed_effects)
     result.dropped += [f"{i}: not in the panel" for i in chosen if i not in present]
     result.focal = focal
+    who = (f"dyads of {focal.name} (ccode_1 = {focal.ccode})" if focal is not None
+           else "all dyads, each pair once (ccode_1 < ccode_2)")
+    result.specification = f"{result.specification} Sample: {who}."
     return result
 

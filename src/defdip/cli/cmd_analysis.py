@@ -13,7 +13,8 @@ __all__ = ["register"]
 
 def register(app: typer.Typer) -> None:
     @app.command("effects")
-    def effects_cmd(country: str = typer.Argument(..., help="Focal state (ISO3, COW, name)."),
+    def effects_cmd(country: str = typer.Argument(..., help="Focal state (ISO3, COW, name), "
+                                                  "or ALL for every dyad."),
                     outcome: str = typer.Option("un_sscore", "--outcome",
                                                 help="un_sscore, un_kappa, un_agree or "
                                                      "idealpoint_dist."),
@@ -24,11 +25,13 @@ def register(app: typer.Typer) -> None:
         """Alignment on lagged engagement: two-way fixed effects, dyad-clustered errors.
 
         Example: defdip effects TUR --outcome un_sscore --from 1995 --to 2019
+        Example: defdip effects ALL --from 2010 --to 2019
         """
         from defdip.analysis import effects
 
+        focal = None if country.upper() == "ALL" else country
         with open_cli_store(store, read_only=True) as handle:
-            result = effects(handle, country, outcome=outcome, start=start, end=end,
+            result = effects(handle, focal, outcome=outcome, start=start, end=end,
                              fixed_effects=fe)
         _show(result, result.table, as_json, result.specification)
 
