@@ -90,6 +90,12 @@ def attgt_event_study(frame: pd.DataFrame, *, outcome: str, cohort: pd.Series,
     work = frame[[unit, "year", outcome]].dropna().copy()
     work = work[work[unit].isin(cohort.index)]
     work["cohort"] = work[unit].map(cohort)
+    # Units treated from their first observed year have no pre-period: the estimator cannot
+    # use them (differences would drop them with a warning), so drop and count them here.
+    first_seen = work.groupby(unit)["year"].transform("min")
+    always = work["cohort"].notna() & (work["cohort"] <= first_seen)
+    n_always = int(work.loc[always, unit].nunique())
+    work = work[~always]
     n_treated = int(work.loc[work["cohort"].notna(), unit].nunique())
     n_never = int(work.loc[work["cohort"].isna(), unit].nunique())
     if n_treated == 0 or n_never == 0:
@@ -120,10 +126,12 @@ def attgt_event_study(frame: pd.DataFrame, *, outcome: str, cohort: pd.Series,
             f"outcome-regression estimator, never-treated partners as controls, universal base "
             f"period (event time −1 = 0), aggregated by event time; analytic SEs, "
             f"{int((1 - alpha) * 100)}% pointwise CIs; {n_treated} treated and {n_never} "
-            f"never-treated partners, {int(work['year'].min())}–{int(last)}.")
+            f"never-treated partners, {int(work['year'].min())}–{int(last)}"
+            + (f"; {n_always} partners treated from their first observed year were left "
+               "out (no pre-period)." if n_always else "."))
     return EventStudyResult(onset, outcome, event.reset_index(drop=True), float(simple[0]),
-                            (float(simple[2]), float(simple[3])), n_treated, n_never, 0,
-                            cohorts, spec)
+                            (float(simple[2]), float(simple[3])), n_treated, n_never,
+                            n_always, cohorts, spec)
 
 
 def event_study(store: Store, country: str | int, *, onset: str = "exercise",
@@ -158,7 +166,7 @@ def event_study(store: Store, country: str | int, *, onset: str = "exercise",
     label = f"{words} (threshold {cut:g})" if onset == "arms" else words
     result = attgt_event_study(frame, outcome=outcome, cohort=cohort.drop(already),
                                window=window, onset=label)
-    result.n_dropped_already_treated = len(already)
+    result.n_dropped_already_treated += len(already)
     result.specification += (f" {len(already)} partners already engaged in {start} were left "
                              "out (onset unknown).")
     result.focal = focal
