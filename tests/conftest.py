@@ -58,6 +58,44 @@ def loaded_store(tmp_path_factory: pytest.TempPathFactory, mirror: Path, vocab: 
 
 
 @pytest.fixture(scope="session")
+def source_files(mirror: Path):
+    """``source_files(module)``: the module's raw files in the mirror, by key, through the
+    source contract's own ``fetch`` (which also checks that each file is there)."""
+    def files(module: object) -> dict[str, Path]:
+        return {key: got.path for key, got in module.fetch(mirror=mirror).items()}
+
+    return files
+
+
+@pytest.fixture(scope="session")
+def parse_source(source_files, vocab: Vocabulary):
+    """``parse_source(name or module)``: the source's tables parsed from the mirror."""
+    from defdip import sources
+
+    def parse(source: object) -> dict:
+        module = sources.get(source) if isinstance(source, str) else source
+        return module.parse(source_files(module), vocab)
+
+    return parse
+
+
+@pytest.fixture()
+def source_copy(tmp_path: Path, source_files):
+    """``source_copy(module)``: copies of the module's raw files in a temp folder, by key,
+    for tests that corrupt a file."""
+    import shutil
+
+    def copy(module: object) -> dict[str, Path]:
+        out = {}
+        for key, path in source_files(module).items():
+            out[key] = tmp_path / path.name
+            shutil.copyfile(path, out[key])
+        return out
+
+    return copy
+
+
+@pytest.fixture(scope="session")
 def built_store(loaded_store: Store, vocab: Vocabulary) -> Store:
     """The loaded store plus the engagement record and the measures (read it only)."""
     from defdip.engagements import build_record

@@ -5,9 +5,7 @@ Expected numbers come from atop/README.md and cow_igo/README.md (sanity facts an
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -16,18 +14,14 @@ from defdip.errors import SourceFormatError
 from defdip.sources import atop, cow_igo
 
 
-def _files(module, mirror: Path) -> dict[str, Path]:
-    return {f.key: mirror / f.mirror_path for f in module.INFO.files}
+@pytest.fixture(scope="module")
+def atop_tables(parse_source) -> dict[str, pd.DataFrame]:
+    return parse_source(atop)
 
 
 @pytest.fixture(scope="module")
-def atop_tables(mirror, vocab) -> dict[str, pd.DataFrame]:
-    return atop.parse(_files(atop, mirror), vocab)
-
-
-@pytest.fixture(scope="module")
-def igo_tables(mirror, vocab) -> dict[str, pd.DataFrame]:
-    return cow_igo.parse(_files(cow_igo, mirror), vocab)
+def igo_tables(parse_source) -> dict[str, pd.DataFrame]:
+    return parse_source(cow_igo)
 
 
 def test_atop_row_counts(atop_tables):
@@ -117,16 +111,9 @@ def test_store_load_types(store, mirror, vocab):
 
 
 # ---- bad files -------------------------------------------------------------------------------
-def _copy(module, mirror: Path, tmp_path: Path) -> dict[str, Path]:
-    files = {}
-    for key, path in _files(module, mirror).items():
-        files[key] = tmp_path / path.name
-        shutil.copyfile(path, files[key])
-    return files
 
-
-def test_atop_members_missing_column(tmp_path, mirror, vocab):
-    files = _copy(atop, mirror, tmp_path)
+def test_atop_members_missing_column(source_copy, vocab):
+    files = source_copy(atop)
     pd.read_csv(files["members"]).drop(columns="yrexit").to_csv(files["members"], index=False)
     with pytest.raises(SourceFormatError) as err:
         atop.parse(files, vocab)
@@ -134,8 +121,8 @@ def test_atop_members_missing_column(tmp_path, mirror, vocab):
                                      "['yrexit']. Re-download")
 
 
-def test_atop_impossible_date_names_row(tmp_path, mirror, vocab):
-    files = _copy(atop, mirror, tmp_path)
+def test_atop_impossible_date_names_row(source_copy, vocab):
+    files = source_copy(atop)
     frame = pd.read_csv(files["members"], dtype=str)
     frame.loc[0, "moent"] = "13"
     frame.to_csv(files["members"], index=False)
@@ -145,8 +132,8 @@ def test_atop_impossible_date_names_row(tmp_path, mirror, vocab):
             in str(err.value))
 
 
-def test_igo_unresolvable_state_names_row(tmp_path, mirror, vocab):
-    files = _copy(cow_igo, mirror, tmp_path)
+def test_igo_unresolvable_state_names_row(source_copy, vocab):
+    files = source_copy(cow_igo)
     frame = pd.read_csv(files["spells"], dtype=str, keep_default_na=False)
     frame.loc[1, ["stateID", "StateName"]] = ["", "atlantis"]
     frame.to_csv(files["spells"], index=False)
@@ -158,8 +145,8 @@ def test_igo_unresolvable_state_names_row(tmp_path, mirror, vocab):
         "defdip/sources/cow_igo.py.")
 
 
-def test_igo_truncated_parquet(tmp_path, mirror, vocab):
-    files = _copy(cow_igo, mirror, tmp_path)
+def test_igo_truncated_parquet(source_copy, vocab):
+    files = source_copy(cow_igo)
     data = files["dyad_year"].read_bytes()
     files["dyad_year"].write_bytes(data[: len(data) // 2])
     with pytest.raises(SourceFormatError, match=r"\.parquet: cannot be read as Parquet"):

@@ -6,9 +6,7 @@ cow_nmc/README.md (NMC) and peacesciencer_data/README.md (row counts, Türkiye f
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -30,15 +28,6 @@ from defdip.sources import (
     ucdp_acd,
 )
 
-
-def _files(module, mirror: Path) -> dict[str, Path]:
-    return {f.key: mirror / f.mirror_path for f in module.INFO.files}
-
-
-def _parse(module, mirror: Path, vocab) -> dict[str, pd.DataFrame]:
-    return module.parse(_files(module, mirror), vocab)
-
-
 # Row counts: peacesciencer_data/README.md table; gw 239 from state_system_panels/README.md;
 # NMC 17,121 from cow_nmc/README.md.
 ROW_COUNTS = [
@@ -54,12 +43,12 @@ ROW_COUNTS = [
 
 @pytest.mark.parametrize(("module", "table", "rows"), ROW_COUNTS,
                          ids=[t for _m, t, _r in ROW_COUNTS])
-def test_row_counts_match_the_readmes(module, table, rows, mirror, vocab):
-    assert len(_parse(module, mirror, vocab)[table]) == rows
+def test_row_counts_match_the_readmes(module, table, rows, parse_source):
+    assert len(parse_source(module)[table]) == rows
 
 
-def test_gw_states_turkey_open_ended_and_cow_codes(mirror, vocab):
-    table = _parse(gw_states, mirror, vocab)["gw_states"]
+def test_gw_states_turkey_open_ended_and_cow_codes(parse_source):
+    table = parse_source(gw_states)["gw_states"]
     # state_system_panels/README.md: 197 open-ended; Turkey gwcode 640 from 1816-01-01.
     assert table["end"].isna().sum() == 197
     turkey = table[table["gwcode"] == 640].iloc[0]
@@ -73,8 +62,8 @@ def test_gw_states_turkey_open_ended_and_cow_codes(mirror, vocab):
     assert pd.isna(codes["Abkhazia"])  # no COW state
 
 
-def test_cow_nmc_turkey_2022(mirror, vocab):
-    nmc = _parse(cow_nmc, mirror, vocab)["cow_nmc"]
+def test_cow_nmc_turkey_2022(parse_source):
+    nmc = parse_source(cow_nmc)["cow_nmc"]
     row = nmc[(nmc["ccode"] == 640) & (nmc["year"] == 2022)].iloc[0]
     # cow_nmc/README.md: milex 6,253,000, tpop 87,058, CINC 0.0125 (2020: 0.0132).
     assert row["milex"] == 6_253_000 and row["tpop"] == 87_058
@@ -83,8 +72,8 @@ def test_cow_nmc_turkey_2022(mirror, vocab):
     assert (nmc["year"].min(), nmc["year"].max()) == (1816, 2022)
 
 
-def test_contiguity_greece_turkey_land(mirror, vocab):
-    contig = _parse(cow_contiguity, mirror, vocab)["cow_contiguity"]
+def test_contiguity_greece_turkey_land(parse_source):
+    contig = parse_source(cow_contiguity)["cow_contiguity"]
     pair = contig[(contig["ccode1"] == 350) & (contig["ccode2"] == 640)].sort_values("start")
     assert pair["conttype"].iloc[-1] == 1  # peacesciencer_data/README.md: land contiguity
     assert isinstance(pair["start"].iloc[0], date)
@@ -92,25 +81,26 @@ def test_contiguity_greece_turkey_land(mirror, vocab):
     assert len(both) >= len(contig)  # directed: every pair in both directions
 
 
-def test_td_rivalries_turkey(mirror, vocab):
-    td = _parse(td_rivalries, mirror, vocab)["td_rivalries"].set_index("rivalryno")
+def test_td_rivalries_turkey(parse_source):
+    td = parse_source(td_rivalries)["td_rivalries"]
+    td = td.set_index("rivalryno")
     # peacesciencer_data/README.md: "Greece-Turkey 2" (122) and "Syria-Turkey" (104).
     assert td.loc[122, "rivalryname"] == "Greece-Turkey 2"
     assert td.loc[104, "rivalryname"] == "Syria-Turkey"
     assert 640 in (td.loc[104, "ccode1"], td.loc[104, "ccode2"])
 
 
-def test_majors_and_maoz_dates(mirror, vocab):
-    majors = _parse(cow_majors, mirror, vocab)["cow_majors"]
+def test_majors_and_maoz_dates(parse_source):
+    majors = parse_source(cow_majors)["cow_majors"]
     usa = majors[majors["ccode"] == 2].iloc[0]
     assert (usa["start"], usa["end"]) == (date(1898, 8, 13), date(2016, 12, 31))
-    maoz = _parse(maoz_powers, mirror, vocab)["maoz_powers"]
+    maoz = parse_source(maoz_powers)["maoz_powers"]
     turkey = maoz[maoz["ccode"] == 640].iloc[0]
     assert turkey["regstdate"] == date(1970, 1, 1) and turkey["globstdate"] is None
 
 
-def test_ucdp_keeps_gw_codes_and_adds_cow_codes(mirror, vocab):
-    ucdp = _parse(ucdp_acd, mirror, vocab)["ucdp_acd"]
+def test_ucdp_keeps_gw_codes_and_adds_cow_codes(parse_source):
+    ucdp = parse_source(ucdp_acd)["ucdp_acd"]
     assert ucdp["gwno_a"].notna().all()
     # Same number in both systems for Türkiye (mirror README.md: G&W 640 = COW 640).
     assert (ucdp.loc[ucdp["gwno_a"] == 640, "ccode_a"] == 640).all()
@@ -123,12 +113,12 @@ def test_ucdp_keeps_gw_codes_and_adds_cow_codes(mirror, vocab):
     assert isinstance(ucdp["start_date"].iloc[0], date)
 
 
-def test_mids_and_wars_keep_peacesciencer_names(mirror, vocab):
-    mids = _parse(cow_mids, mirror, vocab)
+def test_mids_and_wars_keep_peacesciencer_names(parse_source):
+    mids = parse_source(cow_mids)
     assert list(mids["cow_mid_directed"].columns[:6]) == [
         "dispnum", "ccode1", "ccode2", "year", "dispongoing", "disponset"]
     assert mids["cow_mid_directed"]["ccode1"].dtype == "int64"
-    wars = _parse(cow_wars, mirror, vocab)["cow_war_inter"]
+    wars = parse_source(cow_wars)["cow_war_inter"]
     assert "cowinteronset" in wars.columns and wars["warnum"].dtype == "int64"
 
 
@@ -144,17 +134,9 @@ def test_store_types_dates_and_codes(store, mirror, vocab):
 
 
 # ---- bad files -------------------------------------------------------------------------------
-def _copy(module, mirror: Path, tmp_path: Path) -> dict[str, Path]:
-    files = {}
-    for key, path in _files(module, mirror).items():
-        target = tmp_path / path.name
-        shutil.copyfile(path, target)
-        files[key] = target
-    return files
 
-
-def test_gw_states_missing_column(tmp_path, mirror, vocab):
-    files = _copy(gw_states, mirror, tmp_path)
+def test_gw_states_missing_column(source_copy, vocab):
+    files = source_copy(gw_states)
     pd.read_csv(files["gwstates"]).drop(columns="start").to_csv(files["gwstates"], index=False)
     with pytest.raises(SourceFormatError) as err:
         gw_states.parse(files, vocab)
@@ -162,15 +144,15 @@ def test_gw_states_missing_column(tmp_path, mirror, vocab):
                                      "['start']. Re-download")
 
 
-def test_cow_nmc_missing_column(tmp_path, mirror, vocab):
-    files = _copy(cow_nmc, mirror, tmp_path)
+def test_cow_nmc_missing_column(source_copy, vocab):
+    files = source_copy(cow_nmc)
     pd.read_csv(files["cow_nmc"]).drop(columns="cinc").to_csv(files["cow_nmc"], index=False)
     with pytest.raises(SourceFormatError, match=r"column 'cinc': missing columns \['cinc'\]"):
         cow_nmc.parse(files, vocab)
 
 
-def test_cow_nmc_bad_number_names_row(tmp_path, mirror, vocab):
-    files = _copy(cow_nmc, mirror, tmp_path)
+def test_cow_nmc_bad_number_names_row(source_copy, vocab):
+    files = source_copy(cow_nmc)
     frame = pd.read_csv(files["cow_nmc"], dtype=str)
     frame.loc[2, "milex"] = "lots"
     frame.to_csv(files["cow_nmc"], index=False)
@@ -180,10 +162,10 @@ def test_cow_nmc_bad_number_names_row(tmp_path, mirror, vocab):
         err.value)
 
 
-def test_rda_missing_column(tmp_path, mirror, vocab):
+def test_rda_missing_column(source_copy, vocab):
     import pyreadr
 
-    files = _copy(td_rivalries, mirror, tmp_path)
+    files = source_copy(td_rivalries)
     frame = pyreadr.read_r(str(files["td_rivalries"]))["td_rivalries"]
     pyreadr.write_rdata(str(files["td_rivalries"]), frame.drop(columns="ccode2"),
                         df_name="td_rivalries")
@@ -193,8 +175,8 @@ def test_rda_missing_column(tmp_path, mirror, vocab):
                                      "columns ['ccode2']. Re-download")
 
 
-def test_rda_truncated(tmp_path, mirror, vocab):
-    files = _copy(cow_mindist, mirror, tmp_path)
+def test_rda_truncated(source_copy, vocab):
+    files = source_copy(cow_mindist)
     data = files["cow_mindist"].read_bytes()
     files["cow_mindist"].write_bytes(data[: len(data) // 2])
     with pytest.raises(SourceFormatError,

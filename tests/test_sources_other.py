@@ -11,7 +11,6 @@ import json
 import shutil
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from defdip import sources
@@ -20,13 +19,8 @@ from defdip.errors import SourceFormatError
 from defdip.store import Store
 
 
-def _parse(name: str, mirror: Path, vocab: Vocabulary) -> dict[str, pd.DataFrame]:
-    module = sources.get(name)
-    return module.parse({r.key: mirror / r.mirror_path for r in module.INFO.files}, vocab)
-
-
-def test_ipi_peacekeeping(mirror: Path, vocab: Vocabulary) -> None:
-    tables = _parse("ipi_peacekeeping", mirror, vocab)  # un_peacekeeping_ipi/README.md
+def test_ipi_peacekeeping(parse_source) -> None:
+    tables = parse_source("ipi_peacekeeping")  # un_peacekeeping_ipi/README.md
     months = tables["ipi_contributor_month"]
     assert len(months) == 25657 and months["contributor_label"].nunique() == 148
     turkey = months[months["ccode"].eq(640)].sort_values("date")
@@ -44,8 +38,8 @@ def test_ipi_peacekeeping(mirror: Path, vocab: Vocabulary) -> None:
     assert by_mission["ccode"].notna().all()
 
 
-def test_lowy_posts(mirror: Path, vocab: Vocabulary) -> None:
-    posts = _parse("lowy_gdi", mirror, vocab)["lowy_posts"]  # lowy_global_diplomacy_index
+def test_lowy_posts(parse_source) -> None:
+    posts = parse_source("lowy_gdi")["lowy_posts"]  # lowy_global_diplomacy_index
     assert len(posts) == 35869
     turkey = posts[posts["sender_ccode"].eq(640)]
     assert turkey.groupby("year").size().to_dict() == {
@@ -64,8 +58,8 @@ def test_lowy_posts(mirror: Path, vocab: Vocabulary) -> None:
         2016: 42, 2017: 60, 2019: 61, 2021: 65, 2023: 66}
 
 
-def test_icews_events(mirror: Path, vocab: Vocabulary) -> None:
-    events = _parse("icews_sample", mirror, vocab)["icews_events"]  # icews_events_sample
+def test_icews_events(parse_source) -> None:
+    events = parse_source("icews_sample")["icews_events"]  # icews_events_sample
     assert len(events) == 4993 and events["cameo_code"].nunique() == 134
     assert (events["source_ccode"].eq(640) | events["target_ccode"].eq(640)).sum() == 64
     assert (events["intensity"].min(), events["intensity"].max()) == (-10.0, 10.0)
@@ -77,8 +71,8 @@ def test_icews_events(mirror: Path, vocab: Vocabulary) -> None:
     assert events["cameo_code"].str.len().min() == 3
 
 
-def test_cameo_codes(mirror: Path, vocab: Vocabulary) -> None:
-    codes = _parse("cameo_codebook", mirror, vocab)["cameo_codes"]  # cameo_codebook/README.md
+def test_cameo_codes(parse_source) -> None:
+    codes = parse_source("cameo_codebook")["cameo_codes"]  # cameo_codebook/README.md
     assert codes["flavour"].value_counts().to_dict() == {"icews": 312, "gdelt": 280}
     weights = codes.set_index(["flavour", "code"])["goldstein"]
     for flavour in ("icews", "gdelt"):
@@ -91,11 +85,11 @@ def test_cameo_codes(mirror: Path, vocab: Vocabulary) -> None:
     assert icews == {2: 20, 3: 147, 4: 145}
 
 
-def test_plover_and_natural_earth(mirror: Path, vocab: Vocabulary) -> None:
-    plover = _parse("plover_codebook", mirror, vocab)  # plover_codebook/README.md
+def test_plover_and_natural_earth(parse_source) -> None:
+    plover = parse_source("plover_codebook")  # plover_codebook/README.md
     assert {k: len(v) for k, v in plover.items()} == {
         "plover_types": 16, "plover_modes": 73, "plover_contexts": 37}
-    earth = _parse("natural_earth", mirror, vocab)["natural_earth_countries"]
+    earth = parse_source("natural_earth")["natural_earth_countries"]
     assert len(earth) == 177  # natural_earth_110m/README.md
     turkey = earth[earth["iso3"].eq("TUR")].iloc[0]
     assert (turkey["iso_n3"], turkey["ccode"]) == ("792", 640)
@@ -103,8 +97,8 @@ def test_plover_and_natural_earth(mirror: Path, vocab: Vocabulary) -> None:
     assert earth.loc[earth["iso3"].eq("XKX"), "ccode"].tolist() == [347]
 
 
-def test_us_troops_and_bases(mirror: Path, vocab: Vocabulary) -> None:
-    tables = _parse("us_troops", mirror, vocab)  # us_troop_deployments/README.md
+def test_us_troops_and_bases(parse_source) -> None:
+    tables = parse_source("us_troops")  # us_troop_deployments/README.md
     troops = tables["us_troops"]
     assert len(troops) == 13135
     turkey = troops[troops["ccode"].eq(640) & troops["year"].ge(2020)]
@@ -127,10 +121,10 @@ def test_us_troops_and_bases(mirror: Path, vocab: Vocabulary) -> None:
      "column 'GoldsteinScale': missing columns ['GoldsteinScale']"),
     ("us_troops", "troops", "troops_ad", "troops", "column 'troops_ad': missing columns"),
 ])
-def test_missing_columns_named(mirror: Path, vocab: Vocabulary, tmp_path: Path, name: str,
+def test_missing_columns_named(source_files, vocab: Vocabulary, tmp_path: Path, name: str,
                                key: str, old: str, new: str, message: str) -> None:
     module = sources.get(name)
-    files = {r.key: mirror / r.mirror_path for r in module.INFO.files}
+    files = source_files(module)
     bad = tmp_path / files[key].name
     shutil.copyfile(files[key], bad)
     encoding = "latin-1" if name == "us_troops" else "utf-8"

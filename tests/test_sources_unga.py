@@ -22,16 +22,9 @@ UNGA = "unga_votes"
 IDEAL = "unga_ideal_points/IdealpointestimatesAll_Jun2024.csv"
 
 
-def _files(root: Path) -> dict[str, Path]:
-    return {"votes": root / UNGA / "un_votes.csv.gz",
-            "roll_calls": root / UNGA / "un_roll_calls.csv",
-            "issues": root / UNGA / "un_roll_call_issues.csv",
-            "codelist": root / "country_codes/countrycode_codelist.csv"}
-
-
 @pytest.fixture(scope="module")
-def unga(mirror: Path, vocab: Vocabulary) -> dict[str, pd.DataFrame]:
-    return unga_votes.parse(_files(mirror), vocab)
+def unga(parse_source) -> dict[str, pd.DataFrame]:
+    return parse_source(unga_votes)
 
 
 def test_vote_totals(unga: dict[str, pd.DataFrame]) -> None:
@@ -84,8 +77,9 @@ def test_roll_calls_and_issues(unga: dict[str, pd.DataFrame]) -> None:
     assert counts["Economic development"] == 765
 
 
-def test_bad_vote_names_row(mirror: Path, tmp_path: Path, vocab: Vocabulary) -> None:
-    files = _files(mirror)
+def test_bad_vote_names_row(mirror: Path, source_files, tmp_path: Path,
+                            vocab: Vocabulary) -> None:
+    files = source_files(unga_votes)
     bad = tmp_path / UNGA / "un_votes.csv.gz"
     bad.parent.mkdir(parents=True)
     with gzip.open(mirror / UNGA / "un_votes.csv.gz", "rt", encoding="utf-8") as handle:
@@ -99,8 +93,9 @@ def test_bad_vote_names_row(mirror: Path, tmp_path: Path, vocab: Vocabulary) -> 
         f"{bad}, row 3, column 'vote': vote 'maybe' is not yes, abstain or no. ")
 
 
-def test_missing_roll_call_column(mirror: Path, tmp_path: Path, vocab: Vocabulary) -> None:
-    files = _files(mirror)
+def test_missing_roll_call_column(mirror: Path, source_files, tmp_path: Path,
+                                  vocab: Vocabulary) -> None:
+    files = source_files(unga_votes)
     bad = tmp_path / "un_roll_calls.csv"
     text = (mirror / UNGA / "un_roll_calls.csv").read_text(encoding="utf-8")
     bad.write_text(text.replace("rcid,session,", "rcid,sess,", 1), encoding="utf-8")
