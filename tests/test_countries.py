@@ -55,3 +55,24 @@ def test_non_state_actor_is_not_a_state(vocab):
     assert vocab.resolve_actor("United Nations**").kind == "io"
     with pytest.raises(UnknownCountry, match="declared"):
         vocab.resolve("PKK (Turkiye)*")
+
+
+def test_vocabulary_works_offline_after_a_mirror_run(tmp_path, mirror, monkeypatch):
+    """After any run with the mirror, commands that only read the store need neither the
+    mirror nor the network: the two reference files are kept in $DEFDIP_HOME/raw/countries."""
+    import httpx
+
+    from defdip import fetch
+    from defdip.countries import load_vocabulary
+
+    monkeypatch.setenv("DEFDIP_HOME", str(tmp_path))
+    assert load_vocabulary(mirror).resolve("Türkiye").ccode == 640
+    kept = sorted(p.name for p in (tmp_path / "raw" / "countries").iterdir())
+    assert kept == ["countrycode_codelist.csv", "cow_states_v2016.csv"]
+
+    def no_network(*args, **kwargs):
+        raise httpx.ConnectError("no network in this test")
+
+    monkeypatch.delenv("DEFDIP_MIRROR", raising=False)
+    monkeypatch.setattr(fetch.httpx.Client, "get", no_network)
+    assert load_vocabulary().resolve("Cote d'Ivoire").ccode == 437

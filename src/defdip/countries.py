@@ -13,7 +13,9 @@ declares (SIPRI's ``PKK (Turkiye)*``, ``United Nations**``, ``unknown supplier(s
 from __future__ import annotations
 
 import difflib
+import os
 import re
+import shutil
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -279,16 +281,33 @@ def build_vocabulary(codelist: pd.DataFrame, cow_states: pd.DataFrame,
     return Vocabulary(countries, names, non_state, year_codes, regexes, variants)
 
 
+def _reference_file(raw: RawFile, mirror: Path | None, cache: Path) -> Path:
+    """One reference file: from the mirror (keeping a copy in the cache), else the cached
+    copy, else a download. The copy lets every later command, which reads the store and needs
+    only the vocabulary, run with no mirror and no network."""
+    cached = cache / Path(raw.mirror_path).name
+    if mirror is None and cached.is_file():
+        return cached
+    path = fetch_file(raw, mirror=mirror, cache_dir=cache).path
+    if path != cached and (not cached.is_file() or cached.read_bytes() != path.read_bytes()):
+        cache.mkdir(parents=True, exist_ok=True)
+        partial = cached.with_name(f".part-{cached.name}")
+        shutil.copyfile(path, partial)
+        os.replace(partial, cached)
+    return path
+
+
 @lru_cache(maxsize=4)
-def _cached_vocabulary(mirror: Path | None) -> Vocabulary:
-    paths = {raw.key: fetch_file(raw, mirror=mirror, cache_dir=raw_cache_dir() / "countries").path
-             for raw in COUNTRY_FILES}
+def _cached_vocabulary(mirror: Path | None, cache: Path) -> Vocabulary:
+    paths = {raw.key: _reference_file(raw, mirror, cache) for raw in COUNTRY_FILES}
     codelist = pd.read_csv(paths["codelist"], dtype=str, keep_default_na=False, na_values=[""])
     cow_states = pd.read_csv(paths["cow_states"])
     return build_vocabulary(codelist, cow_states)
 
 
 def load_vocabulary(mirror: Path | str | None = None) -> Vocabulary:
-    """The vocabulary from the mirror (or ``$DEFDIP_MIRROR``, or downloads); cached."""
+    """The vocabulary from the mirror (or ``$DEFDIP_MIRROR``), else from the copies kept in
+    ``$DEFDIP_HOME/raw/countries`` by an earlier run, else from downloads; cached."""
     chosen = Path(mirror) if mirror is not None else default_mirror()
-    return _cached_vocabulary(chosen.resolve() if chosen is not None else None)
+    return _cached_vocabulary(chosen.resolve() if chosen is not None else None,
+                              raw_cache_dir() / "countries")
