@@ -73,3 +73,11 @@ def test_cli_json(built) -> None:
     assert json.loads(out.output)["focal"]["iso3"] == "TUR"
     out = runner.invoke(app, ["region", "narnia", "--store", str(built.path)])
     assert "Unknown region 'narnia'" in str(out.exception)
+
+
+@pytest.mark.parametrize("spelling", ["Turkey", "Turkiye", "Türkiye", "TUR", "640"])
+def test_every_spelling_names_the_same_focal_state(built, spelling) -> None:
+    from defdip.analysis._common import resolve_focal
+
+    # The analyses resolve through the one vocabulary (Türkiye = COW 640, mirror README).
+    assert resolve_focal(built, spelling).ccode == 640

@@ -121,6 +121,13 @@ class Vocabulary:
             raise UnknownCountry(value, self.candidates(str(value)), context)
         return found
 
+    def actor_key(self, value: str | int, *, year: int | None = None,
+                  context: str = "") -> str:
+        """The key actor columns use everywhere: a state's ISO3, or a declared non-state
+        actor's own label; :class:`UnknownCountry` otherwise."""
+        actor = self.resolve_actor(value, year=year, context=context)
+        return actor.iso3 if isinstance(actor, Country) else actor.label
+
     def try_resolve(self, value: str | int, *, year: int | None = None
                     ) -> Country | NonStateActor | None:
         """Like :meth:`resolve_actor` but returns None for an unknown value."""
@@ -141,7 +148,9 @@ class Vocabulary:
         out: list[str] = []
         for name in close:
             iso3 = self.names.get(name)
-            label = f"{self.countries[iso3].name} ({iso3})" if iso3 else name
+            actor = self.non_state.get(name)
+            label = (f"{self.countries[iso3].name} ({iso3})" if iso3 else
+                     f"{actor.label} (declared {actor.kind})" if actor else name)
             if label not in out:
                 out.append(label)
         return out[:n]

@@ -31,29 +31,15 @@ class Focal:
 
 
 def resolve_focal(store: Store, country: str | int) -> Focal:
-    """Resolve ``country`` (ISO3, COW code or English name) through the store's concordance.
+    """Resolve ``country`` (any spelling, ISO3 or COW code) through the one country
+    vocabulary, to a state with a COW code: the analyses work on COW codes."""
+    from defdip.countries import load_vocabulary
 
-    Analyses work on COW codes; the concordance (``country_codes``) is the one place that
-    maps the user's spelling to them, so the answer matches every table the store holds.
-    """
-    store.require("country_codes")
-    text = str(country).strip()
-    if text.isdigit():
-        where, param = "ccode = ?", int(text)
-    elif len(text) == 3 and text.isalpha():
-        where, param = "upper(iso3) = ?", text.upper()
-    else:
-        where, param = "lower(name) = ?", text.lower()
-    rows = store.sql(f"SELECT ccode, iso3, name FROM country_codes WHERE {where} "
-                     "AND ccode IS NOT NULL", [param])
-    if rows.empty:
-        names = store.sql("SELECT iso3 FROM country_codes WHERE ccode IS NOT NULL")["iso3"]
-        import difflib
-
-        close = difflib.get_close_matches(text.upper(), list(names), n=3, cutoff=0.6)
-        raise UnknownCountry(country, close, context="the analysis (a COW state is needed)")
-    row = rows.iloc[0]
-    return Focal(int(row["ccode"]), str(row["iso3"]), str(row["name"]))
+    found = load_vocabulary().resolve(country, context="the analysis (a COW state is needed)")
+    if found.ccode is None:
+        raise UnknownCountry(country, [f"{found.name} ({found.iso3}) has no COW code"],
+                             context="the analysis (a COW state is needed)")
+    return Focal(int(found.ccode), found.iso3, found.name)
 
 
 def check_years(start: int, end: int) -> None:

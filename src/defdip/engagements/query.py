@@ -13,10 +13,10 @@ from typing import Any
 
 import pandas as pd
 
-from defdip.countries import Country, Vocabulary
+from defdip.countries import Vocabulary
 from defdip.engagements.fileio import write_records
 from defdip.engagements.model import KINDS, ONGOING_KINDS
-from defdip.errors import InvalidArgument
+from defdip.errors import InvalidArgument, UnknownCountry
 from defdip.store import Store
 
 LAST_YEAR = ("(CASE WHEN e.\"end\" IS NULL AND list_contains("
@@ -32,13 +32,13 @@ def resolve_code(value: str | None, vocab: Vocabulary | None, option: str) -> st
         return None
     if vocab is None:
         return value.strip().upper() if len(value.strip()) == 3 else value.strip()
-    actor = vocab.try_resolve(value)
-    if actor is None:
+    try:
+        return vocab.actor_key(value)
+    except UnknownCountry:
         close = vocab.candidates(value)[:3]
         raise InvalidArgument(f"{option} {value!r} is not a country the vocabulary resolves"
                               f"{' (closest: ' + ', '.join(close) + ')' if close else ''}; "
-                              "use an ISO3 code such as TUR.")
-    return actor.iso3 if isinstance(actor, Country) else actor.label
+                              "use an ISO3 code such as TUR.") from None
 
 
 def _where(country: str | None, partner: str | None, kind: str | list[str] | None,

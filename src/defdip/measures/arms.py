@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from defdip.countries import Country, Vocabulary, load_vocabulary
+from defdip.countries import Vocabulary, load_vocabulary
 from defdip.errors import InvalidArgument
 from defdip.store import Store
 
@@ -37,8 +37,7 @@ def _period(start: int, end: int) -> tuple[int, int]:
 def resolve_actor(country: str | int, vocab: Vocabulary | None = None) -> str:
     """The key used in the arms tables: ISO3 of a state, or a non-state actor's SIPRI label."""
     vocab = vocab if vocab is not None else load_vocabulary()
-    actor = vocab.resolve_actor(country, context="the country argument")
-    return actor.iso3 if isinstance(actor, Country) else actor.label
+    return vocab.actor_key(country, context="the country argument")
 
 
 def _key(prefix: str) -> str:
