@@ -23,6 +23,7 @@ import yaml
 from defdip.engagements.model import SCALE_FIELDS, format_partial
 from defdip.engagements.validate import RawRecord
 from defdip.errors import InvalidArgument, InvalidRecord
+from defdip.paths import replacing
 
 __all__ = ["CSV_COLUMNS", "FORMATS", "format_of", "read_records", "to_documents", "write_records"]
 
@@ -166,16 +167,16 @@ def write_records(engagements: pd.DataFrame, actors: pd.DataFrame, path: Path | 
     path = Path(path)
     kind = format_of(path, fmt)
     documents = to_documents(engagements, actors)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if kind == "csv":
-        frame = pd.DataFrame([_csv_row(d) for d in documents], columns=list(CSV_COLUMNS))
-        for column in ("personnel", "units", "countries"):
-            frame[column] = frame[column].astype("Int64")
-        frame.to_csv(path, index=False, encoding="utf-8")
-    elif kind == "json":
-        path.write_text(json.dumps({"records": documents}, ensure_ascii=False, indent=2,
-                                   default=str), encoding="utf-8")
-    else:
-        path.write_text(yaml.safe_dump({"records": documents}, allow_unicode=True,
-                                       sort_keys=False), encoding="utf-8")
+    with replacing(path) as partial:  # whole file or none; an earlier export stays intact
+        if kind == "csv":
+            frame = pd.DataFrame([_csv_row(d) for d in documents], columns=list(CSV_COLUMNS))
+            for column in ("personnel", "units", "countries"):
+                frame[column] = frame[column].astype("Int64")
+            frame.to_csv(partial, index=False, encoding="utf-8")
+        elif kind == "json":
+            partial.write_text(json.dumps({"records": documents}, ensure_ascii=False, indent=2,
+                                          default=str), encoding="utf-8")
+        else:
+            partial.write_text(yaml.safe_dump({"records": documents}, allow_unicode=True,
+                                              sort_keys=False), encoding="utf-8")
     return len(documents)

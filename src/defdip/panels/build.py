@@ -33,6 +33,7 @@ from defdip.panels.add_engagement import (
 )
 from defdip.panels.core import Panel, Tables
 from defdip.panels.units import create_dyad_years, create_state_years
+from defdip.paths import replacing
 
 __all__ = ["ADDERS", "PanelSummary", "build_panel", "parse_adders"]
 
@@ -110,8 +111,8 @@ def build_panel(store: Any, *, unit: str, start: int, end: int, add: str | Seque
     key = sqlcache.job_key(shape) if cacheable else ""
     if cacheable and (hit := sqlcache.lookup(store.con, key, sqlcache.cache_dir())):
         assert path is not None
-        path.parent.mkdir(parents=True, exist_ok=True)
-        rows = sqlcache.copy_parquet(store.con, hit.sql, path)
+        with replacing(path) as partial:
+            rows = sqlcache.copy_parquet(store.con, hit.sql, partial)
         return PanelSummary(path, unit, directed if unit == "dyad_year" else False, start, end,
                             rows, list(hit.columns), list(hit.sources))
     if unit == "dyad_year":

@@ -20,6 +20,7 @@ import pandas as pd
 
 from defdip.errors import InvalidArgument, NotLoaded
 from defdip.panels.sqlcache import MEMTABLE, copy_parquet
+from defdip.paths import replacing
 
 __all__ = ["DERIVED_TABLES", "Panel", "Tables", "as_tables", "not_loaded"]
 
@@ -204,27 +205,28 @@ class Panel:
 
         The returned SQL is what ``panels.sqlcache`` stores for the job.
         """
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
         expr = self.ordered() if ordered else self.expr
-        if self.tables.engine != "duckdb":
-            self.to_pandas().to_parquet(path, index=False)
-            return None
-        sql = str(self.tables.backend.compile(expr))
-        if MEMTABLE in sql:  # let Ibis register its in-memory tables first
-            self.tables.backend.to_parquet(expr, path, compression="snappy")
-            return None
-        copy_parquet(self.tables.backend.con, sql, path)
+        sql: str | None = None
+        with replacing(path) as partial:  # whole file or none; an earlier file stays intact
+            if self.tables.engine != "duckdb":
+                self.to_pandas().to_parquet(partial, index=False)
+                return None
+            sql = str(self.tables.backend.compile(expr))
+            if MEMTABLE in sql:  # let Ibis register its in-memory tables first
+                self.tables.backend.to_parquet(expr, partial, compression="snappy")
+                sql = None
+            else:
+                copy_parquet(self.tables.backend.con, sql, partial)
         return sql
 
     def _write(self, path: Path, fmt: str, ordered: bool) -> Path:
         if fmt == "parquet":
             self.copy_to_parquet(path, ordered=ordered)
             return path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if self.tables.engine == "duckdb":  # DuckDB writes the file itself (COPY … TO)
-            expr = self.ordered() if ordered else self.expr
-            self.tables.backend.to_csv(expr, path, header=True)
-        else:
-            self.to_pandas().to_csv(path, index=False)
+        with replacing(path) as partial:
+            if self.tables.engine == "duckdb":  # DuckDB writes the file itself (COPY … TO)
+                expr = self.ordered() if ordered else self.expr
+                self.tables.backend.to_csv(expr, partial, header=True)
+            else:
+                self.to_pandas().to_csv(partial, index=False)
         return path

@@ -16,6 +16,7 @@ from typing import Any
 from defdip import __version__
 from defdip.countries import Country, load_vocabulary
 from defdip.errors import InvalidArgument
+from defdip.paths import replacing
 from defdip.plain import records
 from defdip.reports import analysis_sections as sa
 from defdip.reports import record_sections as sr
@@ -96,6 +97,6 @@ def write_brief(store: Store, country: str | int, out: Path | str, *, fmt: str =
             f"{focal.name} — military diplomacy brief",
             f"COW {focal.ccode} · ISO3 {focal.iso3} · {start}–{end} · defdip {__version__}",
             brief.sections, sr.footer_html(store))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    with replacing(path) as partial:  # a failed write leaves an earlier brief as it was
+        partial.write_text(text, encoding="utf-8")
     return path
