@@ -1,20 +1,25 @@
-"""Options and printing shared by the CLI modules."""
+"""Options and printing shared by the CLI modules.
+
+Building the CLI (``defdip --help``) must stay fast, so this module and the ``cmd_*``
+modules import the library (pandas, DuckDB, Ibis …) inside the functions that run a
+command, never at module level; tests/test_cli_imports.py checks it.
+"""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from defdip.errors import InvalidArgument
-from defdip.paths import default_mirror
-from defdip.plain import plain as _clean
-from defdip.plain import records
-from defdip.store import Store
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from defdip.store import Store
 
 __all__ = [
     "JsonOption",
@@ -37,11 +42,22 @@ MirrorOption = typer.Option(None, "--mirror", help="Folder holding the publisher
 JsonOption = typer.Option(False, "--json", help="Print JSON instead of a table.")
 
 
+def records(*args: Any, **kwargs: Any) -> Any:
+    """:func:`defdip.plain.records`, imported when first called (it needs pandas)."""
+    from defdip.plain import records as _records
+
+    return _records(*args, **kwargs)
+
+
 def open_cli_store(path: Path | None, *, read_only: bool = False) -> Store:
+    from defdip.store import Store
+
     return Store(path, read_only=read_only)
 
 
 def resolve_mirror(mirror: Path | None) -> Path | None:
+    from defdip.paths import default_mirror
+
     chosen = mirror if mirror is not None else default_mirror()
     if chosen is not None and not Path(chosen).is_dir():
         raise InvalidArgument(f"--mirror {str(chosen)!r} is not a folder. Point it at the "
@@ -63,6 +79,12 @@ def parse_years(text: str, option: str = "--years") -> tuple[int, int]:
 def emit(data: pd.DataFrame | list | dict, *, as_json: bool, title: str | None = None,
          float_format: str = "{:,.2f}") -> None:
     """Print ``data`` as JSON or as a rich table."""
+    import pandas as pd
+    from rich.table import Table
+
+    from defdip.plain import plain as _clean
+    from defdip.plain import records
+
     if as_json:
         payload = records(data) if isinstance(data, pd.DataFrame) else data
         typer.echo(json.dumps(payload, ensure_ascii=False, indent=2, default=_clean))

@@ -7,7 +7,6 @@ from pathlib import Path
 import typer
 
 from defdip.cli._common import JsonOption, StoreOption, emit, open_cli_store, parse_years
-from defdip.measures.arms import arms_deals, arms_partners, arms_ranking
 
 __all__ = ["register"]
 
@@ -30,6 +29,8 @@ def register(app: typer.Typer) -> None:
 
         Example: defdip arms ranking --role supplier --years 2020-2024 --top 10
         """
+        from defdip.measures.arms import arms_ranking
+
         start, end = parse_years(years)
         frame = arms_ranking(open_cli_store(store), role, start, end, top=top)
         emit(frame, as_json=as_json, title=f"{role}s by TIV delivered, {start}-{end}")
@@ -42,6 +43,8 @@ def register(app: typer.Typer) -> None:
 
         Example: defdip arms partners TUR --role supplier --years 2020-2024
         """
+        from defdip.measures.arms import arms_partners
+
         start, end = parse_years(years)
         frame = arms_partners(open_cli_store(store), country, role, start, end)
         emit(frame, as_json=as_json, title=f"partners of {country} as {role}, {start}-{end}")
@@ -54,6 +57,8 @@ def register(app: typer.Typer) -> None:
 
         Example: defdip arms deals TUR --role supplier --years 2015-2024
         """
+        from defdip.measures.arms import arms_deals
+
         start, end = parse_years(years)
         frame = arms_deals(open_cli_store(store), country, role, start, end)
         if not as_json:

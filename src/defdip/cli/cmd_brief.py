@@ -7,7 +7,6 @@ from pathlib import Path
 import typer
 
 from defdip.cli._common import StoreOption, console, open_cli_store
-from defdip.reports import write_brief
 
 __all__ = ["register"]
 
@@ -25,6 +24,8 @@ def register(app: typer.Typer) -> None:
 
         Example: defdip brief TUR --out brief-TUR.html
         """
+        from defdip.reports import write_brief
+
         target = out or Path(f"brief-{country.upper()}.{fmt}")
         path = write_brief(open_cli_store(store), country, target, fmt=fmt, start=start,
                            end=end)

@@ -7,7 +7,6 @@ from pathlib import Path
 import typer
 
 from defdip.cli._common import JsonOption, MirrorOption, emit, resolve_mirror
-from defdip.countries import Country, load_vocabulary
 
 __all__ = ["register"]
 
@@ -25,6 +24,8 @@ def register(app: typer.Typer) -> None:
 
         Example: defdip countries resolve Türkiye "Cote d'Ivoire" 640 "PKK (Turkiye)*"
         """
+        from defdip.countries import Country, load_vocabulary
+
         vocab = load_vocabulary(resolve_mirror(mirror))
         out = []
         for name in names:

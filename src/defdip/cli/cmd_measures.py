@@ -7,7 +7,6 @@ from pathlib import Path
 import typer
 
 from defdip.cli._common import JsonOption, StoreOption, console, emit, open_cli_store
-from defdip.measures import alignment, build_measures, standing
 
 __all__ = ["register"]
 
@@ -24,6 +23,8 @@ def register(app: typer.Typer) -> None:
 
         Example: defdip measures build
         """
+        from defdip.measures import build_measures
+
         notes: list[str] = []
         with open_cli_store(store) as handle:
             counts = build_measures(handle, on_note=notes.append)
@@ -46,6 +47,8 @@ def register(app: typer.Typer) -> None:
 
         Example: defdip standing --year 2019 --top 20
         """
+        from defdip.measures import standing
+
         with open_cli_store(store, read_only=True) as handle:
             frame = standing(handle, year, top=top)
         if not as_json:  # the terminal view: the columns that rank and explain
@@ -65,6 +68,8 @@ def register(app: typer.Typer) -> None:
 
         Example: defdip alignment TUR --partner USA --from 1990 --to 2019
         """
+        from defdip.measures import alignment
+
         with open_cli_store(store, read_only=True) as handle:
             frame = alignment(handle, country, partners=tuple(partner), start=start, end=end)
         emit(frame, as_json=as_json, title=f"UN alignment of {country}",

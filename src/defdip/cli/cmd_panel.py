@@ -7,14 +7,21 @@ from pathlib import Path
 import typer
 
 from defdip.cli._common import JsonOption, StoreOption, emit, open_cli_store
-from defdip.panels import ADDERS, build_panel, catalogue
 
 __all__ = ["register"]
+
+# The names of defdip.panels.ADDERS, kept here so that building the help does not import
+# the panel library; tests/test_cli_imports.py checks that the two agree.
+ADDER_NAMES: tuple[str, ...] = (
+    "atop", "majors", "nmc", "igo", "contiguity", "capdist", "mindist", "mids", "wars",
+    "rivalries", "arms", "exercises", "peacekeeping", "diplomacy", "agreements",
+    "un_alignment", "engagement", "terr_threat",
+)
 
 FromOption = typer.Option(..., "--from", help="First year (COW system starts in 1816).")
 ToOption = typer.Option(..., "--to", help="Last year (after 2016 the 2016 members carry on).")
 AddOption = typer.Option("", "--add", help=f"Comma-separated column families: "
-                         f"{', '.join(ADDERS)}.")
+                         f"{', '.join(ADDER_NAMES)}.")
 OutOption = typer.Option(..., "--out", help="Output file: .parquet or .csv.")
 
 
@@ -40,6 +47,8 @@ def register(app: typer.Typer) -> None:
 
         Example: defdip panel dyad-year --from 1950 --to 2016 --add atop,igo --out d.parquet
         """
+        from defdip.panels import build_panel
+
         result = build_panel(open_cli_store(store), unit="dyad_year",
                              start=start, end=end, add=add, directed=directed, out=out)
         emit(_summary(result), as_json=as_json)
@@ -52,6 +61,8 @@ def register(app: typer.Typer) -> None:
 
         Example: defdip panel state-year --from 1950 --to 2016 --add nmc,arms --out s.csv
         """
+        from defdip.panels import build_panel
+
         result = build_panel(open_cli_store(store), unit="state_year",
                              start=start, end=end, add=add, out=out)
         emit(_summary(result), as_json=as_json)
@@ -62,4 +73,6 @@ def register(app: typer.Typer) -> None:
 
         Example: defdip panel columns --json
         """
+        from defdip.panels import catalogue
+
         emit(catalogue(), as_json=as_json, title="panel columns")

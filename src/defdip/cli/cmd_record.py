@@ -8,8 +8,8 @@ CSV files for `record add` hold one record per row; the `actors` column lists
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import typer
 
 from defdip.cli._common import (
@@ -20,22 +20,28 @@ from defdip.cli._common import (
     open_cli_store,
     resolve_mirror,
 )
-from defdip.countries import load_vocabulary
-from defdip.engagements import (
-    KINDS,
-    add_records,
-    build_record,
-    completeness,
-    export_records,
-    list_records,
-    profile,
-)
+
+if TYPE_CHECKING:
+    from defdip.countries import Vocabulary
 
 __all__ = ["register"]
 
+# defdip.engagements.KINDS, kept here so that building the help does not import the record
+# library; tests/test_cli_imports.py checks that the two agree.
+KINDS: tuple[str, ...] = (
+    "attache_post", "diplomatic_post", "exercise", "arms_transfer", "technology_transfer",
+    "defence_agreement", "training_programme", "peacekeeping_deployment", "operation", "visit",
+    "port_call", "base_presence", "membership",
+)
 KindOption = typer.Option(None, "--kind", help=f"One of: {', '.join(KINDS)} (repeatable).")
 FromOption = typer.Option(None, "--from", help="First year (records overlapping it).")
 ToOption = typer.Option(None, "--to", help="Last year (records overlapping it).")
+
+
+def _vocabulary(mirror: Path | None) -> Vocabulary:
+    from defdip.countries import load_vocabulary
+
+    return load_vocabulary(resolve_mirror(mirror))
 
 
 def register(app: typer.Typer) -> None:
@@ -52,7 +58,11 @@ def register(app: typer.Typer) -> None:
 
         Example: defdip record build --json
         """
-        result = build_record(open_cli_store(store), load_vocabulary(resolve_mirror(mirror)))
+        import pandas as pd
+
+        from defdip.engagements import build_record
+
+        result = build_record(open_cli_store(store), _vocabulary(mirror))
         if as_json:
             emit(result, as_json=True)
             return
@@ -75,7 +85,9 @@ def register(app: typer.Typer) -> None:
 
         Example: defdip record add my_exercises.csv
         """
-        result = add_records(open_cli_store(store), load_vocabulary(resolve_mirror(mirror)),
+        from defdip.engagements import add_records
+
+        result = add_records(open_cli_store(store), _vocabulary(mirror),
                              file, fmt=fmt)
         emit(result if as_json else {k: v for k, v in result.items() if k != "ids"},
              as_json=as_json)
@@ -90,9 +102,11 @@ def register(app: typer.Typer) -> None:
 
         Example: defdip record list --country TUR --kind exercise --from 2015 --to 2024 --json
         """
+        from defdip.engagements import list_records
+
         frame = list_records(open_cli_store(store), country=country, partner=partner,
                              kind=kind or None, year_from=year_from, year_to=year_to,
-                             vocab=load_vocabulary(resolve_mirror(mirror)))
+                             vocab=_vocabulary(mirror))
         if as_json:
             emit(frame, as_json=True)
             return
@@ -113,9 +127,11 @@ def register(app: typer.Typer) -> None:
 
         Example: defdip record export --format csv --country TUR --kind exercise --out ex.csv
         """
+        from defdip.engagements import export_records
+
         result = export_records(open_cli_store(store), out, fmt=fmt, country=country,
                                 kind=kind or None, year_from=year_from, year_to=year_to,
-                                vocab=load_vocabulary(resolve_mirror(mirror)))
+                                vocab=_vocabulary(mirror))
         emit(result, as_json=as_json)
 
     @record.command("completeness")
@@ -127,8 +143,10 @@ def register(app: typer.Typer) -> None:
 
         Example: defdip record completeness --country TUR --from 2000 --json
         """
+        from defdip.engagements import completeness
+
         report = completeness(open_cli_store(store), country, year_from=year_from,
-                              year_to=year_to, vocab=load_vocabulary(resolve_mirror(mirror)))
+                              year_to=year_to, vocab=_vocabulary(mirror))
         if as_json:
             emit(report.to_dict(), as_json=True)
             return
@@ -146,6 +164,8 @@ def register(app: typer.Typer) -> None:
 
         Example: defdip profile TUR --year 2022 --json
         """
+        from defdip.engagements import profile
+
         frame = profile(open_cli_store(store), country, year,
-                        vocab=load_vocabulary(resolve_mirror(mirror)))
+                        vocab=_vocabulary(mirror))
         emit(frame, as_json=as_json, title=f"{country} {year}: partners by instrument")

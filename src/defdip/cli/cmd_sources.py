@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from defdip import sources as registry
 from defdip.cli._common import (
     JsonOption,
     MirrorOption,
@@ -18,12 +16,20 @@ from defdip.cli._common import (
     open_cli_store,
     resolve_mirror,
 )
-from defdip.store import Store
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from defdip.store import Store
 
 __all__ = ["register"]
 
 
 def sources_table(store: Store | None) -> pd.DataFrame:
+    import pandas as pd
+
+    from defdip import sources as registry
+
     loaded = store.provenance().set_index("name") if store is not None else pd.DataFrame()
     rows = []
     for name, module in registry.all_sources().items():
@@ -80,6 +86,8 @@ def register(app: typer.Typer) -> None:
 
         Example: defdip cite atop
         """
+        from defdip import sources as registry
+
         info = registry.get(name).INFO
         if as_json:
             emit({"name": info.name, "citation": info.citation, "url": info.url,
@@ -100,6 +108,11 @@ def register(app: typer.Typer) -> None:
         Example: defdip load --mirror ../shared/data
         Example: defdip load sipri_transfers atop --mirror ../shared/data
         """
+        import pandas as pd
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+        from defdip import sources as registry
+
         chosen = names or list(registry.all_sources())
         for name in chosen:
             registry.get(name)  # fail before loading anything on an unknown name

@@ -1,0 +1,62 @@
+"""Building the CLI stays light: `defdip --help` imports no data library.
+
+The ``cmd_*`` modules import the library inside the commands; where a help text names
+library data, the CLI keeps a copy of the names, and these tests keep the copy in step.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import defdip.engagements
+import defdip.panels
+from defdip.cli import cmd_panel, cmd_record
+
+# Every heavy library the commands use, and what they pull in. None has to be imported to
+# build the CLI or print any help: typer needs only click and rich (and, to build a command's
+# parameters, pydantic, which is why pydantic is not listed here).
+HEAVY = {"pandas", "ibis", "duckdb", "networkx", "pyfixest", "plotly", "statsmodels",
+         "differences", "numpy", "scipy", "pyarrow", "sqlglot"}
+
+# Prints every command's help in-process, then the heavy modules that got imported.
+EVERY_HELP = """
+import sys, typer
+from typer.testing import CliRunner
+from defdip.cli import app
+
+def paths(group, prefix=()):
+    out = [prefix]
+    for name, command in group.commands.items():
+        out.extend(paths(command, (*prefix, name)) if hasattr(command, "commands")
+                   else [(*prefix, name)])
+    return out
+
+for path in paths(typer.main.get_command(app)):
+    assert CliRunner().invoke(app, [*path, "--help"]).exit_code == 0, path
+"""
+
+
+def _heavy_after(code: str) -> str:
+    report = ("\nprint(sorted(m for m in sys.modules "
+              f"if m.split('.')[0] in {sorted(HEAVY)!r}))")
+    done = subprocess.run([sys.executable, "-c", code + report], capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def test_building_the_cli_imports_no_heavy_library():
+    assert _heavy_after("import sys, defdip.cli") == "[]"
+
+
+def test_every_help_imports_no_heavy_library():
+    assert _heavy_after(EVERY_HELP) == "[]"
+
+
+def test_panel_add_help_names_every_adder():
+    assert list(cmd_panel.ADDER_NAMES) == list(defdip.panels.ADDERS)
+
+
+def test_record_kind_help_names_every_kind():
+    assert list(cmd_record.KINDS) == list(defdip.engagements.KINDS)
