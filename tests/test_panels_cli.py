@@ -68,3 +68,20 @@ def test_every_command_has_an_example():
     for command in ("dyad-year", "state-year", "columns"):
         result = _run(["panel", command, "--help"])
         assert result.exit_code == 0 and "Example:" in result.output
+
+
+def test_every_public_name_of_panels_is_the_function_or_class_it_names():
+    """defdip.panels loads its names lazily; a submodule called like one of its functions
+    would shadow the function once imported, so every submodule is imported first."""
+    import importlib
+    import pkgutil
+    import types
+
+    import defdip.panels as panels
+
+    for module in pkgutil.iter_modules(panels.__path__):
+        importlib.import_module(f"defdip.panels.{module.name}")
+    shadowed = [n for n in panels.__all__ if isinstance(getattr(panels, n), types.ModuleType)]
+    assert shadowed == []
+    assert set(panels.__all__) <= set(dir(panels))
+    assert callable(panels.add_engagement) and panels.ADDERS["engagement"] is panels.add_engagement

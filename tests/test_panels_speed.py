@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pandas as pd
 
@@ -50,7 +52,8 @@ JOB = {"unit": "dyad_year", "start": 1990, "end": 1992,
 
 
 def test_cached_sql_writes_the_same_file_without_building(loaded_store, tmp_path, monkeypatch):
-    import defdip.panels.build as build
+    import defdip.panels.adders as adders
+    import defdip.panels.units as units
     from defdip.panels import build_panel, sqlcache
 
     monkeypatch.setenv("DEFDIP_HOME", str(tmp_path / "home"))
@@ -62,13 +65,47 @@ def test_cached_sql_writes_the_same_file_without_building(loaded_store, tmp_path
     def no_build(*args, **kwargs):
         raise AssertionError("a cache hit must not build the Ibis expression")
 
-    monkeypatch.setattr(build, "create_dyad_years", no_build)
+    monkeypatch.setattr(units, "create_dyad_years", no_build)
+    monkeypatch.setattr(adders, "add_all", no_build)
     warm = build_panel(loaded_store, **JOB, out=tmp_path / "warm.parquet")
     assert (warm.rows, warm.columns, warm.sources) == (cold.rows, cold.columns, cold.sources)
     assert first.rows == cold.rows == len(pd.read_parquet(tmp_path / "cold.parquet"))
     frames = [pd.read_parquet(tmp_path / f"{n}.parquet") for n in ("cold", "first", "warm")]
     pd.testing.assert_frame_equal(frames[0], frames[1], check_exact=True)
     pd.testing.assert_frame_equal(frames[0], frames[2], check_exact=True)
+
+
+# Runs a cached job in a fresh interpreter; prints the job's rows and the heavy modules loaded.
+CACHED_JOB = """
+import sys
+from defdip.panels import build_panel
+from defdip.store import Store
+done = build_panel(Store(sys.argv[1], read_only=True), unit="dyad_year", start=1990, end=1992,
+                   add="atop,majors,nmc,igo,contiguity,capdist", out=sys.argv[2])
+print(done.rows, sorted({m.split(".")[0] for m in sys.modules} & {"ibis", "pandas", "sqlglot"}))
+"""
+
+
+def test_a_cache_hit_runs_on_duckdb_alone(loaded_store, tmp_path, monkeypatch):
+    """The point of the cache: a repeated job imports neither Ibis nor pandas (~0.6 s)."""
+    import shutil
+    import subprocess
+    import sys
+
+    from defdip.panels import build_panel
+
+    home = tmp_path / "home"
+    monkeypatch.setenv("DEFDIP_HOME", str(home))
+    primed = build_panel(loaded_store, **JOB, out=tmp_path / "primed.parquet")
+    loaded_store.con.execute("CHECKPOINT")  # the copy below is then a complete database
+    shutil.copy(loaded_store.path, tmp_path / "copy.duckdb")
+    done = subprocess.run([sys.executable, "-c", CACHED_JOB, str(tmp_path / "copy.duckdb"),
+                           str(tmp_path / "again.parquet")], capture_output=True, text=True,
+                          env={**os.environ, "DEFDIP_HOME": str(home)}, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == [str(primed.rows), "[]"]
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "primed.parquet"),
+                                  pd.read_parquet(tmp_path / "again.parquet"), check_exact=True)
 
 
 def test_cache_entry_is_refused_when_the_data_answer_differently(loaded_store, tmp_path,

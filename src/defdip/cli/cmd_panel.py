@@ -7,21 +7,14 @@ from pathlib import Path
 import typer
 
 from defdip.cli._common import JsonOption, StoreOption, emit, open_cli_store
+from defdip.panels.build import NAMES  # light: names only, no Ibis
 
 __all__ = ["register"]
-
-# The names of defdip.panels.ADDERS, kept here so that building the help does not import
-# the panel library; tests/test_cli_imports.py checks that the two agree.
-ADDER_NAMES: tuple[str, ...] = (
-    "atop", "majors", "nmc", "igo", "contiguity", "capdist", "mindist", "mids", "wars",
-    "rivalries", "arms", "exercises", "peacekeeping", "diplomacy", "agreements",
-    "un_alignment", "engagement", "terr_threat",
-)
 
 FromOption = typer.Option(..., "--from", help="First year (COW system starts in 1816).")
 ToOption = typer.Option(..., "--to", help="Last year (after 2016 the 2016 members carry on).")
 AddOption = typer.Option("", "--add", help=f"Comma-separated column families: "
-                         f"{', '.join(ADDER_NAMES)}.")
+                         f"{', '.join(NAMES)}.")
 OutOption = typer.Option(..., "--out", help="Output file: .parquet or .csv.")
 
 

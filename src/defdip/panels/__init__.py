@@ -16,33 +16,39 @@ Example::
 
 from __future__ import annotations
 
-from defdip.panels.add_alliances import add_atop_alliance, add_igos
-from defdip.panels.add_conflict import add_mids, add_rivalries, add_terr_threat, add_wars
-from defdip.panels.add_cow import (
-    add_capital_distance,
-    add_contiguity,
-    add_cow_majors,
-    add_minimum_distance,
-    add_nmc,
-)
-from defdip.panels.add_engagement import (
-    add_agreements,
-    add_arms_transfers,
-    add_diplomacy,
-    add_engagement,
-    add_exercises,
-    add_peacekeeping,
-    add_un_alignment,
-)
-from defdip.panels.build import ADDERS, PanelSummary, build_panel, parse_adders
-from defdip.panels.columns import CATALOGUE, catalogue
-from defdip.panels.core import Panel, Tables
-from defdip.panels.filters import filter_country, filter_prd, filter_years
-from defdip.panels.units import create_dyad_years, create_state_years
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # what the names below resolve to, for readers and type checkers
+    from defdip.panels.add_alliances import add_atop_alliance, add_igos
+    from defdip.panels.add_conflict import add_mids, add_rivalries, add_terr_threat, add_wars
+    from defdip.panels.add_cow import (
+        add_capital_distance,
+        add_contiguity,
+        add_cow_majors,
+        add_minimum_distance,
+        add_nmc,
+    )
+    from defdip.panels.add_instruments import (
+        add_agreements,
+        add_arms_transfers,
+        add_diplomacy,
+        add_engagement,
+        add_exercises,
+        add_peacekeeping,
+        add_un_alignment,
+    )
+    from defdip.panels.adders import ADDERS
+    from defdip.panels.build import NAMES, PanelSummary, build_panel, parse_adders
+    from defdip.panels.columns import CATALOGUE, catalogue
+    from defdip.panels.core import Panel, Tables
+    from defdip.panels.filters import filter_country, filter_prd, filter_years
+    from defdip.panels.units import create_dyad_years, create_state_years
 
 __all__ = [
     "ADDERS",
     "CATALOGUE",
+    "NAMES",
     "Panel",
     "PanelSummary",
     "Tables",
@@ -73,3 +79,35 @@ __all__ = [
     "filter_years",
     "parse_adders",
 ]
+
+# Each public name loads its module on first use (PEP 562), so ``from defdip.panels import
+# build_panel`` does not import Ibis: a cached Parquet job runs on DuckDB alone (build.py).
+_HOME = {
+    **dict.fromkeys(["add_atop_alliance", "add_igos"], "add_alliances"),
+    **dict.fromkeys(["add_mids", "add_rivalries", "add_terr_threat", "add_wars"],
+                    "add_conflict"),
+    **dict.fromkeys(["add_capital_distance", "add_contiguity", "add_cow_majors",
+                     "add_minimum_distance", "add_nmc"], "add_cow"),
+    **dict.fromkeys(["add_agreements", "add_arms_transfers", "add_diplomacy", "add_engagement",
+                     "add_exercises", "add_peacekeeping", "add_un_alignment"],
+                    "add_instruments"),
+    "ADDERS": "adders",
+    **dict.fromkeys(["NAMES", "PanelSummary", "build_panel", "parse_adders"], "build"),
+    **dict.fromkeys(["CATALOGUE", "catalogue"], "columns"),
+    **dict.fromkeys(["Panel", "Tables"], "core"),
+    **dict.fromkeys(["filter_country", "filter_prd", "filter_years"], "filters"),
+    **dict.fromkeys(["create_dyad_years", "create_state_years"], "units"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

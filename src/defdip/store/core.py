@@ -8,14 +8,16 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pandas as pd
 
 from defdip.errors import DefdipError, NotLoaded
 from defdip.paths import default_store_path
 from defdip.store.migrations import MIGRATIONS
+
+if TYPE_CHECKING:  # frames come from DuckDB (.df()); a job that writes files needs no pandas
+    import pandas as pd
 
 __all__ = ["LoadResult", "Store", "open_store"]
 
