@@ -61,3 +61,11 @@ def test_panel_add_help_names_every_adder():
 
 def test_record_kind_help_names_every_kind():
     assert list(cmd_record.KINDS) == list(defdip.engagements.KINDS)
+
+
+def test_printing_a_summary_imports_no_pandas():
+    """A cached `defdip panel` job prints a dict: emit() must not import pandas to do it."""
+    code = ("from defdip.cli._common import emit\n"
+            "emit({'rows': 3, 'path': 'x.parquet'}, as_json=True)\n"
+            "emit([{'a': 1}], as_json=False)")
+    assert _heavy_after("import sys\n" + code).splitlines()[-1] == "[]"

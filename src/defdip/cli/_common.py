@@ -8,6 +8,7 @@ command, never at module level; tests/test_cli_imports.py checks it.
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -76,21 +77,37 @@ def parse_years(text: str, option: str = "--years") -> tuple[int, int]:
     return parts[0], parts[-1]
 
 
+def _json_default(value: Any) -> Any:
+    """JSON for what ``json`` cannot encode itself (numpy scalars, dates, NA), via plain()."""
+    from defdip.plain import plain
+
+    return plain(value)
+
+
+def _is_frame(data: object) -> bool:
+    """A DataFrame can only exist once pandas is imported; never import it just to ask."""
+    pandas = sys.modules.get("pandas")
+    return pandas is not None and isinstance(data, pandas.DataFrame)
+
+
 def emit(data: pd.DataFrame | list | dict, *, as_json: bool, title: str | None = None,
          float_format: str = "{:,.2f}") -> None:
     """Print ``data`` as JSON or as a rich table."""
+    if not _is_frame(data):
+        text = json.dumps(data, ensure_ascii=False, indent=2, default=_json_default)
+        if as_json:
+            typer.echo(text)
+        else:
+            console.print_json(text)
+        return
     import pandas as pd
     from rich.table import Table
 
-    from defdip.plain import plain as _clean
-    from defdip.plain import records
+    from defdip.plain import plain, records
 
     if as_json:
-        payload = records(data) if isinstance(data, pd.DataFrame) else data
-        typer.echo(json.dumps(payload, ensure_ascii=False, indent=2, default=_clean))
-        return
-    if not isinstance(data, pd.DataFrame):
-        console.print_json(json.dumps(data, ensure_ascii=False, default=_clean))
+        typer.echo(json.dumps(records(data), ensure_ascii=False, indent=2,
+                              default=_json_default))
         return
     table = Table(title=title, show_lines=False)
     for column in data.columns:
@@ -98,6 +115,6 @@ def emit(data: pd.DataFrame | list | dict, *, as_json: bool, title: str | None =
         table.add_column(str(column), justify="right" if numeric else "left")
     for row in data.itertuples(index=False):
         table.add_row(*[
-            "" if _clean(v) is None else
+            "" if plain(v) is None else
             (float_format.format(v) if isinstance(v, float) else str(v)) for v in row])
     console.print(table)
