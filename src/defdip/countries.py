@@ -13,7 +13,6 @@ declares (SIPRI's ``PKK (Turkiye)*``, ``United Nations**``, ``unknown supplier(s
 from __future__ import annotations
 
 import difflib
-import os
 import re
 import shutil
 import unicodedata
@@ -28,7 +27,7 @@ import yaml
 
 from defdip.errors import UnknownCountry
 from defdip.fetch import RawFile, fetch_file
-from defdip.paths import default_mirror, raw_cache_dir
+from defdip.paths import default_mirror, raw_cache_dir, replacing
 
 __all__ = [
     "COUNTRY_FILES",
@@ -299,10 +298,8 @@ def _reference_file(raw: RawFile, mirror: Path | None, cache: Path) -> Path:
         return cached
     path = fetch_file(raw, mirror=mirror, cache_dir=cache).path
     if path != cached and (not cached.is_file() or cached.read_bytes() != path.read_bytes()):
-        cache.mkdir(parents=True, exist_ok=True)
-        partial = cached.with_name(f".part-{cached.name}")
-        shutil.copyfile(path, partial)
-        os.replace(partial, cached)
+        with replacing(cached) as partial:
+            shutil.copyfile(path, partial)
     return path
 
 

@@ -8,8 +8,6 @@ that tests replace with ``httpx.MockTransport``, so no test touches the network.
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,6 +16,7 @@ from typing import BinaryIO
 import httpx
 
 from defdip.errors import MirrorFileMissing
+from defdip.paths import replacing
 
 __all__ = ["Fetched", "RawFile", "fetch_file", "sha256_of"]
 
@@ -72,15 +71,8 @@ def fetch_file(raw: RawFile, *, mirror: Path | None, cache_dir: Path,
             )
         return Fetched(raw.key, path, sha256_of(path), str(path), _now())
     target = cache_dir / Path(raw.mirror_path).name
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".part-")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            _download(raw, handle, transport=transport, timeout=timeout)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)  # never leave half a file in the cache
-        raise
+    with replacing(target) as partial, partial.open("wb") as handle:  # never half a file
+        _download(raw, handle, transport=transport, timeout=timeout)
     return Fetched(raw.key, target, sha256_of(target), raw.url, _now())
 
 
