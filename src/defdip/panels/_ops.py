@@ -12,13 +12,14 @@ from collections.abc import Mapping, Sequence
 import ibis
 import ibis.expr.types as ir
 
-from defdip.panels.core import Panel, Tables
+from defdip.panels.core import Panel, Tables, packed
 
 __all__ = [
     "add_monadic",
     "fill",
     "join_columns",
     "join_dyad",
+    "join_stored_dyad",
     "is_directed",
     "join_monadic",
     "pair_states",
@@ -27,21 +28,10 @@ __all__ = [
     "symmetric",
     "undirected_lookup",
     "year_range",
+    "year_span",
 ]
 
 _R = "__r_"
-
-
-def _packed(values: list[ir.IntegerValue]) -> ir.IntegerValue:
-    """One BIGINT from a year and COW codes: ((year * 1000 + c1) * 1000 + c2).
-
-    COW codes are 2..990, so the packing is one-to-one; a single integer key lets every
-    engine hash-join faster than on two or three columns.
-    """
-    key = values[0].cast("int64")
-    for value in values[1:]:
-        key = key * 1000 + value.cast("int64")
-    return key
 
 
 def join_columns(expr: ir.Table, right: ir.Table, on: Mapping[str, str],
@@ -58,9 +48,9 @@ def join_columns(expr: ir.Table, right: ir.Table, on: Mapping[str, str],
         order = ["year", *codes]
         valid = [right[on[k]].between(0, 999) for k in codes]
         kept = right.filter(valid)
-        r = kept.select(__r_key=_packed([kept[on[k]] for k in order]),
+        r = kept.select(__r_key=packed([kept[on[k]] for k in order]),
                         **{f"{_R}{c}": kept[c] for c in take}).view()
-        joined = expr.left_join(r, _packed([expr[k] for k in order]) == r.__r_key)
+        joined = expr.left_join(r, packed([expr[k] for k in order]) == r.__r_key)
     else:
         needed = list(dict.fromkeys([*on.values(), *take]))
         r = right.select(**{f"{_R}{c}": right[c] for c in needed}).view()
@@ -140,6 +130,15 @@ def undirected_lookup(panel: Panel, right: ir.Table, take: Mapping[str, str], *,
     return joined.drop("__lo", "__hi")
 
 
+def join_stored_dyad(panel: Panel, right: ir.Table, take: Mapping[str, str], *,
+                     keys: tuple[str, str, str] = ("ccode1", "ccode2", "year")) -> ir.Table:
+    """Join a stored dyad-year table in whichever layout it has: as it stands when it holds
+    both orientations (:func:`is_directed` asks the data), else as non-directed."""
+    if is_directed(panel.tables, right, *keys[:2]):
+        return join_dyad(panel, right, take, keys=keys)
+    return undirected_lookup(panel, right, take, keys=keys)
+
+
 def fill(expr: ir.Table, columns: Sequence[str], value: int | float = 0,
          years: tuple[int, int] | None = None) -> ir.Table:
     """Replace NULL by ``value`` in ``columns`` (only within ``years`` when given)."""
@@ -189,6 +188,13 @@ def is_directed(tables: Tables, table: ir.Table, a: str = "ccode1", b: str = "cc
     """Whether a dyadic table holds rows with ``a > b`` (so both orientations are stored)."""
     found = table.filter(table[a] > table[b]).limit(1)
     return bool(tables.probe(found.aggregate(n=found.count()))[0] > 0)
+
+
+def year_span(tables: Tables, table: ir.Table, column: str = "year") -> tuple[int, int]:
+    """The first and last year a table covers (its data's years, not the panel's);
+    ``(0, -1)`` for an empty table, a span that holds no year."""
+    lo, hi = tables.probe(table.aggregate(lo=table[column].min(), hi=table[column].max()))
+    return (int(lo), int(hi)) if lo is not None and lo == lo else (0, -1)
 
 
 def symmetric(table: ir.Table, a: str = "ccode1", b: str = "ccode2") -> ir.Table:

@@ -14,9 +14,11 @@ from defdip.panels._ops import (
     join_columns,
     join_dyad,
     join_monadic,
+    join_stored_dyad,
     panel_years,
     spell_years,
     undirected_lookup,
+    year_span,
 )
 from defdip.panels.core import Panel
 
@@ -113,8 +115,7 @@ def _un_years(panel: Panel) -> tuple[int, int]:
     ideal = panel.tables.table("unga_ideal_points")
     years = calls.select(year=calls.year.cast("int64")).union(
         ideal.select(year=ideal.year.cast("int64")))
-    lo, hi = panel.tables.probe(years.aggregate(lo=years.year.min(), hi=years.year.max()))
-    return int(lo), int(hi)
+    return year_span(panel.tables, years)
 
 
 def add_igos(panel: Panel) -> Panel:
@@ -149,8 +150,7 @@ def add_igos(panel: Panel) -> Panel:
     take = {"dyadigos": "dyadigos"}
     # the flags first: on bare dyad-years they are attached to the state-years before pairing
     flagged = add_monadic(panel, flags, {s: f"__{s}" for s in stems})
-    expr = join_dyad(flagged, dyad, take) if is_directed(panel.tables, dyad) else \
-        undirected_lookup(flagged, dyad, take)
+    expr = join_stored_dyad(flagged, dyad, take)
     both = {}
     for stem in stems:
         a, b = expr[f"__{stem}_1"].fill_null(0), expr[f"__{stem}_2"].fill_null(0)

@@ -14,15 +14,15 @@ import ibis.expr.types as ir
 from defdip.errors import NotLoaded
 from defdip.panels._ops import (
     fill,
-    is_directed,
     join_columns,
     join_dyad,
     join_monadic,
+    join_stored_dyad,
     panel_years,
     spell_years,
-    undirected_lookup,
+    year_span,
 )
-from defdip.panels.core import DERIVED_TABLES, Panel, Tables
+from defdip.panels.core import DERIVED_TABLES, Panel
 
 __all__ = [
     "ALIGNMENT_TAKE",
@@ -42,12 +42,6 @@ EXERCISE_ROLES = ("host", "participant", "organiser")
 ALIGNMENT_TAKE = ("un_nvotes", "un_agree", "un_sscore", "un_kappa", "idealpoint_dist")
 
 
-def _span(tables: Tables, table: ir.Table, column: str = "year") -> tuple[int, int]:
-    """The first and last year a table covers (its data's years, not the panel's)."""
-    lo, hi = tables.probe(table.aggregate(lo=table[column].min(), hi=table[column].max()))
-    return (int(lo), int(hi)) if lo is not None and lo == lo else (0, -1)
-
-
 def add_arms_transfers(panel: Panel) -> Panel:
     """SIPRI TIV (millions) delivered in the year, from per-year deliveries.
 
@@ -57,7 +51,7 @@ def add_arms_transfers(panel: Panel) -> Panel:
     """
     panel.require_unit("add_arms_transfers", "state_year", "dyad_year")
     deliveries = panel.tables.table("sipri_deliveries")
-    span = _span(panel.tables, deliveries)
+    span = year_span(panel.tables, deliveries)
     if panel.unit == "state_year":
         names = ["tiv_exports", "tiv_imports"]
         panel.require_new("add_arms_transfers", names)
@@ -136,7 +130,7 @@ def _count_pairs(panel: Panel, function: str, kind: str, roles: tuple[str, ...] 
     panel.require_unit(function, "dyad_year")
     panel.require_new(function, [name])
     per_year = _engagement_years(panel, kind, roles, open_end)
-    span = coverage if coverage is not None else _span(panel.tables, per_year)
+    span = coverage if coverage is not None else year_span(panel.tables, per_year)
     expr = join_dyad(panel, _pair_counts(per_year, name), {name: name})
     return panel.evolve(fill(expr, [name], 0, span), "engagements")
 
@@ -170,7 +164,7 @@ def add_peacekeeping(panel: Panel) -> Panel:
     given = months.filter(months.ccode.notnull() & (months.total > 0))
     per_year = given.select(engagement_id=given.mission, ccode=given.ccode.cast("int64"),
                             year=given.date.year().cast("int64")).distinct()
-    span = _span(panel.tables, months.select(year=months.date.year().cast("int64")))
+    span = year_span(panel.tables, months.select(year=months.date.year().cast("int64")))
     expr = join_dyad(panel, _pair_counts(per_year, "pk_codeploy"),
                      {"pk_codeploy": "pk_codeploy"})
     return panel.evolve(fill(expr, ["pk_codeploy"], 0, span), "ipi_peacekeeping")
@@ -223,9 +217,7 @@ def add_un_alignment(panel: Panel) -> Panel:
     table = panel.tables.table("un_alignment")
     keys = ("ccode_1", "ccode_2", "year")
     take = {c: c for c in ALIGNMENT_TAKE}
-    directed = is_directed(panel.tables, table, *keys[:2])
-    expr = join_dyad(panel, table, take, keys=keys) if directed else \
-        undirected_lookup(panel, table, take, keys=keys)
+    expr = join_stored_dyad(panel, table, take, keys=keys)
     return panel.evolve(expr, "unga_votes", "unga_ideal_points")
 
 
@@ -240,9 +232,8 @@ def add_engagement(panel: Panel) -> Panel:
     table = panel.tables.table("engagement_index")
     keys = ("ccode_1", "ccode_2", "year")
     take = {"engagement_index": "engagement_index", "instruments": "engagement_instruments"}
-    directed = is_directed(panel.tables, table, *keys[:2])
-    expr = join_dyad(panel, table, take, keys=keys) if directed else \
-        undirected_lookup(panel, table, take, keys=keys)
-    expr = fill(expr, ["engagement_index"], 0.0, _span(panel.tables, table))
-    expr = fill(expr, ["engagement_instruments"], 0, _span(panel.tables, table))
+    expr = join_stored_dyad(panel, table, take, keys=keys)
+    span = year_span(panel.tables, table)
+    expr = fill(expr, ["engagement_index"], 0.0, span)
+    expr = fill(expr, ["engagement_instruments"], 0, span)
     return panel.evolve(expr, "engagements")
