@@ -61,7 +61,7 @@ def build_measures(store: Store, *, weights: EngagementWeights | None = None,
     else:
         if missing:
             note(f"engagement instruments without data (null, no weight): {', '.join(missing)}")
-        index = engagement_index(store, weights, start=start, end=end)
+        index = engagement_index(store, weights, start=start, end=end, sources=sources)
         tables["engagement_index"] = index
         tables["network_standing"] = network_standing(index, diplomatic_reach(store))
     if not tables:

@@ -53,6 +53,12 @@ __all__ = [
 INDEX_COLUMNS = ("ccode_1", "ccode_2", "year", "exercises", "arms_tiv_1to2", "arms_tiv_2to1",
                  "agreements", "alliance", "peacekeeping", "embassy_1in2", "embassy_2in1",
                  "instruments", "engagement_index")
+#: The index's six components and the raw columns behind each (in INDEX_COLUMNS' order).
+INSTRUMENT_GROUPS: dict[str, tuple[str, ...]] = {
+    "exercises": ("exercises",), "arms": ("arms_tiv_1to2", "arms_tiv_2to1"),
+    "agreements": ("agreements",), "alliance": ("alliance",),
+    "peacekeeping": ("peacekeeping",), "diplomatic": ("embassy_1in2", "embassy_2in1"),
+}
 
 
 @dataclass(frozen=True)
@@ -166,14 +172,16 @@ def _log_scaled(values: pd.Series, year: pd.Series) -> pd.Series:
 
 
 def engagement_index(store: Store, weights: EngagementWeights | None = None, *,
-                     start: int | None = None, end: int | None = None) -> pd.DataFrame:
+                     start: int | None = None, end: int | None = None,
+                     sources: dict[str, str | None] | None = None) -> pd.DataFrame:
     """The engagement index per directed dyad-year (columns :data:`INDEX_COLUMNS`).
 
     Instruments whose table is not loaded are null columns and carry no weight; raises
-    :class:`NotLoaded` when none is loaded.
+    :class:`NotLoaded` when none is loaded. ``sources`` is :func:`instrument_sources` of the
+    store, for a caller that has asked already.
     """
     weights = weights or EngagementWeights()
-    sources = instrument_sources(store)
+    sources = sources if sources is not None else instrument_sources(store)
     parts = []
     for component, table in sources.items():
         if table is None:
@@ -200,10 +208,7 @@ def engagement_index(store: Store, weights: EngagementWeights | None = None, *,
 def _combine(frame: pd.DataFrame, sources: dict[str, str | None],
              weights: EngagementWeights) -> pd.DataFrame:
     """Fill known-zero instruments, normalise each component and take the weighted mean."""
-    groups = {"exercises": ["exercises"], "arms": ["arms_tiv_1to2", "arms_tiv_2to1"],
-              "agreements": ["agreements"], "alliance": ["alliance"],
-              "peacekeeping": ["peacekeeping"], "diplomatic": ["embassy_1in2", "embassy_2in1"]}
-    for component, columns in groups.items():
+    for component, columns in INSTRUMENT_GROUPS.items():
         for column in columns:
             frame[column] = frame[column].astype("float64")
             if sources[component] is not None:
@@ -222,7 +227,7 @@ def _combine(frame: pd.DataFrame, sources: dict[str, str | None],
     index = sum((w / total) * components[c].fillna(0.0) for c, w in chosen.items()) \
         if total > 0 else pd.Series(np.nan, index=frame.index)
     frame["instruments"] = sum((components[c].fillna(0.0) > 0).astype("int64")
-                               for c in groups)
+                               for c in INSTRUMENT_GROUPS)
     frame["engagement_index"] = index
     for column in ("ccode_1", "ccode_2", "year"):
         frame[column] = frame[column].astype("int64")

@@ -28,14 +28,13 @@ import pandas as pd
 
 from defdip.countries import Country, Vocabulary, load_vocabulary
 from defdip.errors import InvalidArgument, NotLoaded
+from defdip.measures.engagement_index import INSTRUMENT_GROUPS
 from defdip.store import Store
 
 __all__ = ["STANDING_COLUMNS", "diplomatic_reach", "network_standing", "standing"]
 
 STANDING_COLUMNS = ("ccode", "year", "partners", "strength", "eigenvector", "pagerank", "rank",
                     "instruments_used", "breadth", "diplomatic_reach", "soft_power_proxy")
-_INSTRUMENT_GROUPS = (("exercises",), ("arms_tiv_1to2", "arms_tiv_2to1"), ("agreements",),
-                      ("alliance",), ("peacekeeping",), ("embassy_1in2", "embassy_2in1"))
 
 
 def diplomatic_reach(store: Store) -> pd.DataFrame | None:
@@ -99,7 +98,7 @@ def network_standing(index: pd.DataFrame, reach: pd.DataFrame | None = None) -> 
     counts = per_state["ccode_2"].nunique().rename("partners")
     flags = pd.DataFrame({
         str(k): (used[list(g)].fillna(0.0) > 0).any(axis=1) for k, g in
-        enumerate(_INSTRUMENT_GROUPS)}).groupby([used["ccode_1"], used["year"]]).any()
+        enumerate(INSTRUMENT_GROUPS.values())}).groupby([used["ccode_1"], used["year"]]).any()
     instruments = flags.sum(axis=1).rename("instruments_used")
     extra = pd.concat([counts, instruments], axis=1).reset_index()
     extra = extra.rename(columns={"ccode_1": "ccode"})
