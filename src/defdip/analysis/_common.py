@@ -6,16 +6,13 @@ report can render it and ``--json`` can print it without knowing the method.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
-
-import pandas as pd
 
 from defdip.errors import InvalidArgument, UnknownCountry
 from defdip.store import Store
 
-__all__ = ["Focal", "check_years", "frame_records", "resolve_focal", "scalar"]
+__all__ = ["Focal", "check_years", "resolve_focal"]
 
 
 @dataclass(frozen=True)
@@ -47,25 +44,3 @@ def check_years(start: int, end: int) -> None:
     if start > end:
         raise InvalidArgument(f"The year range {start!r}–{end!r} is reversed: pass the earlier "
                               "year first (e.g. --from 1995 --to 2019).")
-
-
-def scalar(value: Any) -> Any:
-    """A JSON-friendly scalar: NaN → None, numpy numbers → Python numbers."""
-    if value is None:
-        return None
-    if hasattr(value, "item"):
-        value = value.item()
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if value is pd.NA or value is pd.NaT:
-        return None
-    return value
-
-
-def frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows of ``frame`` as JSON-ready dicts."""
-    out = []
-    for row in frame.to_dict("records"):
-        out.append({str(k): (v.isoformat() if hasattr(v, "isoformat") else scalar(v))
-                    for k, v in row.items()})
-    return out

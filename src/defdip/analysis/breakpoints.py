@@ -19,8 +19,9 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from defdip.analysis._common import Focal, check_years, frame_records, resolve_focal
+from defdip.analysis._common import Focal, check_years, resolve_focal
 from defdip.errors import InvalidArgument, InvalidRecord
+from defdip.plain import records
 from defdip.store import Store
 
 __all__ = ["ChowResult", "BreakpointReport", "breakpoint_tests", "chow_test",
@@ -129,7 +130,7 @@ class BreakpointReport:
 
     def to_dict(self) -> dict[str, Any]:
         return {"focal": self.focal.to_dict(), "window": self.window,
-                "tests": frame_records(self.table)}
+                "tests": records(self.table)}
 
 
 def breakpoint_tests(store: Store, country: str | int, *, window: int = 8,

@@ -16,8 +16,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from defdip.analysis._common import Focal, check_years, frame_records, resolve_focal
+from defdip.analysis._common import Focal, check_years, resolve_focal
 from defdip.errors import InvalidArgument
+from defdip.plain import records
 from defdip.store import Store
 
 __all__ = [
@@ -74,7 +75,7 @@ class EffectsResult:
                 "n_obs": self.n_obs, "n_clusters": self.n_clusters, "dropped": self.dropped,
                 "focal": self.focal.to_dict() if self.focal else None,
                 "years": list(self.years) if self.years else None,
-                "coefficients": frame_records(self.table)}
+                "coefficients": records(self.table)}
 
 
 def lag_within(frame: pd.DataFrame, columns: list[str], *, lag: int = 1,
@@ -196,15 +197,12 @@ def _focal_panel(store: Store, focal: Focal | None, start: int, end: int,
     from defdip import panels
 
     panel = panels.create_dyad_years(store, start=start, end=end, directed=True)
-    keep = (panel.expr.ccode_1 == focal.ccode if focal is not None
-            else panel.expr.ccode_1 < panel.expr.ccode_2)
-    panel = panel.evolve(panel.expr.filter(keep))
-    for verb in verbs:
-        add = getattr(panels, verb, None)
-        if add is None:
-            raise InvalidArgument(f"The panel verb {verb!r} is not available in defdip.panels "
-                                  "yet; this analysis needs it.")
-        panel = add(panel)
+    if focal is not None:
+        panel = panels.filter_country(panel, focal.ccode, side="1")
+    else:
+        panel = panel.evolve(panel.expr.filter(panel.expr.ccode_1 < panel.expr.ccode_2))
+    for verb in verbs:  # names of defdip.panels verbs (_VERBS, event_study.ONSETS)
+        panel = getattr(panels, verb)(panel)
     return panel.to_pandas()
 
 

@@ -15,8 +15,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from defdip.analysis._common import Focal, check_years, frame_records, resolve_focal
+from defdip.analysis._common import Focal, check_years, resolve_focal
 from defdip.errors import InvalidArgument
+from defdip.plain import records
 from defdip.store import Store
 
 __all__ = ["ONSETS", "EventStudyResult", "attgt_event_study", "event_study", "onset_cohorts"]
@@ -59,7 +60,7 @@ class EventStudyResult:
                 "cohorts": {str(k): v for k, v in self.cohorts.items()},
                 "pretrend_ok": self.pretrend_ok(), "specification": self.specification,
                 "focal": self.focal.to_dict() if self.focal else None,
-                "event_times": frame_records(self.table)}
+                "event_times": records(self.table)}
 
 
 def onset_cohorts(frame: pd.DataFrame, column: str, *, threshold: float = 0.0,

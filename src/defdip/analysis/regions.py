@@ -9,13 +9,15 @@ public basis named beside each.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
-from defdip.analysis._common import Focal, check_years, frame_records, resolve_focal
+from defdip.analysis._common import Focal, check_years, resolve_focal
 from defdip.errors import InvalidArgument
+from defdip.plain import records
 from defdip.store import Store
 
 __all__ = [
@@ -23,6 +25,7 @@ __all__ = [
     "REGIONS",
     "RegionCase",
     "nato_members",
+    "nato_members_by_year",
     "region_case",
     "region_members",
 ]
@@ -91,11 +94,20 @@ def region_members(store: Store, region: str, year: int | None = None) -> pd.Dat
 
 def nato_members(store: Store, year: int) -> set[int]:
     """COW codes of NATO members in ``year`` (West Germany 260 to 1990, Germany 255 after)."""
-    members = region_members(store, "nato", year)
-    codes = set(members["ccode"].astype(int))
-    if 1955 <= year <= 1990 and 255 in codes:
-        codes = (codes - {255}) | {260}
-    return codes
+    return nato_members_by_year(store, [year])[year]
+
+
+def nato_members_by_year(store: Store, years: Iterable[int]) -> dict[int, set[int]]:
+    """:func:`nato_members` for each of ``years``, from one read of the member list."""
+    members = region_members(store, "nato")
+    joined = members["iso3"].map(NATO_ACCESSION)
+    out = {}
+    for year in years:
+        codes = set(members.loc[joined <= year, "ccode"].astype(int))
+        if 1955 <= year <= 1990 and 255 in codes:
+            codes = (codes - {255}) | {260}
+        out[year] = codes
+    return out
 
 
 @dataclass
@@ -116,11 +128,11 @@ class RegionCase:
     def to_dict(self) -> dict[str, Any]:
         return {"focal": self.focal.to_dict(), "region": self.region,
                 "description": self.description, "years": list(self.years),
-                "members": frame_records(self.members),
-                "engagement": frame_records(self.engagement),
-                "alignment": frame_records(self.alignment),
-                "top_partners": frame_records(self.top_partners),
-                "peacekeeping": frame_records(self.peacekeeping), "notes": self.notes}
+                "members": records(self.members),
+                "engagement": records(self.engagement),
+                "alignment": records(self.alignment),
+                "top_partners": records(self.top_partners),
+                "peacekeeping": records(self.peacekeeping), "notes": self.notes}
 
 
 def _in_list(values: pd.Series) -> str:

@@ -17,7 +17,8 @@ from typing import Any
 
 import pandas as pd
 
-from defdip.analysis._common import Focal, check_years, frame_records, resolve_focal
+from defdip.analysis._common import Focal, check_years, resolve_focal
+from defdip.plain import records
 from defdip.store import Store
 
 __all__ = ["TENSION_SIGNALS", "TensionResult", "quad_class", "tension_monitor", "tension_table"]
@@ -47,8 +48,8 @@ class TensionResult:
 
     def to_dict(self) -> dict[str, Any]:
         return {"focal": self.focal.to_dict(), "years": list(self.years),
-                "partners": frame_records(self.partners),
-                "dyad_years": frame_records(self.dyad_years)}
+                "partners": records(self.partners),
+                "dyad_years": records(self.dyad_years)}
 
 
 def tension_table(frame: pd.DataFrame) -> pd.DataFrame:
@@ -152,11 +153,10 @@ def tension_monitor(store: Store, country: str | int, *, start: int = 1990, end:
 
 def _nato_years(store: Store, f: int, start: int, end: int) -> pd.DataFrame:
     """(ccode_2, year, nato_both) for the years both the focal state and partner are in NATO."""
-    from defdip.analysis.regions import nato_members
+    from defdip.analysis.regions import nato_members_by_year
 
     rows = []
-    for y in range(start, end + 1):
-        members = nato_members(store, y)
+    for y, members in nato_members_by_year(store, range(start, end + 1)).items():
         if f in members:
             rows += [(c, y, 1) for c in members if c != f]
     return pd.DataFrame(rows, columns=["ccode_2", "year", "nato_both"]).astype("int64")

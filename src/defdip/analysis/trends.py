@@ -18,8 +18,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from defdip.analysis._common import Focal, check_years, frame_records, resolve_focal
+from defdip.analysis._common import Focal, check_years, resolve_focal
 from defdip.errors import InvalidArgument
+from defdip.plain import records
 from defdip.store import Store
 
 __all__ = ["Forecast", "TrendsResult", "backtest_errors", "engagement_series",
@@ -115,9 +116,9 @@ class TrendsResult:
     backtest: pd.DataFrame
 
     def to_dict(self) -> dict[str, Any]:
-        return {"focal": self.focal.to_dict(), "backtest": frame_records(self.backtest),
-                "forecasts": frame_records(self.forecasts),
-                "series": frame_records(self.series)}
+        return {"focal": self.focal.to_dict(), "backtest": records(self.backtest),
+                "forecasts": records(self.forecasts),
+                "series": records(self.series)}
 
 
 def trends(store: Store, country: str | int, *, start: int = 1995, end: int = 2024,

@@ -30,7 +30,6 @@ __all__ = [
     "emit",
     "open_cli_store",
     "parse_years",
-    "records",
     "resolve_mirror",
 ]
 
@@ -41,13 +40,6 @@ StoreOption = typer.Option(None, "--store", help="DuckDB store file (default: "
 MirrorOption = typer.Option(None, "--mirror", help="Folder holding the publishers' files "
                             "(default: $DEFDIP_MIRROR; without either, download).")
 JsonOption = typer.Option(False, "--json", help="Print JSON instead of a table.")
-
-
-def records(*args: Any, **kwargs: Any) -> Any:
-    """:func:`defdip.plain.records`, imported when first called (it needs pandas)."""
-    from defdip.plain import records as _records
-
-    return _records(*args, **kwargs)
 
 
 def open_cli_store(path: Path | None, *, read_only: bool = False) -> Store:
