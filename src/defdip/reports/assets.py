@@ -14,7 +14,7 @@ from pathlib import Path
 
 import plotly
 
-__all__ = ["GEO_BOOTSTRAP", "plotly_js", "plotly_version"]
+__all__ = ["GEO_BOOTSTRAP", "plotly_js"]
 
 # Plotly names the topology "<scope>_<resolution>m"; the brief uses scope world, 110 m.
 GEO_BOOTSTRAP = ("window.PlotlyGeoAssets = {topojson: {world_110m: "
@@ -28,7 +28,3 @@ def plotly_js() -> str:
     return path.read_text(encoding="utf-8")
 
 
-def plotly_version() -> str:
-    head = plotly_js()[:200]
-    marker = "plotly.js v"
-    return head.split(marker, 1)[1].split()[0] if marker in head else "unknown"

@@ -8,7 +8,6 @@ the same content.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,7 +37,6 @@ class Brief:
     end: int
     sections: list[Section]
     sources: list[dict[str, Any]] = field(default_factory=list)
-    skipped: dict[str, str] = field(default_factory=dict)
 
     def headline(self) -> list[str]:
         return [line for s in self.sections for line in s.text[:2]]
@@ -53,7 +51,7 @@ class Brief:
             "sections": [{"id": s.id, "title": s.title, "findings": s.text, "notes": s.notes,
                           "tables": {k: records(v) for k, v in s.tables.items()},
                           "figures": len(s.figures)} for s in self.sections],
-            "skipped": self.skipped,
+            "skipped": {},  # kept for readers of earlier briefs: every section is built
             "sources": self.sources,
         }
 
@@ -66,17 +64,16 @@ def build_brief(store: Store, country: str | int, *, start: int = 1995, end: int
     store.require(*REQUIRED)
     focal = load_vocabulary().resolve(country)
     un_end = min(end, 2019)
-    steps: list[tuple[str, Callable[[], Section]]] = [
-        ("footprint", lambda: sr.footprint_section(store, focal, start, end)),
-        ("timeline", lambda: sr.timeline_section(store, focal, 1980, end)),
-        ("alignment", lambda: sr.alignment_section(store, focal, 1946, un_end)),
-        ("effects", lambda: sa.effects_section(store, focal, start, un_end)),
-        ("challenges", lambda: sa.challenges_section(store, focal, 1990, un_end)),
-        ("regions", lambda: sa.regions_section(store, focal, start, un_end)),
-        ("trends", lambda: sa.trends_section(store, focal, end)),
-        ("standing", lambda: sa.standing_section(store, focal)),
+    sections = [
+        sr.footprint_section(store, focal, start, end),
+        sr.timeline_section(store, focal, 1980, end),
+        sr.alignment_section(store, focal, 1946, un_end),
+        sa.effects_section(store, focal, start, un_end),
+        sa.challenges_section(store, focal, 1990, un_end),
+        sa.regions_section(store, focal, start, un_end),
+        sa.trends_section(store, focal, end),
+        sa.standing_section(store, focal),
     ]
-    sections = [step() for _name, step in steps]
     sources = [{k: v for k, v in row.items() if k != "files"}
                for row in sr.sources_table(store).to_dict("records")]
     return Brief(focal, start, end, sections, sources)
