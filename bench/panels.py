@@ -107,8 +107,8 @@ def child_pandas(store_path: str, out: str) -> dict:
                         " r USING (rcid) WHERE v.ccode IS NOT NULL").df()
     ideal = table("unga_ideal_points")[["ccode", "year"]].dropna()
     un = pd.concat([votes, ideal]).drop_duplicates()
-    lo = int(min(table("unga_roll_calls").year.min(), ideal.year.min()))
-    hi = int(max(table("unga_roll_calls").year.max(), ideal.year.max()))
+    calls = table("unga_roll_calls").year
+    lo, hi = int(min(calls.min(), ideal.year.min())), int(max(calls.max(), ideal.year.max()))
     members = {"nato": sy[sy.igo == "NATO"], "oic": sy[sy.igo == "OIC"], "un": un}
     spans = {"nato": (1816, 2014), "oic": (1816, 2014), "un": (lo, hi)}
     for stem, rows in members.items():
