@@ -25,7 +25,11 @@ from defdip.countries import Vocabulary
 from defdip.fetch import Fetched, RawFile, fetch_file
 from defdip.paths import raw_cache_dir
 
-__all__ = ["SourceInfo", "SourceModule", "attach_codes", "fetch_source", "fetcher", "unresolved"]
+__all__ = ["ACTOR_FIX", "SourceInfo", "SourceModule", "attach_codes", "fetch_source", "fetcher",
+           "unresolved"]
+
+ACTOR_FIX = ("Add the spelling to the source's alias file in defdip/data/actors/ "
+             "(aliases: or non_state:).")
 
 
 @dataclass(frozen=True)
@@ -125,9 +129,7 @@ def attach_codes(frame: pd.DataFrame, column: str, vocab: Vocabulary, *, prefix:
         raise SourceFormatError(
             path, f"actor name {bad!r} is neither a known state nor a declared non-state actor "
             f"({vocab.candidates(bad)[:3] or 'no close match'})",
-            row=row, column=column,
-            fix="Add the spelling to the source's alias file in "
-            "defdip/data/actors/ (aliases: or non_state:).")
+            row=row, column=column, fix=ACTOR_FIX)
     frame[f"{prefix}_iso3"] = actors.map(
         lambda a: a.iso3 if isinstance(a, Country) else None).astype("string")
     frame[f"{prefix}_ccode"] = actors.map(

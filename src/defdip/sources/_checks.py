@@ -19,7 +19,7 @@ import pandas as pd
 
 from defdip.countries import Vocabulary
 from defdip.errors import SourceFormatError
-from defdip.sources._base import unresolved
+from defdip.sources._base import ACTOR_FIX, unresolved
 
 __all__ = [
     "ACTOR_FIX",
@@ -35,8 +35,6 @@ __all__ = [
     "require_columns",
 ]
 
-ACTOR_FIX = ("Add the spelling to the source's alias file in defdip/data/actors/ "
-             "(aliases: or non_state:).")
 MIRROR_FIX = ("The publisher's URL does not serve the file this parser reads; load this "
               "source from a mirror that holds it (--mirror DIR or $DEFDIP_MIRROR).")
 
