@@ -91,11 +91,14 @@ def finish(store: Store, frame: pd.DataFrame, source: str, *, kind: str | pd.Ser
     """Typed ``engagements`` rows: ids from the natural key, provenance, origin 'derived'.
 
     ``frame`` holds the descriptive columns and ``natural_key`` (which must already be
-    unique per kind: the id is a hash of the two).
+    unique per kind: the id is a hash of the two). A derivation that needs the ids for its
+    actor rows puts them in an ``id`` column (:func:`engagement_ids` of the same kind and
+    key), which is kept, so no id is hashed twice.
     """
     out = frame.copy()
     out["kind"] = kind
-    out["id"] = engagement_ids(out["kind"].astype(str), out["natural_key"].astype(str))
+    if "id" not in out.columns:
+        out["id"] = engagement_ids(out["kind"].astype(str), out["natural_key"].astype(str))
     for column, value in provenance(store, source).items():
         out[column] = value
     out["confidence"] = confidence

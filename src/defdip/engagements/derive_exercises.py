@@ -68,8 +68,9 @@ def derive_mme(store: Store) -> Derived:
         "end_precision": ex["end_precision"], "location": ex["location"],
         "domain": _mme_domain(ex), "subtype": _mme_subtype(ex), "notes": ex["focus"],
     })
+    base["id"] = engagement_ids("exercise", base["natural_key"])
     engagements = finish(store, base, "mme_exercises", kind="exercise")
-    ids = dict(zip(ex["mme_id"], engagement_ids("exercise", base["natural_key"]), strict=True))
+    ids = dict(zip(ex["mme_id"], base["id"], strict=True))
     people = store.table("mme_participants")
     people = people[~people["label"].astype(str).str.strip().isin(UNKNOWN_LABELS)]
     actors = actor_rows(people["mme_id"].map(ids), people["iso3"], people["label"],
@@ -103,8 +104,9 @@ def derive_jme(store: Store) -> Derived:
         "end": ex["end"], "end_precision": ex["end_precision"], "location": location,
         "subtype": ex["jme_type"].astype("string").str.lower(),
     })
+    base["id"] = engagement_ids("exercise", base["natural_key"])
     engagements = finish(store, base, "jme_exercises", kind="exercise", confidence="medium")
-    ids = dict(zip(ex["jme_id"], engagement_ids("exercise", base["natural_key"]), strict=True))
+    ids = dict(zip(ex["jme_id"], base["id"], strict=True))
     hosts = ex[["jme_id", "host_iso3"]].dropna()
     hosts = hosts.assign(iso3=hosts["host_iso3"].str.split(";")).explode("iso3")
     host_keys = set(zip(hosts["jme_id"], hosts["iso3"], strict=True))
@@ -153,8 +155,9 @@ def derive_us_visits(store: Store) -> Derived:
     })
     backwards = pd.to_datetime(base["end"]) < pd.to_datetime(base["start"])
     base.loc[backwards, ["end", "end_precision"]] = None
+    base["id"] = engagement_ids("visit", base["natural_key"])
     engagements = finish(store, base, "us_defense_visits", kind="visit", confidence="medium")
-    ids = engagement_ids("visit", base["natural_key"]).reset_index(drop=True)
+    ids = base["id"].reset_index(drop=True)
     usa = pd.Series("USA", index=ids.index)
     actors = pd.concat([
         actor_rows(ids, usa, usa, pd.Series(2, index=ids.index), "sender"),

@@ -67,8 +67,8 @@ def derive_atop(store: Store, vocab: Vocabulary | None = None) -> Derived:
         "notes": ("obligations: " + obligations.str.replace("+", ", ")).fillna(
             "no obligation coded"),
     })
+    ids = base["id"] = engagement_ids("membership", base["natural_key"])
     engagements = finish(store, base, "atop", kind="membership")
-    ids = engagement_ids("membership", base["natural_key"])
     iso3 = _iso3_of(members["ccode"], vocab)
     labels = members["ccode"].astype("Int64").astype("string")
     actors = actor_rows(ids, iso3, iso3.fillna(labels), members["ccode"], "member")
@@ -97,8 +97,8 @@ def derive_cow_igo(store: Store) -> Derived:
         "notes": end.eq(2014).map({True: "spell reaches the end of COW IGO v3 (2014)",
                                    False: pd.NA}),
     })
+    ids = base["id"] = engagement_ids("membership", base["natural_key"])
     engagements = finish(store, base, "cow_igo", kind="membership")
-    ids = engagement_ids("membership", base["natural_key"])
     iso3 = spells["iso3"].astype("string")
     actors = actor_rows(ids, iso3, iso3.fillna(spells["ccode"].astype("string")),
                         spells["ccode"], "member")

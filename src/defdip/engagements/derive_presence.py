@@ -81,7 +81,7 @@ def derive_ipi(store: Store) -> Derived:
     split_from = pd.Timestamp("2999-01-01")
     if not missing_tables(store, "ipi_contributor_mission_month"):
         base, rows = _ipi_missions(store)
-        ids = engagement_ids("peacekeeping_deployment", base["natural_key"])
+        ids = base["id"] = engagement_ids("peacekeeping_deployment", base["natural_key"])
         parts.append(base)
         actor_parts += [actor_rows(ids, rows["iso3"], rows["label"], rows["ccode"],
                                    "contributor"),
@@ -99,7 +99,7 @@ def derive_ipi(store: Store) -> Derived:
         "notes": totals["months"].astype(str) + " months with personnel; no mission split "
                  "in IPI's data before 2009-11; personnel = peak monthly total",
     })
-    ids = engagement_ids("peacekeeping_deployment", base["natural_key"])
+    ids = base["id"] = engagement_ids("peacekeeping_deployment", base["natural_key"])
     parts.append(base)
     actor_parts.append(actor_rows(ids, totals["iso3"], totals["label"], totals["ccode"],
                                   "contributor"))
@@ -140,8 +140,9 @@ def derive_lowy(store: Store) -> Derived:
     })
     keep = ~base["natural_key"].duplicated()
     base, posts, sender, host = base[keep], posts[keep], sender[keep], host[keep]
+    base = base.assign(id=engagement_ids("diplomatic_post", base["natural_key"]))
+    ids = base["id"]
     engagements = finish(store, base, "lowy_gdi", kind="diplomatic_post")
-    ids = engagement_ids("diplomatic_post", base["natural_key"])
     actors = pd.concat([
         actor_rows(ids, sender, posts["sender_label"], posts["sender_ccode"], "sender"),
         actor_rows(ids, host, posts["host_label"], posts["host_ccode"], "receiving_state"),
@@ -173,8 +174,8 @@ def derive_us_presence(store: Store) -> Derived:
         "end_precision": "year", "domain": "joint", "personnel": troops["troops_ad"],
         "notes": "active-duty US military personnel (DMDC via troopdata)",
     })
+    ids = base["id"] = engagement_ids("base_presence", base["natural_key"])
     parts, actor_parts = [base], []
-    ids = engagement_ids("base_presence", base["natural_key"])
     usa = pd.Series("USA", index=ids.index)
     actor_parts += [actor_rows(ids, usa, usa, pd.Series(2, index=ids.index), "sender"),
                     actor_rows(ids, troops["iso3"], troops["label"], troops["ccode"], "host")]
@@ -194,7 +195,7 @@ def derive_us_presence(store: Store) -> Derived:
             "location": bases["basename"],
             "notes": "undated: listed in Vine, Base Nation (2015)",
         })
-        site_ids = engagement_ids("base_presence", site["natural_key"])
+        site_ids = site["id"] = engagement_ids("base_presence", site["natural_key"])
         usa = pd.Series("USA", index=site_ids.index)
         parts.append(site)
         actor_parts += [actor_rows(site_ids, usa, usa, pd.Series(2, index=site_ids.index),

@@ -62,9 +62,8 @@ def derive_sipri(store: Store) -> Derived:
     })
     confidence = deals["order_year_uncertain"].fillna(False).astype(bool).map(
         {True: "medium", False: "high"})
-    engagements = finish(store, base.assign(kind=kind), "sipri_transfers", kind=kind,
-                         confidence=confidence)
-    ids = engagement_ids(kind, base["natural_key"])
+    ids = base["id"] = engagement_ids(kind, base["natural_key"])
+    engagements = finish(store, base, "sipri_transfers", kind=kind, confidence=confidence)
     actors = pd.concat([
         actor_rows(ids, deals["supplier_iso3"], deals["supplier_label"], deals["supplier_ccode"],
                    "supplier"),
