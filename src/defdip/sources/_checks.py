@@ -19,7 +19,7 @@ import pandas as pd
 
 from defdip.countries import Vocabulary
 from defdip.errors import SourceFormatError
-from defdip.sources._base import ACTOR_FIX, unresolved
+from defdip.sources._base import ACTOR_FIX, attach_codes, unresolved
 
 __all__ = [
     "ACTOR_FIX",
@@ -28,6 +28,7 @@ __all__ = [
     "file_kind",
     "file_row",
     "iso_dates",
+    "participants",
     "partial_dates",
     "read_csv",
     "refuse_non_text",
@@ -152,6 +153,28 @@ def check_actors(frame: pd.DataFrame, columns: Sequence[str], vocab: Vocabulary,
         path, f"actor name {name!r} is neither a known state nor a declared non-state "
         f"actor{hint}", row=file_row(position, lines=lines),
         column=(shown or columns)[index], fix=fix)
+
+
+def participants(raw: pd.DataFrame, columns: Sequence[str], years: pd.Series,
+                 vocab: Vocabulary, path: Path | str) -> pd.DataFrame:
+    """One row per file row and distinct participant named in the wide ``columns``.
+
+    The actors are checked on the file as read (:func:`check_actors`), the columns melted,
+    blanks dropped and a label repeated within a row kept once, in file order (row, then
+    column). Columns: ``row`` (frame position), ``label``, ``year`` (``years`` at that
+    position, which picks the codes) and ``p_iso3``/``p_ccode`` from :func:`attach_codes`.
+    """
+    check_actors(raw, columns, vocab, path)
+    wide = raw[list(columns)].copy()
+    wide.index = pd.RangeIndex(len(raw))
+    long = wide.reset_index(names="row").melt(id_vars="row", var_name="column",
+                                              value_name="label")
+    long["label"] = long["label"].str.strip()
+    long = long[long["label"].ne("")].sort_values("row", kind="stable")
+    long = long.drop_duplicates(["row", "label"]).reset_index(drop=True)
+    long["year"] = years.to_numpy()[long["row"]]
+    return attach_codes(long, "label", vocab, prefix="p", path=path, year_column="year",
+                        lines=long["row"] + 2)
 
 
 def _part(value: object, low: int, high: int) -> int | None:

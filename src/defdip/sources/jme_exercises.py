@@ -10,8 +10,8 @@ import pandas as pd
 from defdip.countries import Country, Vocabulary
 from defdip.errors import SourceFormatError
 from defdip.fetch import RawFile
-from defdip.sources._base import SourceInfo, attach_codes, fetcher
-from defdip.sources._checks import check_actors, partial_dates, read_csv
+from defdip.sources._base import SourceInfo, fetcher
+from defdip.sources._checks import partial_dates, participants, read_csv
 
 __all__ = ["INFO", "fetch", "parse"]
 
@@ -100,18 +100,9 @@ def parse(files: Mapping[str, Path], vocab: Vocabulary) -> dict[str, pd.DataFram
         "host_label": _text(raw[HOST]), "host_iso3": _hosts(raw, vocab, path),
     })
     columns = [c for c in raw.columns if c.startswith("State ")]
-    check_actors(raw, columns, vocab, path)
-    long = raw[columns].set_axis(ids).reset_index(names="jme_id").melt(
-        id_vars="jme_id", value_name="label")
-    long["label"] = long["label"].str.strip()
-    long = long[long["label"].ne("")].sort_values("jme_id", kind="stable")
-    long = long.drop_duplicates(["jme_id", "label"]).reset_index(drop=True)
-    long["year"] = long["jme_id"].map(dict(zip(ids, exercises["start_year"], strict=True)))
-    file_lines = long["jme_id"].map({jme_id: row + 2 for row, jme_id in enumerate(ids)})
-    long = attach_codes(long, "label", vocab, prefix="p", path=path, year_column="year",
-                        lines=file_lines)
-    participants = pd.DataFrame({
-        "jme_id": long["jme_id"].astype("string"), "label": long["label"].astype("string"),
+    long = participants(raw, columns, exercises["start_year"], vocab, path)
+    return {"jme_exercises": exercises, "jme_participants": pd.DataFrame({
+        "jme_id": pd.Series(ids.to_numpy()[long["row"]], dtype="string"),
+        "label": long["label"].astype("string"),
         "iso3": long["p_iso3"], "ccode": long["p_ccode"],
-        "year": long["year"].astype("Int64")})
-    return {"jme_exercises": exercises, "jme_participants": participants}
+        "year": long["year"].astype("Int64")})}

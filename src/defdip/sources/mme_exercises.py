@@ -9,8 +9,8 @@ import pandas as pd
 
 from defdip.countries import Vocabulary
 from defdip.fetch import RawFile
-from defdip.sources._base import SourceInfo, attach_codes, fetcher
-from defdip.sources._checks import check_actors, partial_dates, read_csv, reject_rows
+from defdip.sources._base import SourceInfo, fetcher
+from defdip.sources._checks import partial_dates, participants, read_csv, reject_rows
 
 __all__ = ["INFO", "fetch", "parse"]
 
@@ -98,18 +98,7 @@ def _exercises(raw: pd.DataFrame, path: Path) -> pd.DataFrame:
 def _participants(raw: pd.DataFrame, exercises: pd.DataFrame, vocab: Vocabulary,
                   path: Path) -> pd.DataFrame:
     state_columns = [c for c in raw.columns if c.startswith("State")]
-    check_actors(raw, state_columns, vocab, path)
-    wide = raw[state_columns].copy()
-    wide.index = pd.RangeIndex(len(raw))
-    long = wide.reset_index(names="row").melt(id_vars="row", var_name="column",
-                                              value_name="label")
-    long["label"] = long["label"].str.strip()
-    long = long[long["label"].ne("")].sort_values("row", kind="stable")
-    long = long.drop_duplicates(["row", "label"])
-    long["year"] = exercises["start_year"].to_numpy()[long["row"]]
-    long = long.reset_index(drop=True)
-    long = attach_codes(long, "label", vocab, prefix="p", path=path, year_column="year",
-                        lines=long["row"] + 2)
+    long = participants(raw, state_columns, exercises["start_year"], vocab, path)
     return pd.DataFrame({
         "mme_id": exercises["mme_id"].to_numpy()[long["row"]],
         "label": long["label"].astype("string"),
