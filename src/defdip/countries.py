@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 import pandas as pd
@@ -34,6 +35,7 @@ __all__ = [
     "Country",
     "NonStateActor",
     "Vocabulary",
+    "alias_files",
     "load_vocabulary",
     "normalise",
 ]
@@ -204,13 +206,17 @@ def _int(value: object) -> int | None:
     return int(float(value))  # type: ignore[arg-type]
 
 
-def _read_alias_files(directory: Path | None = None) -> list[dict]:
-    if directory is not None:
-        files = sorted(directory.glob("*.yaml"))
-        return [yaml.safe_load(f.read_text(encoding="utf-8")) or {} for f in files]
+def alias_files() -> list[Traversable]:
+    """The packaged alias files, ``defdip/data/actors/*.yaml``, sorted by name."""
     root = resources.files("defdip") / "data" / "actors"
-    return [yaml.safe_load(f.read_text(encoding="utf-8")) or {}
-            for f in sorted(root.iterdir(), key=lambda p: p.name) if f.name.endswith(".yaml")]
+    return [f for f in sorted(root.iterdir(), key=lambda p: p.name) if f.name.endswith(".yaml")]
+
+
+def _read_alias_files() -> list[dict]:
+    # libyaml's parser when PyYAML has it (same documents, much faster: start-up path)
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return [yaml.load(f.read_text(encoding="utf-8"), Loader=loader) or {}
+            for f in alias_files()]
 
 
 def build_vocabulary(codelist: pd.DataFrame, cow_states: pd.DataFrame,

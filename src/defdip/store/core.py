@@ -28,17 +28,15 @@ def parser_fingerprint(module: Any) -> str:
     """A digest of the code that turns raw files into tables: the source module itself and
     the shared source helpers and alias files. A changed parser means a reload."""
     import inspect
-    from importlib import resources
 
+    from defdip.countries import alias_files
     from defdip.sources import _base, _checks
 
     digest = hashlib.sha256(PARSER_VERSION.encode())
     for part in (module, _base, _checks):
         digest.update(inspect.getsource(part).encode())
-    actors = resources.files("defdip") / "data" / "actors"
-    for item in sorted(actors.iterdir(), key=lambda p: p.name):
-        if item.name.endswith(".yaml"):
-            digest.update(item.read_bytes())
+    for item in alias_files():
+        digest.update(item.read_bytes())
     return digest.hexdigest()
 
 
