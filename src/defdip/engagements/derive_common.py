@@ -26,7 +26,8 @@ from defdip.engagements.model import (
 from defdip.errors import UnknownSource
 from defdip.store import Store
 
-__all__ = ["Derived", "actor_rows", "finish", "missing_tables", "provenance", "skipped"]
+__all__ = ["Derived", "actor_rows", "finish", "flag_names", "missing_tables", "precision",
+           "provenance", "skipped", "usa_sender", "year_dates"]
 
 
 @dataclass
@@ -115,3 +116,27 @@ def actor_rows(ids: pd.Series, codes: pd.Series, labels: pd.Series, ccodes: pd.S
                           "ccode": pd.array(ccodes, dtype="Int64"),
                           "label": labels.astype("string").to_numpy(), "role": role})
     return conform_actors(frame)
+
+
+def usa_sender(ids: pd.Series) -> pd.DataFrame:
+    """One actor row per id: the USA (COW code 2) as ``sender``."""
+    usa = pd.Series("USA", index=ids.index)
+    return actor_rows(ids, usa, usa, pd.Series(2, index=ids.index), "sender")
+
+
+def year_dates(years: pd.Series) -> pd.Series:
+    """Years as 1 January of each (null where the year is)."""
+    return pd.to_datetime(years.astype("Int64").astype("string") + "-01-01", errors="coerce")
+
+
+def precision(values: pd.Series, level: str) -> pd.Series:
+    """The precision column of a date column: ``level`` where there is a date, else null."""
+    return values.notna().map({True: level, False: pd.NA})
+
+
+def flag_names(flags: pd.DataFrame) -> pd.Series:
+    """Per row, the names of the boolean columns that are true joined by '+' (null if none)."""
+    parts = pd.DataFrame({f: flags[f].map({True: f, False: ""}) for f in flags.columns})
+    joined = parts.apply(lambda row: "+".join(v for v in row if v), axis=1) if len(parts) \
+        else pd.Series(dtype="string")
+    return joined.replace({"": pd.NA}).astype("string")

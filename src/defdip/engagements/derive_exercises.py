@@ -20,8 +20,10 @@ from defdip.engagements.derive_common import (
     Derived,
     actor_rows,
     finish,
+    flag_names,
     missing_tables,
     skipped,
+    usa_sender,
 )
 from defdip.engagements.model import engagement_ids, normalise_key
 from defdip.store import Store
@@ -48,11 +50,7 @@ def _mme_domain(frame: pd.DataFrame) -> pd.Series:
 
 def _mme_subtype(frame: pd.DataFrame) -> pd.Series:
     flags = ("cpx", "warfighting", "peacekeeping", "humanitarian")
-    parts = pd.DataFrame({f: frame[f].fillna(False).astype(bool).map({True: f, False: ""})
-                          for f in flags})
-    joined = parts.apply(lambda row: "+".join(v for v in row if v), axis=1) if len(parts) \
-        else pd.Series(dtype="string")
-    return joined.replace({"": pd.NA}).astype("string")
+    return flag_names(pd.DataFrame({f: frame[f].fillna(False).astype(bool) for f in flags}))
 
 
 def derive_mme(store: Store) -> Derived:
@@ -158,9 +156,8 @@ def derive_us_visits(store: Store) -> Derived:
     base["id"] = engagement_ids("visit", base["natural_key"])
     engagements = finish(store, base, "us_defense_visits", kind="visit", confidence="medium")
     ids = base["id"].reset_index(drop=True)
-    usa = pd.Series("USA", index=ids.index)
     actors = pd.concat([
-        actor_rows(ids, usa, usa, pd.Series(2, index=ids.index), "sender"),
+        usa_sender(ids),
         actor_rows(ids, visits["iso3"].reset_index(drop=True),
                    label.reset_index(drop=True), visits["ccode"].reset_index(drop=True),
                    "host"),

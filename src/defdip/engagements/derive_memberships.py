@@ -21,8 +21,11 @@ from defdip.engagements.derive_common import (
     Derived,
     actor_rows,
     finish,
+    flag_names,
     missing_tables,
+    precision,
     skipped,
+    year_dates,
 )
 from defdip.engagements.model import engagement_ids
 from defdip.errors import UnknownCountry
@@ -49,11 +52,8 @@ def derive_atop(store: Store, vocab: Vocabulary | None = None) -> Derived:
     if missing:
         return skipped("atop", missing)
     members = store.table("atop_members").reset_index(drop=True)
-    flags = pd.DataFrame({o: members[o].fillna(0).astype(int).gt(0).map({True: o, False: ""})
-                          for o in OBLIGATIONS if o in members})
-    obligations = flags.apply(lambda row: "+".join(v for v in row if v), axis=1) \
-        if len(flags) else pd.Series(dtype="string")
-    obligations = obligations.replace({"": pd.NA}).astype("string")
+    obligations = flag_names(pd.DataFrame({o: members[o].fillna(0).astype(int).gt(0)
+                                           for o in OBLIGATIONS if o in members}))
     start = pd.to_datetime(members["start"])
     atopid = members["atopid"].astype("Int64").astype("string")
     base = pd.DataFrame({
@@ -61,9 +61,8 @@ def derive_atop(store: Store, vocab: Vocabulary | None = None) -> Derived:
                        + "|" + start.dt.strftime("%Y-%m-%d").fillna(""),
         "name": "ATOP alliance " + atopid, "series": "ATOP " + atopid,
         "subtype": obligations,
-        "start": start, "start_precision": start.notna().map({True: "day", False: pd.NA}),
-        "end": members["end"], "end_precision": members["end"].notna().map(
-            {True: "day", False: pd.NA}),
+        "start": start, "start_precision": precision(start, "day"),
+        "end": members["end"], "end_precision": precision(members["end"], "day"),
         "notes": ("obligations: " + obligations.str.replace("+", ", ")).fillna(
             "no obligation coded"),
     })
@@ -90,10 +89,8 @@ def derive_cow_igo(store: Store) -> Derived:
                        + "|" + start.astype("string"),
         "name": spells["title"].astype("string").fillna(igo) + " (" + igo + ")",
         "series": igo, "subtype": "full",
-        "start": pd.to_datetime(start.astype("string") + "-01-01", errors="coerce"),
-        "start_precision": start.notna().map({True: "year", False: pd.NA}),
-        "end": pd.to_datetime(end.astype("string") + "-01-01", errors="coerce"),
-        "end_precision": end.notna().map({True: "year", False: pd.NA}),
+        "start": year_dates(start), "start_precision": precision(start, "year"),
+        "end": year_dates(end), "end_precision": precision(end, "year"),
         "notes": end.eq(2014).map({True: "spell reaches the end of COW IGO v3 (2014)",
                                    False: pd.NA}),
     })

@@ -25,6 +25,7 @@ from defdip.engagements.derive_common import (
     finish,
     missing_tables,
     skipped,
+    usa_sender,
 )
 from defdip.engagements.model import engagement_ids
 from defdip.store import Store
@@ -176,8 +177,7 @@ def derive_us_presence(store: Store) -> Derived:
     })
     ids = base["id"] = engagement_ids("base_presence", base["natural_key"])
     parts, actor_parts = [base], []
-    usa = pd.Series("USA", index=ids.index)
-    actor_parts += [actor_rows(ids, usa, usa, pd.Series(2, index=ids.index), "sender"),
+    actor_parts += [usa_sender(ids),
                     actor_rows(ids, troops["iso3"], troops["label"], troops["ccode"], "host")]
     sites = 0
     if not missing_tables(store, "us_bases"):
@@ -196,10 +196,8 @@ def derive_us_presence(store: Store) -> Derived:
             "notes": "undated: listed in Vine, Base Nation (2015)",
         })
         site_ids = site["id"] = engagement_ids("base_presence", site["natural_key"])
-        usa = pd.Series("USA", index=site_ids.index)
         parts.append(site)
-        actor_parts += [actor_rows(site_ids, usa, usa, pd.Series(2, index=site_ids.index),
-                                   "sender"),
+        actor_parts += [usa_sender(site_ids),
                         actor_rows(site_ids, bases["iso3"], label, bases["ccode"], "host")]
         sites = len(site)
     engagements = finish(store, pd.concat(parts, ignore_index=True), "us_troops",

@@ -17,7 +17,9 @@ from defdip.engagements.derive_common import (
     actor_rows,
     finish,
     missing_tables,
+    precision,
     skipped,
+    year_dates,
 )
 from defdip.engagements.model import engagement_ids
 from defdip.store import Store
@@ -29,10 +31,6 @@ def _last_delivery_year(years: pd.Series) -> pd.Series:
     found = years.astype("string").str.extractall(r"(\d{4})")[0].astype(int)
     last = found.groupby(level=0).max()
     return pd.Series(last, index=years.index).reindex(years.index).astype("Int64")
-
-
-def _year_dates(years: pd.Series) -> pd.Series:
-    return pd.to_datetime(years.astype("Int64").astype("string") + "-01-01", errors="coerce")
 
 
 def derive_sipri(store: Store) -> Derived:
@@ -55,9 +53,8 @@ def derive_sipri(store: Store) -> Derived:
         "natural_key": "sipri_transfers|" + deals["deal_id"].astype(str),
         "name": name.where(name.ne(""), pd.NA), "series": designation,
         "subtype": licensed.map({True: "licensed_production", False: pd.NA}),
-        "start": _year_dates(order), "start_precision": order.notna().map(
-            {True: "year", False: pd.NA}),
-        "end": _year_dates(last), "end_precision": last.notna().map({True: "year", False: pd.NA}),
+        "start": year_dates(order), "start_precision": precision(order, "year"),
+        "end": year_dates(last), "end_precision": precision(last, "year"),
         "units": deals["number_ordered"], "tiv": deals["tiv_delivered"], "notes": notes,
     })
     confidence = deals["order_year_uncertain"].fillna(False).astype(bool).map(
