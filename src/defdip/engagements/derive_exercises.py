@@ -92,10 +92,9 @@ def derive_jme(store: Store) -> Derived:
                 for n, y in zip(ex["name"], ex["start_year"].astype("Int64"), strict=True)]
         dropped = len(ex) - sum(keep)
         ex = ex[keep]
-    location = ex["location"].astype("string")
-    if "location_detail" in ex:
-        location = location.str.cat(ex["location_detail"].astype("string"), sep=", ",
-                                    na_rep="").str.strip(", ").replace({"": pd.NA})
+    location = ex["location"].astype("string").str.cat(
+        ex["location_detail"].astype("string"), sep=", ", na_rep="").str.strip(", ").replace(
+        {"": pd.NA})
     base = pd.DataFrame({
         "natural_key": "jme_exercises|" + ex["jme_id"].astype(str),
         "name": ex["name"], "start": ex["start"], "start_precision": ex["start_precision"],
@@ -136,31 +135,25 @@ def derive_us_visits(store: Store) -> Derived:
     if missing:
         return skipped("us_defense_visits", missing)
     visits = store.table("us_defense_visits")
-    label = visits.get("label", visits["iso3"])
-    precision = visits.get("start_precision", "day")
-    end_precision = visits.get("end_precision", "day")
+    label = visits["label"]
     base = pd.DataFrame({
         "natural_key": "us_defense_visits|" + visits["visit_id"].astype(str) + "|"
                        + visits["iso3"].astype("string").fillna(label.astype(str)),
         "name": visits["title"].astype("string") + " " + visits["name"].astype("string"),
         "subtype": "high_level", "start": visits["start"],
-        "start_precision": pd.Series(precision, index=visits.index).where(
+        "start_precision": pd.Series("day", index=visits.index).where(
             visits["start"].notna()),
         "end": visits["end"],
-        "end_precision": pd.Series(end_precision, index=visits.index).where(
-            visits["end"].notna()),
+        "end_precision": pd.Series("day", index=visits.index).where(visits["end"].notna()),
         "location": visits["city"],
     })
     backwards = pd.to_datetime(base["end"]) < pd.to_datetime(base["start"])
     base.loc[backwards, ["end", "end_precision"]] = None
     base["id"] = engagement_ids("visit", base["natural_key"])
     engagements = finish(store, base, "us_defense_visits", kind="visit", confidence="medium")
-    ids = base["id"].reset_index(drop=True)
     actors = pd.concat([
-        usa_sender(ids),
-        actor_rows(ids, visits["iso3"].reset_index(drop=True),
-                   label.reset_index(drop=True), visits["ccode"].reset_index(drop=True),
-                   "host"),
+        usa_sender(base["id"]),
+        actor_rows(base["id"], visits["iso3"], label, visits["ccode"], "host"),
     ], ignore_index=True)
     return Derived(engagements, actors, [f"us_defense_visits: {len(engagements)} visits "
                                          f"({int(backwards.sum())} ending before they start: "

@@ -29,11 +29,10 @@ from defdip.engagements.derive_common import (
 )
 from defdip.engagements.model import engagement_ids
 from defdip.errors import UnknownCountry
+from defdip.sources.atop import OBLIGATIONS
 from defdip.store import Store
 
 __all__ = ["OBLIGATIONS", "derive_atop", "derive_cow_igo"]
-
-OBLIGATIONS: tuple[str, ...] = ("defense", "offense", "neutral", "nonagg", "consul")
 
 
 def _iso3_of(ccodes: pd.Series, vocab: Vocabulary | None) -> pd.Series:
@@ -51,9 +50,9 @@ def derive_atop(store: Store, vocab: Vocabulary | None = None) -> Derived:
     missing = missing_tables(store, "atop_members")
     if missing:
         return skipped("atop", missing)
-    members = store.table("atop_members").reset_index(drop=True)
+    members = store.table("atop_members")
     obligations = flag_names(pd.DataFrame({o: members[o].fillna(0).astype(int).gt(0)
-                                           for o in OBLIGATIONS if o in members}))
+                                           for o in OBLIGATIONS}))
     start = pd.to_datetime(members["start"])
     atopid = members["atopid"].astype("Int64").astype("string")
     base = pd.DataFrame({
@@ -79,7 +78,7 @@ def derive_cow_igo(store: Store) -> Derived:
     missing = missing_tables(store, "cow_igo_spells")
     if missing:
         return skipped("cow_igo", missing)
-    spells = store.table("cow_igo_spells").reset_index(drop=True)
+    spells = store.table("cow_igo_spells")
     start = spells["start_year"].astype("Int64")
     end = spells["end_year"].astype("Int64")
     igo = spells["igo"].astype("string")

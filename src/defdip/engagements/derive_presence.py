@@ -112,21 +112,14 @@ def derive_ipi(store: Store) -> Derived:
         f"{len(totals)} contributor-years without a mission split"])
 
 
-def _column(frame: pd.DataFrame, *names: str) -> pd.Series:
-    for name in names:
-        if name in frame:
-            return frame[name].astype("string")
-    return pd.Series(pd.NA, index=frame.index, dtype="string")
-
-
 def derive_lowy(store: Store) -> Derived:
     """Lowy Global Diplomacy Index posts, sender → host, per edition year."""
     missing = missing_tables(store, "lowy_posts")
     if missing:
         return skipped("lowy_gdi", missing)
-    posts = store.table("lowy_posts").reset_index(drop=True)
-    city = _column(posts, "city", "post_city")
-    title = _column(posts, "post_title", "post_type_title")
+    posts = store.table("lowy_posts")
+    city = posts["city"].astype("string")
+    title = posts["post_title"].astype("string")
     sender = posts["sender_iso3"].astype("string").fillna(posts["sender_label"].astype("string"))
     host = posts["host_iso3"].astype("string").fillna(posts["host_label"].astype("string"))
     year = posts["year"].astype("Int64").astype("string")
@@ -135,7 +128,7 @@ def derive_lowy(store: Store) -> Derived:
                        + title.fillna("") + "|" + year,
         "name": title.fillna("post").str.cat(" in " + city.fillna(
             posts["host_label"].astype("string")), na_rep=""),
-        "subtype": _column(posts, "post_type").str.lower(),
+        "subtype": posts["post_type"].astype("string").str.lower(),
         "start": pd.to_datetime(year + "-01-01"), "start_precision": "year",
         "location": city, "notes": "Lowy GDI " + year + " edition",
     })
@@ -183,7 +176,7 @@ def derive_us_presence(store: Store) -> Derived:
     if not missing_tables(store, "us_bases"):
         bases = store.table("us_bases").drop_duplicates(["iso3", "basename"]).reset_index(
             drop=True)
-        label = bases.get("country_label", bases["iso3"]).astype("string")
+        label = bases["country_label"].astype("string")
         where = bases["iso3"].astype("string").fillna(label)
         kind = bases["major_base"].fillna(0).astype(int).gt(0).map({True: "major_base",
                                                                    False: pd.NA})

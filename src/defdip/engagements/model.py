@@ -22,8 +22,6 @@ __all__ = [
     "ENGAGEMENT_COLUMNS",
     "KINDS",
     "ONGOING_KINDS",
-    "ORIGINS",
-    "PRECISIONS",
     "RECOMMENDED",
     "ROLES",
     "SCALE_FIELDS",
@@ -50,8 +48,6 @@ ROLES: tuple[str, ...] = (
 )
 DOMAINS: tuple[str, ...] = ("land", "air", "naval", "joint", "cyber", "space")
 CONFIDENCE: tuple[str, ...] = ("high", "medium", "low")
-PRECISIONS: tuple[str, ...] = ("day", "month", "year")
-ORIGINS: tuple[str, ...] = ("derived", "curated", "entered")
 # Kinds whose empty ``end`` means "still in force" rather than "a single date".
 ONGOING_KINDS: tuple[str, ...] = ("membership", "defence_agreement", "base_presence")
 SCALE_FIELDS: tuple[str, ...] = ("personnel", "units", "tiv", "countries")
