@@ -30,6 +30,13 @@ def test_every_cow_state_has_a_code(vocab, mirror):
         assert len(country.iso3) == 3
 
 
+def test_cow_letter_codes_look_up_states(vocab):
+    assert vocab.by_cow_abb("USA").ccode == 2
+    assert vocab.by_cow_abb("YUG").ccode == 345  # COW letters, not ISO3 (SRB)
+    assert vocab.by_cow_abb("") is None
+    assert vocab.by_cow_abb("usa") is None
+
+
 def test_year_picks_the_cow_code(vocab):
     # COW codes West Germany 260 for 1955-1990 and Germany 255 otherwise (cow_states file).
     assert vocab.resolve("Germany", year=1970).ccode == 260

@@ -105,6 +105,10 @@ class Vocabulary:
         except KeyError:
             raise UnknownCountry(ccode, context="COW codes") from None
 
+    def by_cow_abb(self, abb: str) -> Country | None:
+        """The state with COW letter code ``abb`` (``GMY``, ``YUG``), or None."""
+        return self._by_abb.get(abb)
+
     def resolve(self, value: str | int, *, year: int | None = None,
                 context: str = "") -> Country:
         """Resolve a state; raise :class:`UnknownCountry` (with candidates) otherwise."""

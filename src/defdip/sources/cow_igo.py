@@ -102,15 +102,14 @@ DYAD_YEAR = ["ccode1", "ccode2", "year", "dyadigos"]
 fetch = fetcher(INFO)
 
 
-def _state(state_id: object, name: str, vocab: Vocabulary,
-           by_abb: Mapping[str, Country]) -> Country | None:
+def _state(state_id: object, name: str, vocab: Vocabulary) -> Country | None:
     """The state a spell belongs to, or None when the name and the id do not settle it."""
     if name in COW_IGO_NAMES:
         return vocab.by_ccode(COW_IGO_NAMES[name])
     named = vocab.try_resolve(name)
     named = named if isinstance(named, Country) and named.ccode is not None else None
     text = state_id if isinstance(state_id, str) else ""
-    ids = [c for c in (vocab.countries.get(text), by_abb.get(text))
+    ids = [c for c in (vocab.countries.get(text), vocab.by_cow_abb(text))
            if c is not None and c.ccode is not None]
     if named is not None and (not ids or named.ccode in {c.ccode for c in ids}):
         return named
@@ -121,11 +120,10 @@ def _state(state_id: object, name: str, vocab: Vocabulary,
 
 def _spells(path: Path, vocab: Vocabulary) -> pd.DataFrame:
     raw = read_csv(path, SPELLS, keep_default_na=False, na_values=[""])  # not manyios' .rda
-    by_abb = {c.cow_abb: c for c in vocab.countries.values() if c.cow_abb}
     pairs = raw[["stateID", "StateName"]].drop_duplicates()
     found: dict[tuple[object, str], Country] = {}
     for state_id, name in pairs.itertuples(index=False):
-        country = _state(state_id, str(name), vocab, by_abb)
+        country = _state(state_id, str(name), vocab)
         if country is None:
             same = raw["stateID"].isna() if pd.isna(state_id) else raw["stateID"].eq(state_id)
             row = int((same & raw["StateName"].eq(name)).to_numpy().argmax())
@@ -157,7 +155,7 @@ def _orgs(path: Path) -> pd.DataFrame:
 
 def _dyad_year(path: Path) -> pd.DataFrame:
     if file_kind(path) != "parquet":
-        frame = read_rda(path, "cow_igo_ndy", DYAD_YEAR)
+        frame = read_rda(path, "cow_igo_ndy", DYAD_YEAR)  # checks the columns
     else:
         import pyarrow as pa
         import pyarrow.parquet as pq
@@ -166,7 +164,7 @@ def _dyad_year(path: Path) -> pd.DataFrame:
             frame = pq.read_table(path).to_pandas()
         except (OSError, pa.ArrowException) as exc:
             raise SourceFormatError(path, f"cannot be read as Parquet ({exc})") from exc
-    require_columns(frame, DYAD_YEAR, path)
+        require_columns(frame, DYAD_YEAR, path)
     return to_ints(frame[DYAD_YEAR].copy(), DYAD_YEAR, path)
 
 
