@@ -85,7 +85,7 @@ def derive_jme(store: Store) -> Derived:
         return skipped("jme_exercises", missing)
     ex = store.table("jme_exercises")
     dropped = 0
-    if not missing_tables(store, "mme_exercises"):
+    if store.has("mme_exercises"):
         mme = store.sql("SELECT name, year(start) AS y FROM mme_exercises")
         seen = set(zip(mme["name"].map(normalise_key), mme["y"].astype("Int64"), strict=True))
         keep = [(normalise_key(n), y) not in seen

@@ -53,7 +53,7 @@ _TOTALS = """
 def _ipi_missions(store: Store) -> tuple[pd.DataFrame, pd.DataFrame]:
     rows = store.sql(_MISSIONS + " ORDER BY 1, mission")
     hosts = pd.DataFrame(columns=["mission", "host_iso3", "host_label", "host_ccode"])
-    if not missing_tables(store, "ipi_mission_month"):
+    if store.has("ipi_mission_month"):
         hosts = store.sql("""
             SELECT mission, mode(mission_country_iso3) AS host_iso3,
                    mode(mission_country_label) AS host_label,
@@ -80,7 +80,7 @@ def derive_ipi(store: Store) -> Derived:
     parts: list[pd.DataFrame] = []
     actor_parts: list[pd.DataFrame] = []
     split_from = pd.Timestamp("2999-01-01")
-    if not missing_tables(store, "ipi_contributor_mission_month"):
+    if store.has("ipi_contributor_mission_month"):
         base, rows = _ipi_missions(store)
         ids = base["id"] = engagement_ids("peacekeeping_deployment", base["natural_key"])
         parts.append(base)
@@ -173,7 +173,7 @@ def derive_us_presence(store: Store) -> Derived:
     actor_parts += [usa_sender(ids),
                     actor_rows(ids, troops["iso3"], troops["label"], troops["ccode"], "host")]
     sites = 0
-    if not missing_tables(store, "us_bases"):
+    if store.has("us_bases"):
         bases = store.table("us_bases").drop_duplicates(["iso3", "basename"]).reset_index(
             drop=True)
         label = bases["country_label"].astype("string")

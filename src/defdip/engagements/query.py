@@ -142,7 +142,7 @@ def profile(store: Store, country: str, year: int, *, vocab: Vocabulary | None =
     """, [*params, code, code])
     frame["tiv_to_partner"] = pd.NA
     frame["tiv_from_partner"] = pd.NA
-    if "sipri_deliveries" in store.tables() and len(frame):
+    if store.has("sipri_deliveries") and len(frame):
         tiv = store.sql("""
             SELECT CASE WHEN supplier_iso3 = ? THEN recipient_iso3 ELSE supplier_iso3 END
                    AS partner,
