@@ -34,6 +34,7 @@ __all__ = [
     "refuse_non_text",
     "reject_rows",
     "require_columns",
+    "ymd_dates",
 ]
 
 MIRROR_FIX = ("The publisher's URL does not serve the file this parser reads; load this "
@@ -127,6 +128,16 @@ def iso_dates(raw: pd.DataFrame, column: str, path: Path | str) -> pd.Series:
     reject_rows(dates.isna(), path, lambda row: f"date {raw[column].iloc[row]!r} is not "
                 "YYYY-MM-DD", column=column)
     return dates
+
+
+def ymd_dates(frame: pd.DataFrame, prefix: str, path: Path | str) -> pd.Series:
+    """Dates (``datetime.date``) from ``{prefix}year/month/day``; an empty part stops the
+    parse."""
+    parts = frame[[f"{prefix}year", f"{prefix}month", f"{prefix}day"]]
+    reject_rows(parts.isna().any(axis=1), path, lambda row: "empty date part",
+                column=f"{prefix}year")
+    return pd.to_datetime(dict(year=parts.iloc[:, 0], month=parts.iloc[:, 1],
+                               day=parts.iloc[:, 2])).dt.date
 
 
 def check_actors(frame: pd.DataFrame, columns: Sequence[str], vocab: Vocabulary,

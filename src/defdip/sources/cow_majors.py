@@ -9,6 +9,7 @@ import pandas as pd
 
 from defdip.countries import Vocabulary
 from defdip.sources._base import SourceInfo, fetcher
+from defdip.sources._checks import ymd_dates
 from defdip.sources._peacesciencer import PS_NOTE, ps_file, read_rda, to_ints
 
 __all__ = ["INFO", "fetch", "parse"]
@@ -44,7 +45,5 @@ def parse(files: Mapping[str, Path], vocab: Vocabulary) -> dict[str, pd.DataFram
     raw = read_rda(path, "cow_majors", ["ccode", *PARTS])
     table = to_ints(raw[["ccode", *PARTS]].copy(), ["ccode", *PARTS], path, header_rows=0)
     for prefix, out in (("st", "start"), ("end", "end")):
-        parts = table[[f"{prefix}year", f"{prefix}month", f"{prefix}day"]]
-        parts.columns = ["year", "month", "day"]
-        table[out] = pd.to_datetime(parts).dt.date
+        table[out] = ymd_dates(table, prefix, path)
     return {"cow_majors": table.sort_values(["ccode", "styear"], ignore_index=True)}

@@ -10,7 +10,7 @@ import pandas as pd
 from defdip.countries import COUNTRY_FILES, Vocabulary
 from defdip.fetch import RawFile
 from defdip.sources._base import SourceInfo, fetcher
-from defdip.sources._checks import read_csv, reject_rows
+from defdip.sources._checks import read_csv, reject_rows, ymd_dates
 
 __all__ = ["INFO", "fetch", "parse"]
 
@@ -48,14 +48,6 @@ SPELL_COLUMNS = ["stateabb", "ccode", "statenme", "styear", "stmonth", "stday",
 fetch = fetcher(INFO)
 
 
-def _dates(frame: pd.DataFrame, prefix: str, path: Path) -> pd.Series:
-    parts = frame[[f"{prefix}year", f"{prefix}month", f"{prefix}day"]]
-    reject_rows(parts.isna().any(axis=1), path, lambda row: "empty date part",
-                column=f"{prefix}year")
-    return pd.to_datetime(dict(year=parts.iloc[:, 0], month=parts.iloc[:, 1],
-                               day=parts.iloc[:, 2])).dt.date
-
-
 def parse(files: Mapping[str, Path], vocab: Vocabulary) -> dict[str, pd.DataFrame]:
     path = files["cow_states"]
     raw = read_csv(path, SPELL_COLUMNS)
@@ -63,8 +55,8 @@ def parse(files: Mapping[str, Path], vocab: Vocabulary) -> dict[str, pd.DataFram
         "ccode": raw["ccode"].astype("int64"),
         "stateabb": raw["stateabb"].astype("string"),
         "statenme": raw["statenme"].astype("string"),
-        "start": _dates(raw, "st", path),
-        "end": _dates(raw, "end", path),
+        "start": ymd_dates(raw, "st", path),
+        "end": ymd_dates(raw, "end", path),
     })
     spells["iso3"] = [vocab.by_ccode(c).iso3 for c in spells["ccode"]]
     years_path = files["system_years"]
