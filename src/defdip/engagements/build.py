@@ -51,10 +51,7 @@ DESCRIPTIONS = {
 
 def derive_all(store: Store, vocab: Vocabulary | None = None) -> Derived:
     """Every derivation over what is loaded; unloaded sources leave a note, not an error."""
-    result = Derived()
-    for derive in DERIVATIONS.values():
-        result = result.extend(derive(store, vocab))
-    return result
+    return Derived.combined(derive(store, vocab) for derive in DERIVATIONS.values())
 
 
 def _agreements(store: Store, *frames: pd.DataFrame) -> pd.DataFrame:

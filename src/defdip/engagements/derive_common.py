@@ -10,6 +10,7 @@ built from whatever is loaded.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -38,14 +39,20 @@ class Derived:
     actors: pd.DataFrame = field(default_factory=empty_actors)
     notes: list[str] = field(default_factory=list)
 
-    def extend(self, other: Derived) -> Derived:
-        """This result followed by ``other`` (frames concatenated, notes appended)."""
-        parts = [f for f in (self.engagements, other.engagements) if len(f)]
-        actors = [f for f in (self.actors, other.actors) if len(f)]
-        return Derived(
+    @classmethod
+    def combined(cls, results: Iterable[Derived]) -> Derived:
+        """The results one after another (frames concatenated once, notes appended)."""
+        results = list(results)
+        parts = [r.engagements for r in results if len(r.engagements)]
+        actors = [r.actors for r in results if len(r.actors)]
+        return cls(
             pd.concat(parts, ignore_index=True) if parts else empty_engagements(),
             pd.concat(actors, ignore_index=True) if actors else empty_actors(),
-            [*self.notes, *other.notes])
+            [note for r in results for note in r.notes])
+
+    def extend(self, other: Derived) -> Derived:
+        """This result followed by ``other`` (frames concatenated, notes appended)."""
+        return Derived.combined([self, other])
 
 
 def missing_tables(store: Store, *tables: str) -> list[str]:
