@@ -21,6 +21,7 @@ import pandas as pd
 from defdip.countries import Vocabulary
 from defdip.engagements.model import KINDS, ONGOING_KINDS, RECOMMENDED
 from defdip.engagements.query import resolve_code
+from defdip.plain import records
 from defdip.store import Store
 
 __all__ = ["Completeness", "completeness"]
@@ -39,12 +40,9 @@ class Completeness:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: the three tables as lists of rows."""
-        def rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
-            return [{k: (None if pd.isna(v) else v.item() if hasattr(v, "item") else v)
-                     for k, v in r.items()} for r in frame.to_dict("records")]
         return {"country": self.country, "from": self.year_from, "to": self.year_to,
-                "by_year": rows(self.by_year), "coverage": rows(self.coverage),
-                "gaps": rows(self.gaps)}
+                "by_year": records(self.by_year), "coverage": records(self.coverage),
+                "gaps": records(self.gaps)}
 
 
 def _runs(years: list[int]) -> list[tuple[int, int]]:

@@ -24,6 +24,7 @@ from defdip.engagements.model import SCALE_FIELDS, format_partial
 from defdip.engagements.validate import RawRecord
 from defdip.errors import InvalidArgument, InvalidRecord
 from defdip.paths import replacing
+from defdip.plain import plain
 
 __all__ = ["CSV_COLUMNS", "FORMATS", "format_of", "read_records", "to_documents", "write_records"]
 
@@ -114,12 +115,6 @@ def read_records(path: Path | str, fmt: str | None = None) -> list[RawRecord]:
             for i, item in enumerate(_records_of(document, path), start=1)]
 
 
-def _value(value: Any) -> Any:
-    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
-        return None
-    return value.item() if hasattr(value, "item") else value
-
-
 def to_documents(engagements: pd.DataFrame, actors: pd.DataFrame) -> list[dict[str, Any]]:
     """Stored rows back into curated-format records (the inverse of validation)."""
     grouped: dict[str, list[dict[str, str]]] = {}
@@ -129,21 +124,21 @@ def to_documents(engagements: pd.DataFrame, actors: pd.DataFrame) -> list[dict[s
     out: list[dict[str, Any]] = []
     for row in engagements.to_dict("records"):
         record: dict[str, Any] = {
-            "kind": row["kind"], "subtype": _value(row["subtype"]),
-            "name": _value(row["name"]), "series": _value(row["series"]),
+            "kind": row["kind"], "subtype": plain(row["subtype"]),
+            "name": plain(row["name"]), "series": plain(row["series"]),
             "start": format_partial(row["start"], row["start_precision"]),
             "end": format_partial(row["end"], row["end_precision"]),
-            "domain": _value(row["domain"]), "location": _value(row["location"]),
+            "domain": plain(row["domain"]), "location": plain(row["location"]),
             "actors": sorted(grouped.get(row["id"], []), key=lambda a: (a["role"],
                                                                         a["country"])),
-            "scale": {f: _value(row[f]) for f in SCALE_FIELDS if _value(row[f]) is not None},
-            "legal_basis": _value(row["legal_basis"]),
-            "confidence": _value(row["confidence"]),
-            "claims": json.loads(row["conflict"]) if _value(row["conflict"]) else None,
-            "source": {"name": _value(row["source"]), "citation": _value(row["citation"]),
-                       "url": _value(row["url"]),
+            "scale": {f: plain(row[f]) for f in SCALE_FIELDS if plain(row[f]) is not None},
+            "legal_basis": plain(row["legal_basis"]),
+            "confidence": plain(row["confidence"]),
+            "claims": json.loads(row["conflict"]) if plain(row["conflict"]) else None,
+            "source": {"name": plain(row["source"]), "citation": plain(row["citation"]),
+                       "url": plain(row["url"]),
                        "retrieved": format_partial(row["retrieved"], "day")},
-            "releasability": _value(row["releasability"]), "notes": _value(row["notes"]),
+            "releasability": plain(row["releasability"]), "notes": plain(row["notes"]),
             "key": row["natural_key"],
         }
         out.append(record)
