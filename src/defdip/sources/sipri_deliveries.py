@@ -13,7 +13,6 @@ from pathlib import Path
 import pandas as pd
 
 from defdip.countries import Vocabulary
-from defdip.errors import SourceFormatError
 from defdip.fetch import RawFile
 from defdip.sources._base import SourceInfo, attach_codes, fetcher
 from defdip.sources._checks import check_actors, reject_rows
@@ -21,6 +20,8 @@ from defdip.sources.sipri_transfers import (
     ACTOR_FIX,
     SIPRI_CITATION,
     SIPRI_TERMS,
+    check_fields,
+    check_header,
     read_export,
     to_numbers,
 )
@@ -72,20 +73,12 @@ fetch = fetcher(INFO)
 def _read(path: Path) -> tuple[pd.DataFrame, pd.Series]:
     """The export's records as text, and each record's 1-based file line."""
     lines = [line.removesuffix(";") for line in read_export(path, "utf-8")]
-    header = lines[PREAMBLE_LINES].split(",") if len(lines) > PREAMBLE_LINES else []
-    if header != list(COLUMNS):
-        found = lines[PREAMBLE_LINES][:80] if len(lines) > PREAMBLE_LINES else "(no line)"
-        raise SourceFormatError(path, f"line {PREAMBLE_LINES + 1} should be the deliveries "
-                                f"header starting 'SIPRI AT Database ID', found {found!r}",
-                                row=PREAMBLE_LINES + 1)
+    check_header(lines, list(COLUMNS), path, preamble=PREAMBLE_LINES, what="deliveries",
+                 starts="SIPRI AT Database ID")
     body = lines[PREAMBLE_LINES + 1:]
     numbers = [n for n, line in enumerate(body, start=PREAMBLE_LINES + 2) if line]
     body = [line for line in body if line]
-    for number, line in zip(numbers, body, strict=True):
-        if line.count(",") != len(COLUMNS) - 1:
-            raise SourceFormatError(path, f"record has {line.count(',') + 1} fields, expected "
-                                    f"{len(COLUMNS)} (starts {line[:60]!r}); the file may be "
-                                    "truncated", row=number)
+    check_fields(body, numbers, len(COLUMNS), path)
     raw = pd.read_csv(io.StringIO("\n".join(body)), header=None, names=list(COLUMNS.values()),
                       dtype=str, keep_default_na=False, quoting=3)
     return raw, pd.Series(numbers, index=raw.index)

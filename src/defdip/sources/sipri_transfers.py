@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -22,8 +22,8 @@ from defdip.fetch import RawFile
 from defdip.sources._base import SourceInfo, attach_codes, fetcher
 from defdip.sources._checks import check_actors, refuse_non_text, reject_rows
 
-__all__ = ["ACTOR_FIX", "INFO", "LICENSED_PATTERN", "fetch", "licensed_production", "parse",
-           "read_export", "to_numbers"]
+__all__ = ["ACTOR_FIX", "INFO", "LICENSED_PATTERN", "check_fields", "check_header", "fetch",
+           "licensed_production", "parse", "read_export", "to_numbers"]
 
 SIPRI_CITATION = """@misc{sipri2025transfers,
   author = {{Stockholm International Peace Research Institute}},
@@ -115,6 +115,25 @@ def read_export(path: Path, encoding: str) -> list[str]:
     return text.splitlines()
 
 
+def check_header(lines: Sequence[str], header: Sequence[str], path: Path, *, preamble: int,
+                 what: str, starts: str) -> None:
+    """Raise unless the line after the ``preamble`` lines is ``header`` (comma-separated)."""
+    if len(lines) <= preamble or lines[preamble].split(",") != list(header):
+        found = lines[preamble][:80] if len(lines) > preamble else "(no line)"
+        raise SourceFormatError(path, f"line {preamble + 1} should be the {what} header "
+                                f"starting '{starts}', found {found!r}", row=preamble + 1)
+
+
+def check_fields(records: Sequence[str], rows: Sequence[int], width: int, path: Path) -> None:
+    """Raise at the first record (at file line ``rows[i]``) without ``width`` fields."""
+    for record, row in zip(records, rows, strict=True):
+        fields = record.count(",") + 1
+        if fields != width:
+            raise SourceFormatError(path, f"record has {fields} fields, expected {width} "
+                                    f"(starts {record[:60]!r}); the file may be truncated",
+                                    row=row)
+
+
 def to_numbers(raw: pd.Series, *, kind: str, path: Path, column: str,
                line_numbers: pd.Series) -> pd.Series:
     """Type a text column as Int64 or float; a non-number names its file line and column."""
@@ -134,11 +153,8 @@ def to_numbers(raw: pd.Series, *, kind: str, path: Path, column: str,
 def _records(path: Path) -> tuple[list[str], list[int]]:
     """Data lines with the split records joined, and each record's 1-based file line."""
     lines = read_export(path, "latin-1")
-    if len(lines) <= PREAMBLE_LINES or lines[PREAMBLE_LINES].split(",") != HEADER:
-        found = lines[PREAMBLE_LINES][:80] if len(lines) > PREAMBLE_LINES else "(no line)"
-        raise SourceFormatError(path, f"line {PREAMBLE_LINES + 1} should be the register header "
-                                f"starting 'Recipient,Supplier', found {found!r}",
-                                row=PREAMBLE_LINES + 1)
+    check_header(lines, HEADER, path, preamble=PREAMBLE_LINES, what="register",
+                 starts="Recipient,Supplier")
     records: list[str] = []
     starts: list[int] = []
     for number, line in enumerate(lines[PREAMBLE_LINES + 1:], start=PREAMBLE_LINES + 2):
@@ -147,12 +163,7 @@ def _records(path: Path) -> tuple[list[str], list[int]]:
         elif line:
             records.append(line)
             starts.append(number)
-    widths = [r.count(",") + 1 for r in records]
-    for record, width, number in zip(records, widths, starts, strict=True):
-        if width != len(HEADER):
-            raise SourceFormatError(path, f"record has {width} fields, expected {len(HEADER)} "
-                                    f"(starts {record[:60]!r}); the file may be truncated",
-                                    row=number)
+    check_fields(records, starts, len(HEADER), path)
     return records, starts
 
 
