@@ -26,7 +26,8 @@ from defdip.errors import InvalidArgument, InvalidRecord
 from defdip.paths import replacing
 from defdip.plain import plain
 
-__all__ = ["CSV_COLUMNS", "FORMATS", "format_of", "read_records", "to_documents", "write_records"]
+__all__ = ["CSV_COLUMNS", "FORMATS", "actors_by_engagement", "format_of", "read_records",
+           "to_documents", "write_records"]
 
 FORMATS: tuple[str, ...] = ("yaml", "csv", "json")
 CSV_COLUMNS: tuple[str, ...] = (
@@ -115,12 +116,18 @@ def read_records(path: Path | str, fmt: str | None = None) -> list[RawRecord]:
             for i, item in enumerate(_records_of(document, path), start=1)]
 
 
-def to_documents(engagements: pd.DataFrame, actors: pd.DataFrame) -> list[dict[str, Any]]:
-    """Stored rows back into curated-format records (the inverse of validation)."""
+def actors_by_engagement(actors: pd.DataFrame) -> dict[str, list[dict[str, str]]]:
+    """Stored actor rows as ``{engagement id: [{"country": iso3, "role": role}, ...]}``."""
     grouped: dict[str, list[dict[str, str]]] = {}
     for row in actors.itertuples(index=False):
         grouped.setdefault(row.engagement_id, []).append({"country": row.iso3,
                                                           "role": row.role})
+    return grouped
+
+
+def to_documents(engagements: pd.DataFrame, actors: pd.DataFrame) -> list[dict[str, Any]]:
+    """Stored rows back into curated-format records (the inverse of validation)."""
+    grouped = actors_by_engagement(actors)
     out: list[dict[str, Any]] = []
     for row in engagements.to_dict("records"):
         record: dict[str, Any] = {

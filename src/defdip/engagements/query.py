@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from defdip.countries import Vocabulary
-from defdip.engagements.fileio import write_records
+from defdip.engagements.fileio import actors_by_engagement, write_records
 from defdip.engagements.model import KINDS, ONGOING_KINDS
 from defdip.errors import InvalidArgument, UnknownCountry
 from defdip.store import Store
@@ -100,10 +100,7 @@ def list_records(store: Store, *, country: str | None = None, partner: str | Non
     records, actors = select_records(store, country=country, partner=partner, kind=kind,
                                      year_from=year_from, year_to=year_to, origin=origin,
                                      vocab=vocab)
-    grouped: dict[str, list[dict[str, str]]] = {}
-    for row in actors.itertuples(index=False):
-        grouped.setdefault(row.engagement_id, []).append({"country": row.iso3,
-                                                          "role": row.role})
+    grouped = actors_by_engagement(actors)
     records["actors"] = [grouped.get(i, []) for i in records["id"]]
     for column in ("start", "end", "retrieved"):
         records[column] = pd.to_datetime(records[column]).dt.date
