@@ -48,3 +48,29 @@ def test_a_changed_parser_reloads(store, mirror, vocab, monkeypatch):
     real = core.parser_fingerprint
     monkeypatch.setattr(core, "parser_fingerprint", lambda module: real(module) + "-edited")
     assert store.load_source("cow_states", mirror=mirror, vocab=vocab).status == "loaded"
+
+
+def test_a_changed_helper_reloads_the_sources_that_use_it(monkeypatch):
+    """sipri_deliveries reuses sipri_transfers' readers: editing sipri_transfers must change
+    the deliveries' fingerprint (so a load re-parses them), and leave unrelated sources alone."""
+    import inspect
+
+    from defdip.sources import (
+        _peacesciencer,
+        cow_nmc,
+        cow_states,
+        sipri_deliveries,
+        sipri_transfers,
+    )
+    from defdip.store import core
+
+    used = [sipri_deliveries, cow_nmc, cow_states]
+    before = {m.__name__: core.parser_fingerprint(m) for m in used}
+    real = inspect.getsource
+    edited = {sipri_transfers, _peacesciencer}
+    monkeypatch.setattr(inspect, "getsource",
+                        lambda obj: real(obj) + ("# edited" if obj in edited else ""))
+    after = {m.__name__: core.parser_fingerprint(m) for m in used}
+    assert after[sipri_deliveries.__name__] != before[sipri_deliveries.__name__]
+    assert after[cow_nmc.__name__] != before[cow_nmc.__name__]  # reads .rda via _peacesciencer
+    assert after[cow_states.__name__] == before[cow_states.__name__]
