@@ -97,8 +97,8 @@ def completeness(store: Store, country: str, *, year_from: int = 1980,
     active = _active_years(store, code, year_from, year_to)
     rows = []
     for (kind, year), group in active.groupby(["kind", "year"], sort=True):
-        missing = {f: int(group.drop_duplicates("id")[f"missing_{f}"].sum())
-                   for f in RECOMMENDED.get(kind, ())}
+        records_once = group.drop_duplicates("id")
+        missing = {f: int(records_once[f"missing_{f}"].sum()) for f in RECOMMENDED.get(kind, ())}
         rows.append({"kind": kind, "year": int(year), "records": group["id"].nunique(),
                      "sources": ", ".join(sorted(group["source"].unique())),
                      "missing": ", ".join(f"{f}: {n}" for f, n in missing.items() if n) or None})

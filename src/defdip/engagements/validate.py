@@ -19,6 +19,7 @@ import pandas as pd
 
 from defdip.countries import Country, Vocabulary
 from defdip.engagements.model import (
+    ACTOR_COLUMNS,
     CONFIDENCE,
     DOMAINS,
     KINDS,
@@ -304,5 +305,4 @@ def validate_records(raws: Sequence[RawRecord], vocab: Vocabulary, *, origin: st
     if problems:
         raise InvalidRecord(problems, file)
     return (conform_engagements(pd.DataFrame(records)),
-            conform_actors(pd.DataFrame(actors, columns=["engagement_id", "iso3", "ccode",
-                                                         "label", "role"])))
+            conform_actors(pd.DataFrame(actors, columns=list(ACTOR_COLUMNS))))
