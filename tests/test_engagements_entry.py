@@ -173,3 +173,32 @@ def test_entered_records_must_say_where_they_come_from(store, vocab, tmp_path):
                     "    actors: [{country: TUR, role: host}]\n", encoding="utf-8")
     with pytest.raises(InvalidRecord, match=r"record 1, field 'source': None needs source.url"):
         add_records(store, vocab, path)
+
+
+_CURATED_EXERCISE = """  - kind: exercise
+    name: {name}
+    start: 2020
+    actors: [{{country: TUR, role: host}}]
+    source: {{title: Test, url: "https://example.org/{slug}", retrieved: 2026-11-24}}
+"""
+
+
+def test_a_repeated_curated_record_is_left_out_not_a_crash(vocab, tmp_path):
+    """strict=False keeps the first of two records with one natural key (in a file or across
+    files), notes the repeat, and still loads every other record."""
+    (tmp_path / "engagements_a.yaml").write_text(
+        "records:\n" + _CURATED_EXERCISE.format(name="Twin", slug="1")
+        + _CURATED_EXERCISE.format(name="Twin", slug="2")
+        + _CURATED_EXERCISE.format(name="Other", slug="3"))
+    (tmp_path / "engagements_b.yaml").write_text(
+        "records:\n" + _CURATED_EXERCISE.format(name="Twin", slug="4"))
+    loaded = load_curated(vocab, tmp_path, strict=False)
+    assert sorted(loaded.engagements["name"]) == ["Other", "Twin"]
+    assert loaded.engagements["id"].is_unique
+    assert set(loaded.actors["engagement_id"]) == set(loaded.engagements["id"])
+    twin = loaded.engagements.set_index("name").loc["Twin"]
+    assert twin["url"] == "https://example.org/1"  # the first record stands
+    left_out = [n for n in loaded.notes if "left out" in n]
+    assert len(left_out) == 2 and any("engagements_b.yaml" in n for n in left_out)
+    with pytest.raises(InvalidRecord, match="repeats"):
+        load_curated(vocab, tmp_path)

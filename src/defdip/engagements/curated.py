@@ -15,7 +15,7 @@ from defdip.countries import Vocabulary
 from defdip.engagements.derive_common import Derived
 from defdip.engagements.fileio import read_records
 from defdip.engagements.model import conform_actors, conform_engagements
-from defdip.engagements.validate import RawRecord, validate_records
+from defdip.engagements.validate import check_records
 from defdip.errors import InvalidRecord
 
 __all__ = ["curated_files", "load_curated"]
@@ -33,20 +33,6 @@ def curated_files(directory: Path | None = None) -> list[Path]:
                   key=lambda p: p.name)
 
 
-def _valid_part(raws: list[RawRecord], vocab: Vocabulary, path: Path
-                ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The records of ``raws`` that pass validation on their own."""
-    good = []
-    for raw in raws:
-        try:
-            validate_records([raw], vocab, origin="curated", file=str(path))
-            good.append(raw)
-        except InvalidRecord:
-            continue
-    return validate_records(good, vocab, origin="curated", file=str(path),
-                            default_source="curated")
-
-
 def load_curated(vocab: Vocabulary, directory: Path | None = None, *, strict: bool = True
                  ) -> Derived:
     """Every curated record, validated; :class:`InvalidRecord` lists all bad fields.
@@ -58,18 +44,17 @@ def load_curated(vocab: Vocabulary, directory: Path | None = None, *, strict: bo
     seen: dict[str, Path] = {}
     for path in curated_files(directory):
         raws = read_records(path)
-        try:
-            records, people = validate_records(raws, vocab, origin="curated", file=str(path),
+        records, people, found = check_records(raws, vocab, origin="curated",
                                                default_source="curated")
-        except InvalidRecord as exc:
-            problems.extend(exc.problems)
-            if strict:
-                continue
-            records, people = _valid_part(raws, vocab, path)
-        repeated = records["id"][records["id"].isin(seen)]
+        problems.extend(found)
+        if found and strict:
+            continue
+        repeated = records["id"].isin(seen)
         problems.extend(f"{path}: record {n!r} repeats one in {seen[i]} (same natural key)"
-                        for i, n in zip(repeated, records.loc[repeated.index, "name"],
+                        for i, n in zip(records.loc[repeated, "id"], records.loc[repeated, "name"],
                                         strict=True))
+        records = records[~repeated]  # the first file's record stands
+        people = people[people["engagement_id"].isin(records["id"])]
         seen.update(dict.fromkeys(records["id"], path))
         frames.append(records)
         actors.append(people)

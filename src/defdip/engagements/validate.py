@@ -35,7 +35,7 @@ from defdip.engagements.model import (
 )
 from defdip.errors import InvalidRecord
 
-__all__ = ["FIELDS", "RULES", "RawRecord", "natural_key", "validate_records"]
+__all__ = ["FIELDS", "RULES", "RawRecord", "check_records", "natural_key", "validate_records"]
 
 FIELDS: tuple[str, ...] = (
     "kind", "subtype", "name", "series", "start", "end", "domain", "location", "actors",
@@ -285,6 +285,18 @@ def validate_records(raws: Sequence[RawRecord], vocab: Vocabulary, *, origin: st
     that do not name one (default: the origin). Two records with the same natural key in
     one file are an error too, since one would silently overwrite the other.
     """
+    records, actors, problems = check_records(raws, vocab, origin=origin,
+                                              default_source=default_source)
+    if problems:
+        raise InvalidRecord(problems, file)
+    return records, actors
+
+
+def check_records(raws: Sequence[RawRecord], vocab: Vocabulary, *, origin: str,
+                  default_source: str | None = None
+                  ) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """:func:`validate_records` without raising: the valid records (the first of any that
+    repeat a natural key), their actors, and the problems found."""
     problems: list[str] = []
     records: list[dict[str, Any]] = []
     actors: list[dict[str, Any]] = []
@@ -302,7 +314,5 @@ def validate_records(raws: Sequence[RawRecord], vocab: Vocabulary, *, origin: st
         seen[record["id"]] = raw.where
         records.append(record)
         actors.extend({"engagement_id": record["id"], **a} for a in record_actors)
-    if problems:
-        raise InvalidRecord(problems, file)
     return (conform_engagements(pd.DataFrame(records)),
-            conform_actors(pd.DataFrame(actors, columns=list(ACTOR_COLUMNS))))
+            conform_actors(pd.DataFrame(actors, columns=list(ACTOR_COLUMNS))), problems)
