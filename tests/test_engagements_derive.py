@@ -175,3 +175,17 @@ def test_profile_agrees_with_list_and_deliveries(record):
     # atop/README.md: Turkey's NATO entry (3180) has no exit, so it is in force in 2022
     nato = frame[(frame["kind"] == "membership") & (frame["partner"] == "ATOP 3180")]
     assert nato["records"].tolist() == [1]
+
+
+def test_us_presence_names_join_the_spellings_in_sorted_order(record):
+    """us_troops spells some hosts two ways in a year; the record's name joins them sorted,
+    so a rebuild on any number of threads gives the same text (string_agg ORDER BY)."""
+    store, _ = record
+    raw = store.sql("SELECT iso3, year, country_label FROM us_troops WHERE troops_ad > 0")
+    spellings = raw.groupby(["iso3", "year"])["country_label"].agg(lambda s: sorted(set(s)))
+    doubled = spellings[spellings.map(len) > 1]
+    assert len(doubled) > 0  # the data have such host-years (e.g. Antigua, 2008)
+    names = store.sql("SELECT name FROM engagements WHERE kind = 'base_presence' "
+                      "AND series = 'US forces abroad'")["name"]
+    for (_, year), labels in doubled.items():
+        assert f"US forces in {' / '.join(labels)} ({year})" in set(names)

@@ -152,7 +152,8 @@ def derive_us_presence(store: Store) -> Derived:
         return skipped("us_troops", missing)
     troops = store.sql("""
         SELECT coalesce(iso3, country_label) AS host, any_value(iso3) AS iso3,
-               string_agg(DISTINCT country_label, ' / ') AS label, any_value(ccode) AS ccode,
+               string_agg(DISTINCT country_label, ' / ' ORDER BY country_label) AS label,
+               any_value(ccode) AS ccode,
                year, sum(troops_ad) AS troops_ad
         FROM us_troops WHERE troops_ad > 0 AND coalesce(iso3, '') <> 'USA'
              AND ccode IS DISTINCT FROM 2

@@ -122,7 +122,7 @@ def profile(store: Store, country: str, year: int, *, vocab: Vocabulary | None =
     where, params = _where(code, None, None, year, year, None)
     frame = store.sql(f"""
         WITH mine AS (SELECT e.* FROM engagements e WHERE {where}),
-        own AS (SELECT engagement_id, string_agg(DISTINCT role, '/') AS own_role
+        own AS (SELECT engagement_id, string_agg(DISTINCT role, '/' ORDER BY role) AS own_role
                 FROM engagement_actors WHERE iso3 = ? GROUP BY ALL),
         partners AS (
             SELECT m.id, m.kind, a.iso3 AS partner, a.role AS partner_role, m.tiv
@@ -131,8 +131,8 @@ def profile(store: Store, country: str, year: int, *, vocab: Vocabulary | None =
             UNION ALL
             SELECT m.id, m.kind, m.series, 'organisation', m.tiv
             FROM mine m WHERE m.kind = 'membership')
-        SELECT p.kind, p.partner, string_agg(DISTINCT o.own_role, '/') AS role,
-               string_agg(DISTINCT p.partner_role, '/') AS partner_role,
+        SELECT p.kind, p.partner, string_agg(DISTINCT o.own_role, '/' ORDER BY o.own_role) AS role,
+               string_agg(DISTINCT p.partner_role, '/' ORDER BY p.partner_role) AS partner_role,
                count(DISTINCT p.id) AS records, sum(p.tiv) AS tiv_records
         FROM partners p LEFT JOIN own o ON o.engagement_id = p.id
         GROUP BY p.kind, p.partner ORDER BY p.kind, records DESC, p.partner
