@@ -107,6 +107,21 @@ def test_visits(mirror: Path, vocab: Vocabulary) -> None:
     assert visits["iso3"].eq("TUR").sum() == 2
     assert visits["title"].value_counts()["Secretary of the Army"] == 178
     assert visits["iso3"].notna().all()
+    assert visits["start_precision"].eq("day").all()  # every trip in the file gives its days
+
+
+def test_visit_with_an_unknown_day_keeps_month_precision(mirror: Path, tmp_path: Path,
+                                                         vocab: Vocabulary) -> None:
+    raw = pd.read_csv(mirror / "military_exercises_mme/us_defense_official_visits.csv",
+                      dtype=str, keep_default_na=False)
+    raw.loc[0, "Start Day"] = "xx"
+    path = tmp_path / "visits.csv"
+    raw.to_csv(path, index=False)
+    visits = us_defense_visits.parse({"visits": path}, vocab)["us_defense_visits"]
+    first = visits.iloc[0]
+    assert first["start_precision"] == "month" and first["start"].day == 1
+    assert first["start"].month == int(raw.loc[0, "Start Month"])
+    assert visits["start_precision"].iloc[1:].eq("day").all()
 
 
 def _corrupt(mirror: Path, tmp_path: Path, relative: str, old: str, new: str) -> Path:

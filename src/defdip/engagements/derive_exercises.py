@@ -141,10 +141,9 @@ def derive_us_visits(store: Store) -> Derived:
                        + visits["iso3"].astype("string").fillna(label.astype(str)),
         "name": visits["title"].astype("string") + " " + visits["name"].astype("string"),
         "subtype": "high_level", "start": visits["start"],
-        "start_precision": pd.Series("day", index=visits.index).where(
-            visits["start"].notna()),
+        "start_precision": visits["start_precision"].where(visits["start"].notna()),
         "end": visits["end"],
-        "end_precision": pd.Series("day", index=visits.index).where(visits["end"].notna()),
+        "end_precision": visits["end_precision"].where(visits["end"].notna()),
         "location": visits["city"],
     })
     backwards = pd.to_datetime(base["end"]) < pd.to_datetime(base["start"])

@@ -34,12 +34,13 @@ INFO = SourceInfo(
                    "https://raw.githubusercontent.com/meflynn/troopdata/main/data-raw/"
                    "visits.xls"),),
     tables={"us_defense_visits": "one row per trip and visited state: visit_id (v0001.. in "
-                                 "file order), title, name, start, end, city, label, iso3, "
-                                 "ccode"},
+                                 "file order), title, name, start, start_precision, end, "
+                                 "end_precision, city, label, iso3, ccode"},
     transformations=(
         "visit_id derived from the row order (the file has no id; one row repeats exactly)",
-        "start/end assembled from day, month, year columns; dates kept as published even "
-        "where the end precedes the start (2 rows)",
+        "start/end assembled from day, month, year columns, with their precision (an "
+        "unknown day or month widens the date); dates kept as published even where the end "
+        "precedes the start (2 rows)",
         "'State Visit' holds ISO3 codes plus a few names (Nassau, Saint Thomas, Wake Island) "
         "and GNL for Greenland: mapped in troopdata.yaml",
     ),
@@ -59,12 +60,13 @@ def parse(files: Mapping[str, Path], vocab: Vocabulary) -> dict[str, pd.DataFram
     parts = raw.rename(columns={"Start Year": "s.year", "Start Month": "s.month",
                                 "Start Day": "s.day", "End Year": "e.year",
                                 "End Month": "e.month", "End Day": "e.day"})
-    start, _ = partial_dates(parts, "s.", end=False)
-    end, _ = partial_dates(parts, "e.", end=True)
+    start, start_precision = partial_dates(parts, "s.", end=False)
+    end, end_precision = partial_dates(parts, "e.", end=True)
     frame = pd.DataFrame({
         "visit_id": [f"v{i:04d}" for i in range(1, len(raw) + 1)],
         "title": raw["Title"].str.strip(), "name": raw["Name"].str.strip(),
-        "start": start, "end": end,
+        "start": start, "start_precision": start_precision,
+        "end": end, "end_precision": end_precision,
         "city": raw["City Visited"].str.strip().replace({"": None}),
         "label": raw["State Visit"].str.strip(),
         "year": pd.Series([d.year if d else None for d in start], dtype="Int64"),
