@@ -63,3 +63,20 @@ def test_render_escapes_text():
 
     page = render_html("<t>", "s", [Section("a", "<b>", ["x < y"])], "")
     assert "<b>" not in page.split("<main>")[1] and "x &lt; y" in page
+
+
+def test_a_shape_set_shared_by_traces_is_written_once():
+    """A map colours countries in several traces that all carry the same GeoJSON: the page
+    holds it once (the browser test checks that the maps still draw every country)."""
+    from defdip.reports.html import Section
+
+    shapes = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"iso_a3": "ZZZ-marker"},
+         "geometry": {"type": "Point", "coordinates": [0, 0]}}]}
+    trace = {"type": "choropleth", "geojson": shapes, "locations": ["ZZZ-marker"], "z": [1]}
+    figure = {"data": [trace, dict(trace), {"type": "scatter", "x": [1], "y": [2]}],
+              "layout": {}}
+    page = render_html("t", "s", [Section("a", "A", figures=[figure, figure])], "")
+    assert page.count('"ZZZ-marker"}') == 1  # the shape's properties, once in GEO
+    assert page.count('"geojson":{"defdipGeo":0}') == 4
+    assert '"x":[1],"y":[2]' in page

@@ -71,6 +71,29 @@ def table_html(frame: pd.DataFrame, caption: str, max_rows: int = 25) -> str:
             f"<tbody>{''.join(rows)}</tbody></table>{more}")
 
 
+def _shared_geojson(figures: list[tuple[str, dict[str, Any]]]
+                    ) -> tuple[list[Any], list[tuple[str, dict[str, Any]]]]:
+    """Each distinct GeoJSON once: a map draws its countries in several traces (one per
+    colour), and plotly's JSON repeats the whole shape set in every one of them. Traces keep
+    ``{"defdipGeo": i}``, which the page's script swaps back for shape set ``i``."""
+    index: dict[str, int] = {}
+    shapes: list[Any] = []
+    out = []
+    for div, figure in figures:
+        data = []
+        for trace in figure.get("data", []):
+            geo = trace.get("geojson")
+            if isinstance(geo, dict):
+                key = json.dumps(geo, sort_keys=True, separators=(",", ":"))
+                if key not in index:
+                    index[key] = len(shapes)
+                    shapes.append(geo)
+                trace = {**trace, "geojson": {"defdipGeo": index[key]}}
+            data.append(trace)
+        out.append((div, {**figure, "data": data}))
+    return shapes, out
+
+
 def render_html(title: str, subtitle: str, sections: list[Section],
                 footer_html: str) -> str:
     """The whole brief: styles, plotly.js and every figure inline; no external request."""
@@ -90,9 +113,14 @@ def render_html(title: str, subtitle: str, sections: list[Section],
         parts.extend(f'<p class="note">{html.escape(n)}</p>' for n in section.notes)
         parts.append("</section>")
         body.append("".join(parts))
+    shapes, figures = _shared_geojson(figures)
     payload = json.dumps({div: fig for div, fig in figures}, separators=(",", ":"))
+    geo = json.dumps(shapes, separators=(",", ":"))
     script = (
+        "const GEO=" + geo.replace("</", "<\\/") + ";"
         "const FIGS=" + payload.replace("</", "<\\/") + ";"
+        "for(const f of Object.values(FIGS))for(const t of f.data||[])"
+        "if(t.geojson&&t.geojson.defdipGeo!==undefined)t.geojson=GEO[t.geojson.defdipGeo];"
         "const jobs=Object.entries(FIGS).map(([id,f])=>Plotly.newPlot(id,f.data,f.layout,"
         "{responsive:true,displaylogo:false}));"
         "Promise.all(jobs).then(()=>{document.body.dataset.rendered=String(jobs.length)});"
