@@ -71,9 +71,14 @@ def _known() -> str:
     return ", ".join(sorted(REGIONS))
 
 
+def _region_key(region: str) -> str:
+    """'Black Sea', 'black-sea' → 'black_sea' (the keys of :data:`REGIONS`)."""
+    return region.strip().lower().replace(" ", "_").replace("-", "_")
+
+
 def region_members(store: Store, region: str, year: int | None = None) -> pd.DataFrame:
     """Members (iso3, ccode, name) of ``region``; NATO as of ``year`` when one is given."""
-    key = region.strip().lower().replace(" ", "_").replace("-", "_")
+    key = _region_key(region)
     if key not in REGIONS:
         raise InvalidArgument(f"Unknown region {region!r}. Valid regions: {_known()}.")
     store.require("country_codes")
@@ -157,7 +162,7 @@ def region_case(store: Store, country: str | int, region: str, *, start: int = 1
     check_years(start, end)
     focal = resolve_focal(store, country)
     members = region_members(store, region)
-    key = region.strip().lower().replace(" ", "_").replace("-", "_")
+    key = _region_key(region)
     members = members[members["ccode"] != focal.ccode].reset_index(drop=True)
     ids, f = _in_list(members["ccode"]), focal.ccode
     years = pd.DataFrame({"year": range(start, end + 1)})
