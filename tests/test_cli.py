@@ -38,3 +38,19 @@ def test_missing_mirror_folder_is_named(tmp_path):
     done = run("load", "cow_states", "--mirror", str(tmp_path / "nowhere"))
     assert done.returncode == 2
     assert f"--mirror {str(tmp_path / 'nowhere')!r} is not a folder" in done.stderr
+
+
+def test_sources_lists_each_source_with_its_caveats(tmp_path):
+    """`defdip sources --json`: every registered source, with the notes its module declares
+    (e.g. that the mirror holds a CSV conversion of gwstates.rda)."""
+    import json
+
+    from defdip import sources
+
+    done = run("sources", "--json", "--store", str(tmp_path / "empty.duckdb"))
+    assert done.returncode == 0, done.stderr
+    listed = {row["name"]: row for row in json.loads(done.stdout)}
+    assert set(listed) == set(sources.all_sources())
+    for name, module in sources.all_sources().items():
+        assert listed[name]["notes"] == (module.INFO.notes or None)
+    assert "gwstates.rda" in listed["gw_states"]["notes"]

@@ -39,6 +39,7 @@ def sources_table(store: Store | None) -> pd.DataFrame:
             "name": name, "title": info.title, "publisher": info.publisher,
             "version": info.version, "coverage": info.coverage, "url": info.url,
             "licence": info.licence, "tables": ", ".join(info.tables),
+            "notes": info.notes or None,
             "rows": int(record["rows"]) if record is not None else None,
             "loaded_at": record["loaded_at"] if record is not None else None,
         })
