@@ -6,6 +6,14 @@ python3.11 -m venv .venv 2>/dev/null || python3 -m venv .venv
 . .venv/bin/activate
 pip install -q --upgrade pip
 pip install -q -c constraints.txt -e ".[test,spark]"
+# The browser tests drive Debian's Chromium (never a downloaded browser).
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  fi
+fi
 export DEFDIP_MIRROR="${DEFDIP_MIRROR:-$(cd .. && pwd)/shared/data}"
 ruff check src tests bench
-python -m pytest -q "$@"
+python -m pytest -q --run-spark "$@"

@@ -17,6 +17,22 @@ from defdip.store import Store
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--run-spark", action="store_true", default=False,
+                     help="also run the tests marked spark (PySpark local mode, ~2 min); "
+                          "scripts/test.sh passes it, so CI runs them")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Spark tests are opt-in: a plain ``pytest`` skips them and says how to run them."""
+    if config.getoption("--run-spark"):
+        return
+    skip = pytest.mark.skip(reason="PySpark test: run with --run-spark (scripts/test.sh does)")
+    for item in items:
+        if "spark" in item.keywords:
+            item.add_marker(skip)
+
+
 def _mirror() -> Path:
     value = os.environ.get("DEFDIP_MIRROR")
     path = Path(value) if value else ROOT.parent / "shared" / "data"

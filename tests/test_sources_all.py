@@ -91,3 +91,30 @@ def test_attach_codes_reports_file_lines(vocab, tmp_path):
     coded = attach_codes(frame.iloc[:1].copy(), "label", vocab, prefix="p", path=path,
                          lines=lines)
     assert coded["p_ccode"].tolist() == [640] and coded["p_iso3"].tolist() == ["TUR"]
+
+
+def test_registering_first_keeps_the_builtins():
+    """register(m) before all_sources() used to hide every built-in source (fresh process,
+    since the registry is process-wide)."""
+    import subprocess
+    import sys
+
+    code = """
+import types
+from defdip import sources
+from defdip.sources._base import SourceInfo
+info = SourceInfo(name='my_source', title='t', publisher='p', version='1', coverage='c',
+                  url='https://example.org', licence='l', citation='@misc{x}', files=(),
+                  tables={'my_table': 'd'})
+mine = types.SimpleNamespace(INFO=info, fetch=lambda **k: {}, parse=lambda f, v: {})
+sources.register(mine)
+names = list(sources.all_sources())
+assert names[:len(sources.BUILTIN)] == list(sources.BUILTIN), names
+assert names[-1] == 'my_source', names
+print(len(names))
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    from defdip import sources
+
+    assert int(done.stdout) == len(sources.BUILTIN) + 1

@@ -36,6 +36,7 @@ BUILTIN: tuple[str, ...] = (
 )
 
 _REGISTRY: dict[str, SourceModule] = {}
+_BUILTIN_LOADED: list[bool] = []  # set once the built-ins and entry points are registered
 
 
 def register(module: SourceModule) -> SourceModule:
@@ -48,12 +49,18 @@ def register(module: SourceModule) -> SourceModule:
 
 
 def _load_builtin() -> None:
-    if _REGISTRY:
+    """Register the built-ins and the entry points once; sources registered earlier by hand
+    keep their place after them (a hand-registered source may replace a built-in by name)."""
+    if _BUILTIN_LOADED:
         return
+    _BUILTIN_LOADED.append(True)
+    early = dict(_REGISTRY)
+    _REGISTRY.clear()
     for name in BUILTIN:
         register(importlib.import_module(f"defdip.sources.{name}"))  # type: ignore[arg-type]
     for entry in entry_points(group="defdip.sources"):
         register(entry.load())
+    _REGISTRY.update(early)
 
 
 def all_sources() -> dict[str, SourceModule]:
