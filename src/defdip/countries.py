@@ -13,17 +13,18 @@ declares (SIPRI's ``PKK (Turkiye)*``, ``United Nations**``, ``unknown supplier(s
 from __future__ import annotations
 
 import difflib
+import math
 import re
 import shutil
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import Any
 
-import pandas as pd
 import yaml
 
 from defdip.errors import UnknownCountry
@@ -36,8 +37,11 @@ __all__ = [
     "NonStateActor",
     "Vocabulary",
     "alias_files",
+    "build_vocabulary",
+    "load_reference_rows",
     "load_vocabulary",
     "normalise",
+    "read_reference_files",
 ]
 
 COUNTRY_FILES = (
@@ -205,7 +209,7 @@ def normalise(name: str) -> str:
 
 
 def _int(value: object) -> int | None:
-    if value is None or (isinstance(value, float) and pd.isna(value)) or value == "":
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value == "":
         return None
     return int(float(value))  # type: ignore[arg-type]
 
@@ -223,23 +227,26 @@ def _read_alias_files() -> list[dict]:
             for f in alias_files()]
 
 
-def build_vocabulary(codelist: pd.DataFrame, cow_states: pd.DataFrame,
+def build_vocabulary(codelist: Iterable[Mapping[str, Any]],
+                     cow_states: Iterable[Mapping[str, Any]],
                      alias_docs: list[dict] | None = None) -> Vocabulary:
-    """Assemble the vocabulary from the two reference tables and the alias documents."""
+    """Assemble the vocabulary from the rows of the two reference tables (the codelist read
+    as text, COW's state spells) and the alias documents."""
     alias_docs = _read_alias_files() if alias_docs is None else alias_docs
     extra_iso3 = {int(k): v for doc in alias_docs
                   for k, v in (doc.get("historical_iso3") or {}).items()}
     spells: dict[int, list[tuple[str, str]]] = {}
-    for row in cow_states.itertuples(index=False):
-        start = f"{int(row.styear):04d}-{int(row.stmonth):02d}-{int(row.stday):02d}"
-        end = f"{int(row.endyear):04d}-{int(row.endmonth):02d}-{int(row.endday):02d}"
-        spells.setdefault(int(row.ccode), []).append((start, end))
-    cow_names = {int(r.ccode): (r.statenme, r.stateabb) for r in cow_states.itertuples()}
+    cow_names: dict[int, tuple[str, str]] = {}
+    for row in cow_states:
+        start = f"{int(row['styear']):04d}-{int(row['stmonth']):02d}-{int(row['stday']):02d}"
+        end = f"{int(row['endyear']):04d}-{int(row['endmonth']):02d}-{int(row['endday']):02d}"
+        spells.setdefault(int(row["ccode"]), []).append((start, end))
+        cow_names[int(row["ccode"])] = (row["statenme"], row["stateabb"])
 
     countries: dict[str, Country] = {}
     names: dict[str, str] = {}
     regexes: list[tuple[re.Pattern[str], str]] = []
-    for row in codelist.to_dict("records"):
+    for row in codelist:
         ccode = _int(row.get("cown"))
         iso3 = row.get("iso3c") if isinstance(row.get("iso3c"), str) else None
         official = iso3 is not None
@@ -313,17 +320,45 @@ def _reference_file(raw: RawFile, mirror: Path | None, cache: Path) -> Path:
     return path
 
 
-@lru_cache(maxsize=4)
-def _cached_vocabulary(mirror: Path | None, cache: Path) -> Vocabulary:
-    paths = {raw.key: _reference_file(raw, mirror, cache) for raw in COUNTRY_FILES}
+def read_reference_files(paths: Mapping[str, Path]) -> dict[str, list[dict[str, Any]]]:
+    """The rows of the vocabulary's two reference files (the codelist as text, so Namibia's
+    ``NA`` stays a code), as :func:`build_vocabulary` and the store take them."""
+    import pandas as pd
+
     codelist = pd.read_csv(paths["codelist"], dtype=str, keep_default_na=False, na_values=[""])
     cow_states = pd.read_csv(paths["cow_states"])
-    return build_vocabulary(codelist, cow_states)
+    return {"codelist": codelist.astype(object).where(codelist.notna(), None).to_dict("records"),
+            "cow_states": cow_states.to_dict("records")}
+
+
+@lru_cache(maxsize=4)
+def reference_rows(mirror: Path | None, cache: Path) -> dict[str, list[dict[str, Any]]]:
+    """The reference rows from the mirror, else the copies kept in ``cache``, else downloads."""
+    return read_reference_files({raw.key: _reference_file(raw, mirror, cache)
+                                 for raw in COUNTRY_FILES})
+
+
+@lru_cache(maxsize=4)
+def _cached_vocabulary(mirror: Path | None, cache: Path) -> Vocabulary:
+    rows = reference_rows(mirror, cache)
+    return build_vocabulary(rows["codelist"], rows["cow_states"])
+
+
+def _chosen(mirror: Path | str | None) -> Path | None:
+    chosen = Path(mirror) if mirror is not None else default_mirror()
+    return chosen.resolve() if chosen is not None else None
 
 
 def load_vocabulary(mirror: Path | str | None = None) -> Vocabulary:
     """The vocabulary from the mirror (or ``$DEFDIP_MIRROR``), else from the copies kept in
-    ``$DEFDIP_HOME/raw/countries`` by an earlier run, else from downloads; cached."""
-    chosen = Path(mirror) if mirror is not None else default_mirror()
-    return _cached_vocabulary(chosen.resolve() if chosen is not None else None,
-                              raw_cache_dir() / "countries")
+    ``$DEFDIP_HOME/raw/countries`` by an earlier run, else from downloads; cached.
+
+    This is how a *load* gets its vocabulary. Commands that read a loaded store use
+    ``Store.vocabulary()`` instead, built from the rows the load kept in the store: no mirror,
+    no network, and the same vocabulary the data were parsed with."""
+    return _cached_vocabulary(_chosen(mirror), raw_cache_dir() / "countries")
+
+
+def load_reference_rows(mirror: Path | str | None = None) -> dict[str, list[dict[str, Any]]]:
+    """The vocabulary's reference rows, found as :func:`load_vocabulary` finds its files."""
+    return reference_rows(_chosen(mirror), raw_cache_dir() / "countries")

@@ -92,6 +92,16 @@ class InvalidArgument(DefdipError, ValueError):
     """An argument a user passed that cannot be used as given."""
 
 
+class NoStore(DefdipError, FileNotFoundError):
+    """A command that reads the store found none at the path."""
+
+    def __init__(self, path: object) -> None:
+        self.path = path
+        super().__init__(f"There is no defdip store at {str(path)!r}. Load one first with "
+                         "`defdip load --mirror DIR` (it is created there), or point --store / "
+                         "$DEFDIP_HOME at an existing store.")
+
+
 class NotLoaded(DefdipError, LookupError):
     """A table that the store does not hold yet."""
 

@@ -1,8 +1,8 @@
 """Reading the record: list records, a country's profile for a year, export.
 
-Filters are SQL over ``engagements`` and ``engagement_actors``. A record is "in" a year range
-when its period overlaps it: start year ≤ to and (end year, else start year) ≥ from — except
-that an empty end of a membership, agreement or base means "still in force".
+Every read goes through :mod:`defdip.queries.record`, whose one rule says when a record is
+active in a year (start year to end year; an empty end of a membership, agreement or base
+means "still in force"; any other record without an end is active in its start year).
 """
 
 from __future__ import annotations
@@ -15,13 +15,11 @@ import pandas as pd
 
 from defdip.countries import Vocabulary
 from defdip.engagements.fileio import actors_by_engagement, write_records
-from defdip.engagements.model import KINDS, ONGOING_KINDS
+from defdip.engagements.model import KINDS
 from defdip.errors import InvalidArgument, UnknownCountry
+from defdip.queries import record
+from defdip.queries.tables import Tables
 from defdip.store import Store
-
-LAST_YEAR = ("(CASE WHEN e.\"end\" IS NULL AND list_contains("
-             f"{list(ONGOING_KINDS)}, e.kind) THEN 9999 ELSE year(coalesce(e.\"end\", e.start)) "
-             "END)")
 
 __all__ = ["export_records", "list_records", "profile", "resolve_code", "select_records"]
 
@@ -41,49 +39,34 @@ def resolve_code(value: str | None, vocab: Vocabulary | None, option: str) -> st
                               "use an ISO3 code such as TUR.") from None
 
 
-def _where(country: str | None, partner: str | None, kind: str | list[str] | None,
-           year_from: int | None, year_to: int | None, origin: str | None
-           ) -> tuple[str, list[Any]]:
-    clauses, params = ["TRUE"], []
-    if country:
-        clauses.append("e.id IN (SELECT engagement_id FROM engagement_actors WHERE iso3 = ?)")
-        params.append(country)
-    if partner:
-        clauses.append("e.id IN (SELECT engagement_id FROM engagement_actors WHERE iso3 = ?)")
-        params.append(partner)
+def _kinds(kind: str | list[str] | None) -> list[str]:
     kinds = [kind] if isinstance(kind, str) else list(kind or [])
     for name in kinds:
         if name not in KINDS:
             raise InvalidArgument(f"--kind {name!r} is not one of {', '.join(KINDS)}.")
-    if kinds:
-        clauses.append("list_contains(?, e.kind)")
-        params.append(kinds)
-    if year_from is not None:
-        clauses.append(f"{LAST_YEAR} >= ?")
-        params.append(int(year_from))
-    if year_to is not None:
-        clauses.append("year(e.start) <= ?")
-        params.append(int(year_to))
-    if origin:
-        clauses.append("e.origin = ?")
-        params.append(origin)
-    return " AND ".join(clauses), params
+    return kinds
 
 
 def select_records(store: Store, *, country: str | None = None, partner: str | None = None,
                    kind: str | list[str] | None = None, year_from: int | None = None,
                    year_to: int | None = None, origin: str | None = None,
                    vocab: Vocabulary | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The stored rows (engagements, actors) that match the filters."""
-    where, params = _where(resolve_code(country, vocab, "--country"),
-                           resolve_code(partner, vocab, "--partner"), kind, year_from, year_to,
-                           origin)
-    records = store.sql(f"SELECT e.* FROM engagements e WHERE {where} "
-                        "ORDER BY e.start NULLS LAST, e.kind, e.name, e.id", params)
-    actors = store.sql(f"SELECT a.* FROM engagement_actors a WHERE a.engagement_id IN "
-                       f"(SELECT e.id FROM engagements e WHERE {where}) "
-                       "ORDER BY a.engagement_id, a.role, a.iso3", params)
-    return records, actors
+    """The stored rows (engagements, actors) that match the filters: records active in the
+    years by the one rule of :mod:`defdip.queries.record`."""
+    if year_from is not None and year_to is not None and year_from > year_to:
+        raise InvalidArgument(f"The year range {year_from}–{year_to} is reversed: give the "
+                              "earlier year first (e.g. --from 2000 --to 2024).")
+    vocab = vocab if vocab is not None else store.vocabulary()
+    records, actors = record.select(
+        Tables.from_store(store), country=resolve_code(country, vocab, "--country"),
+        partner=resolve_code(partner, vocab, "--partner"), kinds=_kinds(kind),
+        year_from=year_from, year_to=year_to, origin=origin)
+    frame = records.execute().drop(columns=["first_year", "last_year"])
+    for column in ("personnel", "units", "countries"):  # NULL-able integers stay integers
+        frame[column] = frame[column].astype("Int64")
+    people = actors.execute()
+    people["ccode"] = people["ccode"].astype("Int64")
+    return frame.reset_index(drop=True), people.reset_index(drop=True)
 
 
 def list_records(store: Store, *, country: str | None = None, partner: str | None = None,
@@ -104,7 +87,8 @@ def list_records(store: Store, *, country: str | None = None, partner: str | Non
     records["actors"] = [grouped.get(i, []) for i in records["id"]]
     for column in ("start", "end", "retrieved"):
         records[column] = pd.to_datetime(records[column]).dt.date
-    records["conflict"] = [json.loads(c) if isinstance(c, str) else None
+    records["conflict"] = [json.loads(c) if isinstance(c, str) else
+                           c if isinstance(c, list | dict) else None
                            for c in records["conflict"]]
     return records.drop(columns=["natural_key"])
 
@@ -118,35 +102,36 @@ def profile(store: Store, country: str, year: int, *, vocab: Vocabulary | None =
     the TIV delivered in that year from ``sipri_deliveries`` (when loaded) — per-year TIV must
     come from per-year deliveries; ``tiv_records`` sums the active deals' delivered TIV.
     """
+    vocab = vocab if vocab is not None else store.vocabulary()
     code = resolve_code(country, vocab, "country")
-    where, params = _where(code, None, None, year, year, None)
-    frame = store.sql(f"""
-        WITH mine AS (SELECT e.* FROM engagements e WHERE {where}),
-        own AS (SELECT engagement_id, string_agg(DISTINCT role, '/' ORDER BY role) AS own_role
-                FROM engagement_actors WHERE iso3 = ? GROUP BY ALL),
-        partners AS (
-            SELECT m.id, m.kind, a.iso3 AS partner, a.role AS partner_role, m.tiv
-            FROM mine m JOIN engagement_actors a ON a.engagement_id = m.id AND a.iso3 <> ?
-            WHERE m.kind <> 'membership'
-            UNION ALL
-            SELECT m.id, m.kind, m.series, 'organisation', m.tiv
-            FROM mine m WHERE m.kind = 'membership')
-        SELECT p.kind, p.partner, string_agg(DISTINCT o.own_role, '/' ORDER BY o.own_role) AS role,
-               string_agg(DISTINCT p.partner_role, '/' ORDER BY p.partner_role) AS partner_role,
-               count(DISTINCT p.id) AS records, sum(p.tiv) AS tiv_records
-        FROM partners p LEFT JOIN own o ON o.engagement_id = p.id
-        GROUP BY p.kind, p.partner ORDER BY p.kind, records DESC, p.partner
-    """, [*params, code, code])
+    records, actors = select_records(store, country=code, year_from=year, year_to=year,
+                                     vocab=vocab)
+    own = actors[actors["iso3"] == code].groupby("engagement_id")["role"].agg(_joined)
+    others = actors[actors["iso3"] != code].merge(
+        records[["id", "kind", "tiv"]], left_on="engagement_id", right_on="id")
+    others = others[others["kind"] != "membership"]
+    members = records[records["kind"] == "membership"]
+    rows = pd.concat([
+        pd.DataFrame({"id": others["id"], "kind": others["kind"], "partner": others["iso3"],
+                      "partner_role": others["role"], "tiv": others["tiv"]}),
+        pd.DataFrame({"id": members["id"], "kind": members["kind"],
+                      "partner": members["series"], "partner_role": "organisation",
+                      "tiv": members["tiv"]})], ignore_index=True)
+    rows["role"] = rows["id"].map(own)
+    rows = rows.drop_duplicates(["id", "kind", "partner", "partner_role"])
+    once = rows.drop_duplicates(["id", "kind", "partner"])
+    frame = rows.groupby(["kind", "partner"], as_index=False).agg(
+        role=("role", _joined), partner_role=("partner_role", _joined),
+        records=("id", "nunique"))
+    tiv = once.groupby(["kind", "partner"], as_index=False).agg(
+        tiv_records=("tiv", lambda v: round(v.sum(min_count=1), 6)))
+    frame = frame.merge(tiv, on=["kind", "partner"]).sort_values(
+        ["kind", "records", "partner"], ascending=[True, False, True], ignore_index=True)
+    frame["records"] = frame["records"].astype("int64")
     frame["tiv_to_partner"] = pd.NA
     frame["tiv_from_partner"] = pd.NA
     if store.has("sipri_deliveries") and len(frame):
-        tiv = store.sql("""
-            SELECT CASE WHEN supplier_iso3 = ? THEN recipient_iso3 ELSE supplier_iso3 END
-                   AS partner,
-                   sum(tiv) FILTER (WHERE supplier_iso3 = ?) AS to_partner,
-                   sum(tiv) FILTER (WHERE recipient_iso3 = ?) AS from_partner
-            FROM sipri_deliveries WHERE year = ? AND (supplier_iso3 = ? OR recipient_iso3 = ?)
-            GROUP BY ALL""", [code, code, code, year, code, code]).set_index("partner")
+        tiv = _delivered(store, code, year)
         arms = frame["kind"].eq("arms_transfer")
         frame.loc[arms, "tiv_to_partner"] = frame.loc[arms, "partner"].map(tiv["to_partner"])
         frame.loc[arms, "tiv_from_partner"] = frame.loc[arms, "partner"].map(
@@ -156,6 +141,22 @@ def profile(store: Store, country: str, year: int, *, vocab: Vocabulary | None =
     frame.insert(0, "year", year)
     frame.insert(0, "country", code)
     return frame
+
+
+def _joined(values: pd.Series) -> str | None:
+    kept = sorted({str(v) for v in values.dropna()})
+    return "/".join(kept) if kept else None
+
+
+def _delivered(store: Store, code: str, year: int) -> pd.DataFrame:
+    """TIV delivered in ``year`` to and from each partner of ``code`` (SIPRI deliveries)."""
+    d = Tables.from_store(store).table("sipri_deliveries")
+    d = d.filter((d.year == year) & ((d.supplier_iso3 == code) | (d.recipient_iso3 == code)))
+    partner = (d.supplier_iso3 == code).ifelse(d.recipient_iso3, d.supplier_iso3)
+    sums = d.group_by(partner=partner).aggregate(
+        to_partner=d.tiv.sum(where=d.supplier_iso3 == code),
+        from_partner=d.tiv.sum(where=d.recipient_iso3 == code))
+    return sums.execute().set_index("partner")
 
 
 def export_records(store: Store, out: Path | str, *, fmt: str | None = None,

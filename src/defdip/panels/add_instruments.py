@@ -18,15 +18,14 @@ from defdip.panels._ops import (
     join_dyad,
     join_monadic,
     join_stored_dyad,
-    panel_years,
-    spell_years,
     year_span,
 )
 from defdip.panels.core import DERIVED_TABLES, Panel
+from defdip.queries import instruments
+from defdip.queries.coverage import Coverage
 
 __all__ = [
     "ALIGNMENT_TAKE",
-    "EXERCISE_ROLES",
     "add_agreements",
     "add_arms_transfers",
     "add_diplomacy",
@@ -35,10 +34,9 @@ __all__ = [
     "add_peacekeeping",
     "add_un_alignment",
     "empty_record",
+    "observed_flow",
 ]
 
-#: Roles that count as taking part in an exercise (observers do not).
-EXERCISE_ROLES = ("host", "participant", "organiser")
 ALIGNMENT_TAKE = ("un_nvotes", "un_agree", "un_sscore", "un_kappa", "idealpoint_dist")
 
 
@@ -65,18 +63,13 @@ def add_arms_transfers(panel: Panel) -> Panel:
         return panel.evolve(fill(expr, names, 0.0, span), "sipri_deliveries")
     names = ["tiv_1to2", "tiv_2to1"]
     panel.require_new("add_arms_transfers", names)
-    rows = deliveries.filter(deliveries.supplier_ccode.notnull()
-                             & deliveries.recipient_ccode.notnull())
-    flows = rows.group_by(supplier=rows.supplier_ccode.cast("int64"),
-                          recipient=rows.recipient_ccode.cast("int64"),
-                          year=rows.year.cast("int64")).aggregate(
-        tiv=rows.tiv.sum().cast("float64"))
+    flows = instruments.arms(panel.tables)
     expr = join_columns(panel.expr, flows,
-                        {"ccode_1": "supplier", "ccode_2": "recipient", "year": "year"},
-                        {"tiv": "tiv_1to2"})
+                        {"ccode_1": "ccode1", "ccode_2": "ccode2", "year": "year"},
+                        {"value": "tiv_1to2"})
     expr = join_columns(expr, flows,
-                        {"ccode_2": "supplier", "ccode_1": "recipient", "year": "year"},
-                        {"tiv": "tiv_2to1"})
+                        {"ccode_2": "ccode1", "ccode_1": "ccode2", "year": "year"},
+                        {"value": "tiv_2to1"})
     return panel.evolve(fill(expr, names, 0.0, span), "sipri_deliveries")
 
 
@@ -88,86 +81,59 @@ def empty_record(kind: str) -> NotLoaded:
     return error
 
 
-def _engagement_years(panel: Panel, kind: str, roles: tuple[str, ...] | None,
-                      open_end: int | None) -> ir.Table:
-    """(engagement_id, ccode, year) for every year an engagement of ``kind`` touches.
-
-    A missing end means the start year only, or — with ``open_end`` — in force through it.
-    """
-    events = panel.tables.table("engagements")
-    actors = panel.tables.table("engagement_actors")
-    chosen = events.filter((events.kind == kind) & events["start"].notnull())
-    first = chosen.limit(1)
-    if int(panel.tables.probe(first.aggregate(n=first.count()))[0]) == 0:
-        raise empty_record(kind)
-    last = chosen["end"].year().cast("int64")
-    fallback = ibis.literal(open_end, "int64") if open_end is not None else \
-        chosen["start"].year().cast("int64")
-    spans = chosen.select(engagement_id=chosen.id, first=chosen["start"].year().cast("int64"),
-                          last=last.fill_null(fallback))
-    keep = actors.ccode.notnull()
-    if roles is not None:
-        keep &= actors.role.isin(list(roles))
-    who = actors.filter(keep).select(engagement_id=actors.engagement_id,
-                                     ccode=actors.ccode.cast("int64")).distinct()
-    joined = spans.join(who, "engagement_id")
-    years = spell_years(joined, panel_years(panel), joined["first"], joined["last"])
-    return years.select("engagement_id", "ccode", "year")
+def observed_flow(panel: Panel, flow: ir.Table, name: str, coverage: Coverage, scope: str,
+                  zero: int | float) -> ir.Table:
+    """Join a directed flow ``(ccode1, ccode2, year, value)`` as column ``name``: the value,
+    ``zero`` where the pair is observed without one, NULL where the coverage does not reach
+    (the year, or a focal-only source and neither state focal)."""
+    expr = join_dyad(panel, flow, {"value": name})
+    seen = coverage.observed(expr.year, [expr.ccode_1, expr.ccode_2], scope)
+    value = expr[name].cast("int64") if isinstance(zero, int) else expr[name]
+    return expr.mutate(**{name: ibis.ifelse(seen, value.fill_null(zero),
+                                            ibis.null(value.type()))})
 
 
-def _pair_counts(per_year: ir.Table, name: str) -> ir.Table:
-    """Directed (ccode1, ccode2, year, name): distinct engagements both states share."""
-    a = per_year.select(eid=per_year.engagement_id, ccode1=per_year.ccode, year=per_year.year)
-    b = per_year.select(eid_b=per_year.engagement_id, ccode2=per_year.ccode,
-                        year_b=per_year.year).view()
-    pairs = a.join(b, [a.eid == b.eid_b, a.year == b.year_b, a.ccode1 != b.ccode2])
-    return pairs.group_by(["ccode1", "ccode2", "year"]).aggregate(
-        **{name: pairs.eid.nunique().cast("int64")})
-
-
-def _count_pairs(panel: Panel, function: str, kind: str, roles: tuple[str, ...] | None,
-                 name: str, open_end: int | None, coverage: tuple[int, int] | None) -> Panel:
+def _record_column(panel: Panel, function: str, instrument: str, name: str, scope: str
+                   ) -> Panel:
     panel.require_unit(function, "dyad_year")
     panel.require_new(function, [name])
-    per_year = _engagement_years(panel, kind, roles, open_end)
-    span = coverage if coverage is not None else year_span(panel.tables, per_year)
-    expr = join_dyad(panel, _pair_counts(per_year, name), {name: name})
-    return panel.evolve(fill(expr, [name], 0, span), "engagements")
+    covered = instruments.coverage(panel.tables, instrument)
+    if not covered.segments:
+        raise empty_record(instruments.INSTRUMENTS[instrument][0])
+    flow = instruments.record_pairs(panel.tables, instrument, panel.start, panel.end, scope)
+    expr = observed_flow(panel, flow, name, covered, scope, 0)
+    return panel.evolve(expr, "engagements", *covered.sources(scope))
 
 
-def add_exercises(panel: Panel) -> Panel:
+def add_exercises(panel: Panel, scope: str = "all") -> Panel:
     """``exercises_joint``: exercises both states took part in (host, participant or organiser;
-    observers excluded) that were under way in the year; from ``engagements`` kind exercise.
-    0 inside the years the exercise record covers, NULL outside.
+    observers excluded) that were active in the year (``queries.record``: start year to end
+    year). NULL where no source observes the pair and year (see ``queries.coverage``: MME and
+    JME cover every state to 2010; the curated record covers its focal states only);
+    ``scope="global"`` counts only the sources that cover every state.
     """
-    return _count_pairs(panel, "add_exercises", "exercise", EXERCISE_ROLES, "exercises_joint",
-                        None, None)
+    return _record_column(panel, "add_exercises", "exercises", "exercises_joint", scope)
 
 
-def add_agreements(panel: Panel) -> Panel:
-    """``agreements_in_force``: defence agreements (``engagements`` kind defence_agreement)
-    with both states as actors, in force in the year (signed on or before it and not ended
-    before it; no end = in force). 0 = none recorded — the record is curated, so a 0 is
-    absence of a record, not proof of no agreement.
+def add_agreements(panel: Panel, scope: str = "all") -> Panel:
+    """``agreements_in_force``: defence agreements with both states as parties, in force in
+    the year (signed on or before it and not ended before it; no end = in force). NULL where
+    no source observes the pair and year (the curated record observes only its focal states);
+    ``scope="global"`` counts only the sources that cover every state.
     """
-    return _count_pairs(panel, "add_agreements", "defence_agreement", None,
-                        "agreements_in_force", panel.end, (panel.start, panel.end))
+    return _record_column(panel, "add_agreements", "agreements", "agreements_in_force", scope)
 
 
 def add_peacekeeping(panel: Panel) -> Panel:
     """``pk_codeploy``: UN missions to which both states contributed personnel in the year
-    (IPI contributor x mission x month, which covers 2009-11 to 2014-02 only; NULL outside).
+    (IPI contributor x mission x month; NULL outside the years it covers).
     """
     panel.require_unit("add_peacekeeping", "dyad_year")
     panel.require_new("add_peacekeeping", ["pk_codeploy"])
-    months = panel.tables.table("ipi_contributor_mission_month")
-    given = months.filter(months.ccode.notnull() & (months.total > 0))
-    per_year = given.select(engagement_id=given.mission, ccode=given.ccode.cast("int64"),
-                            year=given.date.year().cast("int64")).distinct()
-    span = year_span(panel.tables, months.select(year=months.date.year().cast("int64")))
-    expr = join_dyad(panel, _pair_counts(per_year, "pk_codeploy"),
-                     {"pk_codeploy": "pk_codeploy"})
-    return panel.evolve(fill(expr, ["pk_codeploy"], 0, span), "ipi_peacekeeping")
+    covered = instruments.coverage(panel.tables, "peacekeeping")
+    flow = instruments.peacekeeping(panel.tables)
+    expr = observed_flow(panel, flow, "pk_codeploy", covered, "global", 0)
+    return panel.evolve(expr, "ipi_peacekeeping")
 
 
 def add_diplomacy(panel: Panel) -> Panel:

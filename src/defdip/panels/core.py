@@ -9,8 +9,8 @@ were asked for, and which sources contributed columns (for citations).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -18,89 +18,12 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
-from defdip.errors import InvalidArgument, NotLoaded
+from defdip.errors import InvalidArgument
 from defdip.panels.sqlcache import MEMTABLE, copy_parquet
 from defdip.paths import replacing
+from defdip.queries.tables import DERIVED_TABLES, Tables, not_loaded
 
 __all__ = ["DERIVED_TABLES", "Panel", "Tables", "as_tables", "not_loaded", "packed"]
-
-#: Tables that layers above the sources build, and the command that builds each.
-DERIVED_TABLES: dict[str, str] = {
-    "engagements": "defdip record build",
-    "engagement_actors": "defdip record build",
-    "un_alignment": "defdip measures build",
-    "engagement_index": "defdip measures build",
-}
-
-
-def not_loaded(table: str, hint: str | None) -> NotLoaded:
-    """A :class:`NotLoaded` whose advice fits the table: a source load or a derived build."""
-    if table in DERIVED_TABLES:
-        error = NotLoaded(table)
-        error.args = (f"Table {table!r} is not in the store. It is derived, not loaded: run "
-                      f"`{DERIVED_TABLES[table]}` first (after `defdip load`).",)
-        return error
-    return NotLoaded(table, hint)
-
-
-@dataclass
-class Tables:
-    """Where panels read their inputs: an Ibis backend and how to name a missing table's source.
-
-    ``Tables.from_store(store)`` is the usual way (DuckDB over the store's own connection); the
-    PySpark path builds one over ``ibis.pyspark.connect(session)`` with the same table names.
-    """
-
-    backend: Any
-    hint: Callable[[str], str | None] = field(default=lambda _name: None)
-    _names: set[str] | None = None
-    #: What building read from the data, for the SQL cache (``panels.sqlcache``): each table
-    #: asked for and whether it existed, and each probe query with the row it returned.
-    checked: dict[str, bool] = field(default_factory=dict)
-    probes: list[tuple[str, list[Any]]] = field(default_factory=list)
-
-    @classmethod
-    def from_store(cls, store: Any) -> Tables:
-        """Tables of a :class:`defdip.store.Store`, read through its Ibis DuckDB backend."""
-        return cls(store.ibis(), store.owner_hint)
-
-    @property
-    def engine(self) -> str:
-        """The backend's name: ``duckdb`` or ``pyspark``."""
-        return str(self.backend.name)
-
-    def names(self) -> set[str]:
-        if self._names is None:
-            self._names = set(self.backend.list_tables())
-        return self._names
-
-    def has(self, name: str) -> bool:
-        present = name in self.names()
-        self.checked[name] = present
-        return present
-
-    def table(self, name: str) -> ir.Table:
-        """The input table ``name``; :class:`NotLoaded` says which source or build makes it."""
-        if not self.has(name):
-            raise not_loaded(name, self.hint(name))
-        return self.backend.table(name)
-
-    def probe(self, expr: ir.Table) -> tuple[Any, ...]:
-        """The first row of a small query whose answer shapes the panel's expression.
-
-        Every data-dependent choice made while building (is a lookup stored in both
-        directions, which years does a source cover) goes through here, so the SQL cache can
-        re-ask the same questions before it reuses a compiled statement.
-        """
-        if self.engine != "duckdb":
-            frame = expr.execute()
-            return tuple(frame.iloc[0].tolist()) if len(frame) else ()
-        sql = str(self.backend.compile(expr))
-        row = self.backend.con.execute(sql).fetchone()
-        values = list(row) if row is not None else []
-        self.probes.append((sql, values))
-        return tuple(values)
-
 
 def packed(values: list[ir.IntegerValue]) -> ir.IntegerValue:
     """One BIGINT from COW codes (and a year): ``(v0 * 1000 + v1) * 1000 + …``.

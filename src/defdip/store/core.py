@@ -14,12 +14,14 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
-from defdip.errors import DefdipError, NotLoaded
+from defdip.errors import DefdipError, NoStore, NotLoaded
 from defdip.paths import default_store_path
 from defdip.store.migrations import MIGRATIONS
 
 if TYPE_CHECKING:  # frames come from DuckDB (.df()); a job that writes files needs no pandas
     import pandas as pd
+
+    from defdip.countries import Vocabulary
 
 __all__ = ["LoadResult", "Store", "open_store"]
 
@@ -81,14 +83,15 @@ class Store:
             self.path = default_store_path()
         self.read_only = read_only
         self._con: duckdb.DuckDBPyConnection | None = None
+        self._vocabulary: Vocabulary | None = None
 
     # ---- connection ----------------------------------------------------------------------
     @property
     def con(self) -> duckdb.DuckDBPyConnection:
         if self._con is None:
             if isinstance(self.path, Path):
-                if self.read_only and not self.path.exists():
-                    raise NotLoaded("(any)")
+                if self.read_only and not self.path.is_file():
+                    raise NoStore(self.path)
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             try:
                 self._con = duckdb.connect(str(self.path), read_only=self.read_only)
@@ -175,6 +178,26 @@ class Store:
     def provenance(self) -> pd.DataFrame:
         return self.sql("SELECT * FROM _sources ORDER BY name")
 
+    def rows(self, query: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
+        """A query's rows as dicts, without pandas (for the fast, everyday commands)."""
+        cursor = self.con.execute(query, params) if params else self.con.execute(query)
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def vocabulary(self) -> Vocabulary:
+        """The country vocabulary the loaded data were parsed with, rebuilt from the reference
+        rows the load kept in the store: no mirror, no network, no cache file to trust."""
+        if self._vocabulary is None:
+            from defdip.countries import build_vocabulary
+
+            missing = [t for t in VOCABULARY_TABLES.values() if not self.has(t)]
+            if missing:
+                raise NotLoaded(missing[0], "country_codes")
+            self._vocabulary = build_vocabulary(
+                self.rows(f'SELECT * FROM "{VOCABULARY_TABLES["codelist"]}"'),
+                self.rows(f'SELECT * FROM "{VOCABULARY_TABLES["cow_states"]}"'))
+        return self._vocabulary
+
     # ---- writing -------------------------------------------------------------------------
     def replace_tables(self, tables: Mapping[str, pd.DataFrame], *, owner: str,
                        descriptions: Mapping[str, str] | None = None,
@@ -224,6 +247,7 @@ class Store:
         info = module.INFO
         step = on_step or (lambda _m: None)
         step(f"fetching {name}")
+        self._keep_vocabulary(mirror)
         fetched = module.fetch(mirror=mirror, transport=transport)
         digest = hashlib.sha256(parser_fingerprint(module).encode())
         for key in sorted(fetched):
@@ -257,6 +281,31 @@ class Store:
                                      provenance=provenance)
         return LoadResult(name, "loaded", sum(counts.values()), counts,
                           time.perf_counter() - start)
+
+
+    def _keep_vocabulary(self, mirror: Path | None) -> None:
+        """Store the vocabulary's reference rows (once, and again when they change), so every
+        reading command rebuilds the same vocabulary from the store alone."""
+        import pandas as pd
+
+        from defdip.countries import load_reference_rows
+
+        rows = load_reference_rows(mirror)
+        digest = hashlib.sha256(json.dumps(rows, sort_keys=True, default=str).encode()
+                                ).hexdigest()
+        if self.has("_vocabulary_codelist") and self.fingerprint_of("_vocabulary") == digest:
+            return
+        frames = {VOCABULARY_TABLES[key]: pd.DataFrame(value) for key, value in rows.items()}
+        frames[VOCABULARY_TABLES["codelist"]] = frames[VOCABULARY_TABLES["codelist"]].astype(
+            "string")
+        self.replace_tables(frames, owner="_vocabulary", provenance={
+            "name": "_vocabulary", "title": "the country vocabulary's reference rows",
+            "fingerprint": digest, "loaded_at": datetime.now(UTC).replace(tzinfo=None)})
+        self._vocabulary = None
+
+
+#: The tables that keep the vocabulary's reference rows, by reference-file key.
+VOCABULARY_TABLES = {"codelist": "_vocabulary_codelist", "cow_states": "_vocabulary_cow_states"}
 
 
 def open_store(path: Path | str | None = None, *, read_only: bool = False) -> Store:

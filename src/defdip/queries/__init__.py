@@ -1,0 +1,10 @@
+"""The query layer: every read of the engagement record, the instruments and their coverage,
+written once as Ibis expressions over :class:`~defdip.queries.tables.Tables`, so it runs on
+the embedded DuckDB store, on PostgreSQL and on PySpark alike.
+
+- :mod:`~defdip.queries.tables` — where reads come from; year helpers.
+- :mod:`~defdip.queries.record` — the one rule for "active in year Y"; records, actor-years.
+- :mod:`~defdip.queries.coverage` — where each instrument is observed (years, states).
+- :mod:`~defdip.queries.instruments` — the instruments as dyad-year flows.
+- :mod:`~defdip.queries.memberships` — membership of an organisation in a year (NATO …).
+"""

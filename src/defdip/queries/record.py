@@ -1,0 +1,123 @@
+"""The engagement record as queries: the one rule for "active in a year", and the reads built
+on it (records matching filters, the years each record is active, pairs of states sharing
+records). ``record list``, the profile, the completeness report, the panels' instrument
+columns, the engagement index and the brief all ask these functions, so they cannot disagree.
+
+**Active in year Y** (the one rule; docs/record.md):
+
+- A record's first year is the year of its ``start``; a record with no start is in no year.
+- Its last year is the year of its ``end``. With no end, a record of a kind that stays in
+  force until it is ended (:data:`ONGOING_KINDS`: memberships, defence agreements, base
+  presence) is *open*: active every year from its start on. Any other kind without an end is
+  active in its start year only.
+- Date precision never moves a year: a month- or year-precise date still names its year.
+- A record is active in the years ``from``..``to`` when first ≤ ``to`` and (open or last ≥
+  ``from``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import ibis
+import ibis.expr.types as ir
+
+from defdip.queries.tables import Tables, spell_years, year_range
+
+__all__ = [
+    "ONGOING_KINDS",
+    "PARTY_ROLES",
+    "active",
+    "actor_years",
+    "pair_counts",
+    "select",
+    "spans",
+]
+
+#: Kinds that stay in force until an end is recorded (an empty end means "still in force").
+ONGOING_KINDS: tuple[str, ...] = ("membership", "defence_agreement", "base_presence")
+#: Roles that count as taking part, by kind (observers of an exercise do not); kinds not named
+#: count every role.
+PARTY_ROLES: dict[str, tuple[str, ...]] = {
+    "exercise": ("host", "participant", "organiser"),
+    "defence_agreement": ("party",),
+}
+
+
+def spans(tables: Tables) -> ir.Table:
+    """``engagements`` with ``first_year`` and ``last_year`` (NULL = open: still in force)."""
+    e = tables.table("engagements")
+    e = e.filter(e.start.notnull())
+    first = e.start.year().cast("int64")
+    still = e.kind.isin(list(ONGOING_KINDS)) & e["end"].isnull()
+    last = ibis.ifelse(still, ibis.null("int64"),
+                       e["end"].year().cast("int64").fill_null(first))
+    return e.mutate(first_year=first, last_year=last)
+
+
+def active(tables: Tables, year_from: int | None = None, year_to: int | None = None
+           ) -> ir.Table:
+    """Records active in any year of ``year_from``..``year_to`` (either end may be open)."""
+    s = spans(tables)
+    keep = ibis.literal(True)
+    if year_to is not None:
+        keep &= s.first_year <= int(year_to)
+    if year_from is not None:
+        keep &= s.last_year.isnull() | (s.last_year >= int(year_from))
+    return s.filter(keep)
+
+
+def select(tables: Tables, *, country: str | None = None, partner: str | None = None,
+           kinds: Sequence[str] = (), year_from: int | None = None, year_to: int | None = None,
+           origin: str | None = None, sources: Sequence[str] = ()) -> tuple[ir.Table, ir.Table]:
+    """The records (with ``first_year``/``last_year``) that involve ``country`` (and
+    ``partner``: actor keys, ISO3 or a declared label), of ``kinds``, active in the years, of
+    ``origin`` and ``sources``; and their actor rows. Both ordered for stable output."""
+    records = active(tables, year_from, year_to)
+    actors = tables.table("engagement_actors")
+    for code in (country, partner):
+        if code is not None:
+            ids = actors.filter(actors.iso3 == code).select(actors.engagement_id)
+            records = records.filter(records.id.isin(ids.engagement_id))
+    if kinds:
+        records = records.filter(records.kind.isin(list(kinds)))
+    if origin:
+        records = records.filter(records.origin == origin)
+    if sources:
+        records = records.filter(records.source.isin(list(sources)))
+    records = records.order_by([records.start, records.kind, records["name"], records.id])
+    chosen = actors.filter(actors.engagement_id.isin(records.id))
+    return records, chosen.order_by([chosen.engagement_id, chosen.role, chosen.iso3])
+
+
+def actor_years(tables: Tables, kind: str, start: int, end: int, *,
+                sources: Sequence[str] | None = None) -> ir.Table:
+    """(engagement_id, source, origin, ccode, year): each state taking part (:data:`PARTY_ROLES`) in
+    a record of ``kind``, for every year ``start``..``end`` the record is active. Open records
+    run to ``end``. ``sources`` limits the records to those sources."""
+    records = active(tables, start, end).filter(lambda t: t.kind == kind)
+    if sources is not None:
+        records = records.filter(records.source.isin(list(sources)))
+    actors = tables.table("engagement_actors")
+    keep = actors.ccode.notnull()
+    if kind in PARTY_ROLES:
+        keep &= actors.role.isin(list(PARTY_ROLES[kind]))
+    who = actors.filter(keep).select(engagement_id=actors.engagement_id,
+                                     ccode=actors.ccode.cast("int64")).distinct()
+    spells = records.select(engagement_id=records.id, source=records.source,
+                            origin=records.origin, first=records.first_year,
+                            last=records.last_year.fill_null(ibis.literal(end, "int64")))
+    joined = spells.join(who, "engagement_id")
+    years = spell_years(joined, year_range(start, end), joined["first"], joined["last"])
+    return years.select("engagement_id", "source", "origin", "ccode", "year")
+
+
+def pair_counts(per_year: ir.Table, name: str) -> ir.Table:
+    """Directed (ccode1, ccode2, year, ``name``): distinct engagements both states share in
+    the year, from rows of (engagement_id, ccode, year)."""
+    a = per_year.select(eid=per_year.engagement_id, ccode1=per_year.ccode, year=per_year.year)
+    b = per_year.select(eid_b=per_year.engagement_id, ccode2=per_year.ccode,
+                        year_b=per_year.year).view()
+    pairs = a.join(b, [a.eid == b.eid_b, a.year == b.year_b, a.ccode1 != b.ccode2])
+    return pairs.group_by(["ccode1", "ccode2", "year"]).aggregate(
+        **{name: pairs.eid.nunique().cast("int64")})

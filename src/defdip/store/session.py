@@ -1,0 +1,103 @@
+"""Many readers, one writer at a time, and never a reader in a writer's way.
+
+DuckDB lets one process write a file or many processes read it, not both. So a write never
+opens the live store: :func:`writing` copies it beside itself (``defdip.duckdb.next``), hands
+the copy out for the whole job (loads, the record, the measures — all of it or none), then
+checkpoints it and renames it over the live file. A reader that opened the store before the
+rename keeps reading the version it opened (the old file stays alive for it); a reader that
+opens after sees the new one; neither blocks the other. Writers take an exclusive lock on
+``defdip.duckdb.lock``, so two loads run one after the other, not into each other.
+
+:func:`reading` opens the live store read-only and closes it when the block ends.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from defdip.errors import DefdipError
+from defdip.paths import default_store_path
+from defdip.store.core import Store
+
+__all__ = ["reading", "store_path", "writing"]
+
+
+def store_path(path: Path | str | None = None) -> Path:
+    """The store file a command means: ``path``, else ``$DEFDIP_HOME/defdip.duckdb``."""
+    chosen = Path(path).expanduser() if path is not None else default_store_path()
+    if chosen.is_dir():
+        raise DefdipError(f"The store path {str(chosen)!r} is a folder; give the store file "
+                          "(e.g. defdip.duckdb) or set $DEFDIP_HOME to its folder.")
+    return chosen
+
+
+@contextmanager
+def reading(path: Path | str | None = None) -> Iterator[Store]:
+    """The live store, read-only; closed when the block ends."""
+    store = Store(store_path(path), read_only=True)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+@contextmanager
+def writing(path: Path | str | None = None) -> Iterator[Store]:
+    """A private copy of the store to write; it replaces the live store only if the block
+    finishes. An error (or Ctrl-C) leaves the live store exactly as it was."""
+    target = store_path(path)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        lock = open(target.with_name(target.name + ".lock"), "a+b")  # noqa: SIM115
+    except OSError as exc:
+        raise DefdipError(f"Cannot write beside the store at {str(target)!r}: "
+                          f"{exc.strerror}. Make the folder writable or point $DEFDIP_HOME "
+                          "elsewhere.") from exc
+    staged = target.with_name(target.name + ".next")
+    store: Store | None = None
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        _remove(staged)
+        if target.exists():
+            _copy(target, staged)
+        store = Store(staged)
+        yield store
+        store.con.execute("CHECKPOINT")
+        store.close()
+        _fsync(staged)
+        os.replace(staged, target)
+        _fsync(target.parent)
+    finally:
+        if store is not None:
+            store.close()
+        _remove(staged)
+        fcntl.flock(lock, fcntl.LOCK_UN)
+        lock.close()
+
+
+def _copy(source: Path, target: Path) -> None:
+    try:
+        shutil.copyfile(source, target)
+    except OSError as exc:
+        _remove(target)
+        raise DefdipError(f"Cannot stage a copy of the store at {str(target)!r}: "
+                          f"{exc.strerror}. A write needs free space for a second copy of the "
+                          "store beside it; the store is unchanged.") from exc
+
+
+def _remove(staged: Path) -> None:
+    for leftover in (staged, staged.with_name(staged.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
