@@ -65,10 +65,13 @@ def loaded_store(tmp_path_factory: pytest.TempPathFactory, mirror: Path, vocab: 
                  ) -> Store:
     """Every registered source loaded from the mirror into one fresh store (read it only)."""
     from defdip import sources
+    from defdip.store.session import writing
 
-    store = Store(tmp_path_factory.mktemp("store") / "defdip.duckdb")
-    for name in sources.all_sources():
-        store.load_source(name, mirror=mirror, vocab=vocab)
+    path = tmp_path_factory.mktemp("store") / "defdip.duckdb"
+    with writing(path) as staged:  # as `defdip load` does: staged beside, swapped in
+        for name in sources.all_sources():
+            staged.load_source(name, mirror=mirror, vocab=vocab)
+    store = Store(path, read_only=True)
     yield store
     store.close()
 
@@ -116,10 +119,13 @@ def built_store(loaded_store: Store, vocab: Vocabulary) -> Store:
     """The loaded store plus the engagement record and the measures (read it only)."""
     from defdip.engagements import build_record
     from defdip.measures import build_measures
+    from defdip.store.session import writing
 
     if not loaded_store.has("network_standing"):
-        build_record(loaded_store, vocab)
-        build_measures(loaded_store)
+        loaded_store.close()  # reopens read-only on next use, on the swapped-in file
+        with writing(loaded_store.path) as staged:
+            build_record(staged, vocab)
+            build_measures(staged)
     return loaded_store
 
 

@@ -42,10 +42,13 @@ MirrorOption = typer.Option(None, "--mirror", help="Folder holding the publisher
 JsonOption = typer.Option(False, "--json", help="Print JSON instead of a table.")
 
 
-def open_cli_store(path: Path | None, *, read_only: bool = False) -> Store:
+def open_cli_store(path: Path | None) -> Store:
+    """The store a reading command reads: opened read-only, so it never blocks a load and a
+    load never blocks it (writes go through ``defdip.store.session.writing``)."""
     from defdip.store import Store
+    from defdip.store.session import store_path
 
-    return Store(path, read_only=read_only)
+    return Store(store_path(path), read_only=True)
 
 
 def resolve_mirror(mirror: Path | None) -> Path | None:

@@ -30,7 +30,7 @@ def register(app: typer.Typer) -> None:
         from defdip.analysis import effects
 
         focal = None if country.upper() == "ALL" else country
-        with open_cli_store(store, read_only=True) as handle:
+        with open_cli_store(store) as handle:
             result = effects(handle, focal, outcome=outcome, start=start, end=end,
                              fixed_effects=fe)
         _show(result, result.table, as_json, result.specification)
@@ -50,7 +50,7 @@ def register(app: typer.Typer) -> None:
         """
         from defdip.analysis import event_study
 
-        with open_cli_store(store, read_only=True) as handle:
+        with open_cli_store(store) as handle:
             result = event_study(handle, country, onset=onset, outcome=outcome, start=start,
                                  end=end, window=window)
         _show(result, result.table, as_json, result.specification)
@@ -67,7 +67,7 @@ def register(app: typer.Typer) -> None:
         """
         from defdip.analysis import tension_monitor
 
-        with open_cli_store(store, read_only=True) as handle:
+        with open_cli_store(store) as handle:
             result = tension_monitor(handle, country, start=start, end=end, year=year)
         _show(result, result.partners, as_json, "coexist = allied or arms flow, and tension")
 
@@ -81,7 +81,7 @@ def register(app: typer.Typer) -> None:
         """
         from defdip.analysis import screen
 
-        with open_cli_store(store, read_only=True) as handle:
+        with open_cli_store(store) as handle:
             table = screen(handle, country=country, role=role)
         emit(table, as_json=as_json, title="Deliveries during UN arms embargoes")
 
@@ -95,7 +95,7 @@ def register(app: typer.Typer) -> None:
         """
         from defdip.analysis import breakpoint_tests
 
-        with open_cli_store(store, read_only=True) as handle:
+        with open_cli_store(store) as handle:
             result = breakpoint_tests(handle, country, window=window)
         _show(result, result.table.drop(columns=["name"], errors="ignore"), as_json,
               "Chow F test of a linear trend at each date")
@@ -111,7 +111,7 @@ def register(app: typer.Typer) -> None:
         """
         from defdip.analysis import trends
 
-        with open_cli_store(store, read_only=True) as handle:
+        with open_cli_store(store) as handle:
             result = trends(handle, country, horizon=horizon, holdout=holdout)
         if as_json:
             emit(result.to_dict(), as_json=True)
@@ -131,7 +131,7 @@ def register(app: typer.Typer) -> None:
         """
         from defdip.analysis import region_case
 
-        with open_cli_store(store, read_only=True) as handle:
+        with open_cli_store(store) as handle:
             result = region_case(handle, country, name, start=start, end=end)
         if as_json:
             emit(result.to_dict(), as_json=True)

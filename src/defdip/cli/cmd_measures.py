@@ -24,9 +24,10 @@ def register(app: typer.Typer) -> None:
         Example: defdip measures build
         """
         from defdip.measures import build_measures
+        from defdip.store.session import writing
 
         notes: list[str] = []
-        with open_cli_store(store) as handle:
+        with writing(store) as handle:
             counts = build_measures(handle, on_note=notes.append)
         if as_json:
             emit({"tables": counts, "notes": notes}, as_json=True)
@@ -49,7 +50,7 @@ def register(app: typer.Typer) -> None:
         """
         from defdip.measures import standing
 
-        with open_cli_store(store, read_only=True) as handle:
+        with open_cli_store(store) as handle:
             frame = standing(handle, year, top=top)
         if not as_json:  # the terminal view: the columns that rank and explain
             frame = frame[["rank", "iso3", "name", "partners", "strength", "pagerank",
@@ -70,7 +71,7 @@ def register(app: typer.Typer) -> None:
         """
         from defdip.measures import alignment
 
-        with open_cli_store(store, read_only=True) as handle:
+        with open_cli_store(store) as handle:
             frame = alignment(handle, country, partners=tuple(partner), start=start, end=end)
         emit(frame, as_json=as_json, title=f"UN alignment of {country}",
              float_format="{:,.3f}")

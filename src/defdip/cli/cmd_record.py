@@ -8,21 +8,15 @@ CSV files for `record add` hold one record per row; the `actors` column lists
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import typer
 
 from defdip.cli._common import (
     JsonOption,
-    MirrorOption,
     StoreOption,
     emit,
     open_cli_store,
-    resolve_mirror,
 )
-
-if TYPE_CHECKING:
-    from defdip.countries import Vocabulary
 
 __all__ = ["register"]
 
@@ -38,20 +32,13 @@ FromOption = typer.Option(None, "--from", help="First year (records overlapping 
 ToOption = typer.Option(None, "--to", help="Last year (records overlapping it).")
 
 
-def _vocabulary(mirror: Path | None) -> Vocabulary:
-    from defdip.countries import load_vocabulary
-
-    return load_vocabulary(resolve_mirror(mirror))
-
-
 def register(app: typer.Typer) -> None:
     record = typer.Typer(help="The military-diplomacy record: build, add, list, export, "
                               "completeness.", no_args_is_help=True)
     app.add_typer(record, name="record")
 
     @record.command("build")
-    def build_cmd(store: Path = StoreOption, mirror: Path = MirrorOption,
-                  as_json: bool = JsonOption) -> None:
+    def build_cmd(store: Path = StoreOption, as_json: bool = JsonOption) -> None:
         """(Re)derive the record from the loaded sources and the curated files.
 
         Records added with `defdip record add` are kept.
@@ -61,8 +48,10 @@ def register(app: typer.Typer) -> None:
         import pandas as pd
 
         from defdip.engagements import build_record
+        from defdip.store.session import writing
 
-        result = build_record(open_cli_store(store), _vocabulary(mirror))
+        with writing(store) as handle:
+            result = build_record(handle, handle.ensure_vocabulary())
         if as_json:
             emit(result, as_json=True)
             return
@@ -76,8 +65,7 @@ def register(app: typer.Typer) -> None:
     def add_cmd(file: Path = typer.Argument(..., help="YAML, CSV or JSON file of records."),
                 fmt: str = typer.Option(None, "--format", help="yaml, csv or json "
                                         "(default: from the suffix)."),
-                store: Path = StoreOption, mirror: Path = MirrorOption,
-                as_json: bool = JsonOption) -> None:
+                store: Path = StoreOption, as_json: bool = JsonOption) -> None:
         """Validate a file of records and add them all, or nothing if any is invalid.
 
         A record with the same kind and natural key as a stored one replaces it. CSV:
@@ -86,9 +74,10 @@ def register(app: typer.Typer) -> None:
         Example: defdip record add my_exercises.csv
         """
         from defdip.engagements import add_records
+        from defdip.store.session import writing
 
-        result = add_records(open_cli_store(store), _vocabulary(mirror),
-                             file, fmt=fmt)
+        with writing(store) as handle:
+            result = add_records(handle, handle.ensure_vocabulary(), file, fmt=fmt)
         emit(result if as_json else {k: v for k, v in result.items() if k != "ids"},
              as_json=as_json)
 
@@ -97,7 +86,7 @@ def register(app: typer.Typer) -> None:
                  partner: str = typer.Option(None, "--partner", help="ISO3 or name."),
                  kind: list[str] = KindOption, year_from: int = FromOption,
                  year_to: int = ToOption, store: Path = StoreOption,
-                 mirror: Path = MirrorOption, as_json: bool = JsonOption) -> None:
+                 as_json: bool = JsonOption) -> None:
         """List records by country, partner, kind and years.
 
         Example: defdip record list --country TUR --kind exercise --from 2015 --to 2024 --json
@@ -106,7 +95,7 @@ def register(app: typer.Typer) -> None:
 
         frame = list_records(open_cli_store(store), country=country, partner=partner,
                              kind=kind or None, year_from=year_from, year_to=year_to,
-                             vocab=_vocabulary(mirror))
+                             vocab=None)
         if as_json:
             emit(frame, as_json=True)
             return
@@ -122,7 +111,7 @@ def register(app: typer.Typer) -> None:
                    country: str = typer.Option(None, "--country", help="ISO3 or name."),
                    kind: list[str] = KindOption, year_from: int = FromOption,
                    year_to: int = ToOption, store: Path = StoreOption,
-                   mirror: Path = MirrorOption, as_json: bool = JsonOption) -> None:
+                   as_json: bool = JsonOption) -> None:
         """Write records as YAML, CSV or JSON, in the format `record add` reads.
 
         Example: defdip record export --format csv --country TUR --kind exercise --out ex.csv
@@ -131,14 +120,14 @@ def register(app: typer.Typer) -> None:
 
         result = export_records(open_cli_store(store), out, fmt=fmt, country=country,
                                 kind=kind or None, year_from=year_from, year_to=year_to,
-                                vocab=_vocabulary(mirror))
+                                vocab=None)
         emit(result, as_json=as_json)
 
     @record.command("completeness")
     def completeness_cmd(country: str = typer.Option(..., "--country", help="ISO3 or name."),
                          year_from: int = typer.Option(1980, "--from", help="First year."),
                          year_to: int = ToOption, store: Path = StoreOption,
-                         mirror: Path = MirrorOption, as_json: bool = JsonOption) -> None:
+                         as_json: bool = JsonOption) -> None:
         """Per kind and year: counts, sources, missing fields, and years no source covers.
 
         Example: defdip record completeness --country TUR --from 2000 --json
@@ -146,7 +135,7 @@ def register(app: typer.Typer) -> None:
         from defdip.engagements import completeness
 
         report = completeness(open_cli_store(store), country, year_from=year_from,
-                              year_to=year_to, vocab=_vocabulary(mirror))
+                              year_to=year_to, vocab=None)
         if as_json:
             emit(report.to_dict(), as_json=True)
             return
@@ -158,8 +147,7 @@ def register(app: typer.Typer) -> None:
     @app.command("profile")
     def profile_cmd(country: str = typer.Argument(..., help="ISO3 or name, e.g. TUR."),
                     year: int = typer.Option(..., "--year", help="Year of the profile."),
-                    store: Path = StoreOption, mirror: Path = MirrorOption,
-                    as_json: bool = JsonOption) -> None:
+                    store: Path = StoreOption, as_json: bool = JsonOption) -> None:
         """A country's partners by instrument in one year, with counts and TIV.
 
         Example: defdip profile TUR --year 2022 --json
@@ -167,5 +155,5 @@ def register(app: typer.Typer) -> None:
         from defdip.engagements import profile
 
         frame = profile(open_cli_store(store), country, year,
-                        vocab=_vocabulary(mirror))
+                        vocab=None)
         emit(frame, as_json=as_json, title=f"{country} {year}: partners by instrument")

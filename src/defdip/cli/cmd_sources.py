@@ -46,16 +46,15 @@ def sources_table(store: Store | None) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def build_derived(store: Store, mirror: Path | None) -> list[dict[str, object]]:
+def build_derived(store: Store) -> list[dict[str, object]]:
     """Rebuild the engagement record and the measures from what is loaded."""
     import time
 
-    from defdip.countries import load_vocabulary
     from defdip.engagements import build_record
     from defdip.measures import build_measures
 
     began = time.perf_counter()
-    record = build_record(store, load_vocabulary(mirror))
+    record = build_record(store, store.vocabulary())
     middle = time.perf_counter()
     measures = build_measures(store)
     return [{"source": "(engagement record)", "status": "built",
@@ -72,7 +71,9 @@ def register(app: typer.Typer) -> None:
 
         Example: defdip sources --json
         """
-        handle = open_cli_store(store)
+        from defdip.store.session import store_path
+
+        handle = open_cli_store(store) if store_path(store).is_file() else None
         frame = sources_table(handle)
         if as_json:
             emit(frame, as_json=True)
@@ -117,10 +118,11 @@ def register(app: typer.Typer) -> None:
         chosen = names or list(registry.all_sources())
         for name in chosen:
             registry.get(name)  # fail before loading anything on an unknown name
+        from defdip.store.session import store_path, writing
+
         folder = resolve_mirror(mirror)
-        handle = open_cli_store(store)
         results = []
-        with Progress(TextColumn("{task.description:<34}"), BarColumn(),
+        with writing(store) as handle, Progress(TextColumn("{task.description:<34}"), BarColumn(),
                       TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
                       console=console, transient=as_json, disable=as_json) as progress:
             task = progress.add_task("loading", total=len(chosen))
@@ -131,9 +133,10 @@ def register(app: typer.Typer) -> None:
                     on_step=lambda m: progress.update(task, description=m))
                 results.append(result)
                 progress.advance(task)
-        rows = [{"source": r.source, "status": r.status, "rows": r.rows,
-                 "seconds": round(r.seconds, 3)} for r in results]
-        if derived:
-            rows.extend(build_derived(handle, folder))
+            rows = [{"source": r.source, "status": r.status, "rows": r.rows,
+                     "seconds": round(r.seconds, 3)} for r in results]
+            if derived:  # sources, record and measures change together or not at all
+                progress.update(task, description="engagement record and measures")
+                rows.extend(build_derived(handle))
         frame = pd.DataFrame(rows)
-        emit(frame, as_json=as_json, title=f"store: {handle.path}")
+        emit(frame, as_json=as_json, title=f"store: {store_path(store)}")

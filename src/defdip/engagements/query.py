@@ -39,6 +39,12 @@ def resolve_code(value: str | None, vocab: Vocabulary | None, option: str) -> st
                               "use an ISO3 code such as TUR.") from None
 
 
+def _stored_vocabulary(store: Store) -> Vocabulary | None:
+    """The store's vocabulary; None for a store holding a record but no loaded sources (codes
+    are then taken as given)."""
+    return store.vocabulary() if store.has("_vocabulary_codelist") else None
+
+
 def _kinds(kind: str | list[str] | None) -> list[str]:
     kinds = [kind] if isinstance(kind, str) else list(kind or [])
     for name in kinds:
@@ -56,7 +62,7 @@ def select_records(store: Store, *, country: str | None = None, partner: str | N
     if year_from is not None and year_to is not None and year_from > year_to:
         raise InvalidArgument(f"The year range {year_from}–{year_to} is reversed: give the "
                               "earlier year first (e.g. --from 2000 --to 2024).")
-    vocab = vocab if vocab is not None else store.vocabulary()
+    vocab = vocab if vocab is not None else _stored_vocabulary(store)
     records, actors = record.select(
         Tables.from_store(store), country=resolve_code(country, vocab, "--country"),
         partner=resolve_code(partner, vocab, "--partner"), kinds=_kinds(kind),
@@ -64,6 +70,8 @@ def select_records(store: Store, *, country: str | None = None, partner: str | N
     frame = records.execute().drop(columns=["first_year", "last_year"])
     for column in ("personnel", "units", "countries"):  # NULL-able integers stay integers
         frame[column] = frame[column].astype("Int64")
+    frame["conflict"] = [json.dumps(c, ensure_ascii=False) if isinstance(c, list | dict) else c
+                         for c in frame["conflict"]]  # stored as JSON text, as written
     people = actors.execute()
     people["ccode"] = people["ccode"].astype("Int64")
     return frame.reset_index(drop=True), people.reset_index(drop=True)
@@ -87,8 +95,7 @@ def list_records(store: Store, *, country: str | None = None, partner: str | Non
     records["actors"] = [grouped.get(i, []) for i in records["id"]]
     for column in ("start", "end", "retrieved"):
         records[column] = pd.to_datetime(records[column]).dt.date
-    records["conflict"] = [json.loads(c) if isinstance(c, str) else
-                           c if isinstance(c, list | dict) else None
+    records["conflict"] = [json.loads(c) if isinstance(c, str) else None
                            for c in records["conflict"]]
     return records.drop(columns=["natural_key"])
 
@@ -102,7 +109,7 @@ def profile(store: Store, country: str, year: int, *, vocab: Vocabulary | None =
     the TIV delivered in that year from ``sipri_deliveries`` (when loaded) — per-year TIV must
     come from per-year deliveries; ``tiv_records`` sums the active deals' delivered TIV.
     """
-    vocab = vocab if vocab is not None else store.vocabulary()
+    vocab = vocab if vocab is not None else _stored_vocabulary(store)
     code = resolve_code(country, vocab, "country")
     records, actors = select_records(store, country=code, year_from=year, year_to=year,
                                      vocab=vocab)

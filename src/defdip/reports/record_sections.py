@@ -8,6 +8,7 @@ import json
 import pandas as pd
 
 from defdip.countries import Country
+from defdip.engagements.query import select_records
 from defdip.reports import figures
 from defdip.reports.html import Section
 from defdip.store import Store
@@ -34,20 +35,17 @@ INSTRUMENT_PRIORITY = (
 
 
 def partner_counts(store: Store, focal: Country, start: int, end: int) -> pd.DataFrame:
-    """Engagements shared with each partner state in [start, end], by kind, with TIV."""
-    return store.sql(
-        """
-        WITH mine AS (
-            SELECT DISTINCT e.id, e.kind, e.tiv
-            FROM engagements e JOIN engagement_actors a ON a.engagement_id = e.id
-            WHERE a.iso3 = ? AND year(e.start) <= ?
-              AND coalesce(year(e."end"), year(e.start)) >= ?
-        )
-        SELECT p.iso3, m.kind, count(DISTINCT m.id) AS records, sum(m.tiv) AS tiv
-        FROM mine m JOIN engagement_actors p ON p.engagement_id = m.id
-        WHERE p.iso3 IS NOT NULL AND p.iso3 <> ?
-        GROUP BY 1, 2 ORDER BY 1, 2
-        """, [focal.iso3, end, start, focal.iso3])
+    """Records shared with each partner in [start, end], by kind, with TIV: the records
+    ``defdip record list --country X --from start --to end`` returns (one query, one rule)."""
+    records, actors = select_records(store, country=focal.iso3, year_from=start,
+                                     year_to=end, vocab=None)
+    shared = actors[actors["iso3"].notna() & (actors["iso3"] != focal.iso3)].merge(
+        records[["id", "kind", "tiv"]], left_on="engagement_id", right_on="id")
+    shared = shared.drop_duplicates(["iso3", "id"])
+    counts = shared.groupby(["iso3", "kind"], as_index=False).agg(
+        records=("id", "nunique"), tiv=("tiv", lambda v: v.sum(min_count=1)))
+    counts["records"] = counts["records"].astype("int64")
+    return counts.sort_values(["iso3", "kind"], ignore_index=True)
 
 
 def _names(store: Store) -> dict[str, str]:
@@ -167,8 +165,8 @@ def alignment_section(store: Store, focal: Country, start: int, end: int,
 
 
 def sources_table(store: Store) -> pd.DataFrame:
-    return store.sql("SELECT name, title, publisher, version, url, licence, citation, "
-                     "files FROM _sources ORDER BY name")
+    return store.provenance()[["name", "title", "publisher", "version", "url", "licence",
+                               "citation", "files"]]
 
 
 def footer_html(store: Store) -> str:

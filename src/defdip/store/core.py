@@ -94,7 +94,7 @@ class Store:
                     raise NoStore(self.path)
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             try:
-                self._con = duckdb.connect(str(self.path), read_only=self.read_only)
+                self._con = _connect(str(self.path), self.read_only)
             except duckdb.Error as exc:
                 raise DefdipError(f"Cannot open the store at {self.path}: {exc}. Close other "
                                   "defdip processes or point $DEFDIP_HOME elsewhere.") from exc
@@ -176,7 +176,8 @@ class Store:
         return self.con.execute(query, params or []).df()
 
     def provenance(self) -> pd.DataFrame:
-        return self.sql("SELECT * FROM _sources ORDER BY name")
+        """One row per loaded source (the store's own internal rows, named ``_…``, left out)."""
+        return self.sql("SELECT * FROM _sources WHERE NOT starts_with(name, '_') ORDER BY name")
 
     def rows(self, query: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
         """A query's rows as dicts, without pandas (for the fast, everyday commands)."""
@@ -247,7 +248,7 @@ class Store:
         info = module.INFO
         step = on_step or (lambda _m: None)
         step(f"fetching {name}")
-        self._keep_vocabulary(mirror)
+        self.keep_vocabulary(mirror)
         fetched = module.fetch(mirror=mirror, transport=transport)
         digest = hashlib.sha256(parser_fingerprint(module).encode())
         for key in sorted(fetched):
@@ -283,9 +284,17 @@ class Store:
                           time.perf_counter() - start)
 
 
-    def _keep_vocabulary(self, mirror: Path | None) -> None:
+    def ensure_vocabulary(self) -> Vocabulary:
+        """The stored vocabulary; a store that holds none yet (``record add`` before any load)
+        keeps one from the mirror or the reference-file cache first."""
+        if not self.has(VOCABULARY_TABLES["codelist"]):
+            self.keep_vocabulary()
+        return self.vocabulary()
+
+    def keep_vocabulary(self, mirror: Path | None = None) -> None:
         """Store the vocabulary's reference rows (once, and again when they change), so every
-        reading command rebuilds the same vocabulary from the store alone."""
+        reading command rebuilds the same vocabulary from the store alone. Loads call it; a
+        write into a store that holds no loaded source (``record add`` first) calls it too."""
         import pandas as pd
 
         from defdip.countries import load_reference_rows
@@ -302,6 +311,20 @@ class Store:
             "name": "_vocabulary", "title": "the country vocabulary's reference rows",
             "fingerprint": digest, "loaded_at": datetime.now(UTC).replace(tzinfo=None)})
         self._vocabulary = None
+
+
+def _connect(path: str, read_only: bool) -> duckdb.DuckDBPyConnection:
+    """Open ``path``. DuckDB shares one database per file within a process and refuses a
+    read-only connection beside a read-write one *in the same process* (a library user who
+    wrote a store and then runs a reading command on it, as the tests do); such a reader
+    joins the process's database instead. Across processes read-only stands (no file lock
+    is taken for writing)."""
+    try:
+        return duckdb.connect(path, read_only=read_only)
+    except duckdb.ConnectionException as exc:
+        if not read_only or "different configuration" not in str(exc):
+            raise
+        return duckdb.connect(path)
 
 
 #: The tables that keep the vocabulary's reference rows, by reference-file key.

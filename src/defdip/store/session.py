@@ -65,6 +65,9 @@ def writing(path: Path | str | None = None) -> Iterator[Store]:
         _remove(staged)
         if target.exists():
             _copy(target, staged)
+            wal = target.with_name(target.name + ".wal")
+            if wal.exists():  # a store last written outside a session: keep its log
+                _copy(wal, staged.with_name(staged.name + ".wal"))
         store = Store(staged)
         yield store
         store.con.execute("CHECKPOINT")
