@@ -45,9 +45,9 @@ PARTY_ROLES: dict[str, tuple[str, ...]] = {
 
 
 def spans(tables: Tables) -> ir.Table:
-    """``engagements`` with ``first_year`` and ``last_year`` (NULL = open: still in force)."""
+    """``engagements`` with ``first_year`` and ``last_year`` (NULL = open: still in force;
+    both NULL for a record without a start)."""
     e = tables.table("engagements")
-    e = e.filter(e.start.notnull())
     first = e.start.year().cast("int64")
     still = e.kind.isin(list(ONGOING_KINDS)) & e["end"].isnull()
     last = ibis.ifelse(still, ibis.null("int64"),
@@ -57,9 +57,12 @@ def spans(tables: Tables) -> ir.Table:
 
 def active(tables: Tables, year_from: int | None = None, year_to: int | None = None
            ) -> ir.Table:
-    """Records active in any year of ``year_from``..``year_to`` (either end may be open)."""
+    """Records active in any year of ``year_from``..``year_to`` (either end may be open).
+    With no bound at all, every record, those without a start included."""
     s = spans(tables)
-    keep = ibis.literal(True)
+    if year_from is None and year_to is None:
+        return s
+    keep = s.first_year.notnull()
     if year_to is not None:
         keep &= s.first_year <= int(year_to)
     if year_from is not None:

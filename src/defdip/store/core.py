@@ -248,7 +248,8 @@ class Store:
         info = module.INFO
         step = on_step or (lambda _m: None)
         step(f"fetching {name}")
-        self.keep_vocabulary(mirror)
+        if name in VOCABULARY_SOURCES or not self.has(VOCABULARY_TABLES["codelist"]):
+            self.keep_vocabulary(mirror)
         fetched = module.fetch(mirror=mirror, transport=transport)
         digest = hashlib.sha256(parser_fingerprint(module).encode())
         for key in sorted(fetched):
@@ -327,6 +328,9 @@ def _connect(path: str, read_only: bool) -> duckdb.DuckDBPyConnection:
         return duckdb.connect(path)
 
 
+#: The sources whose raw files are the vocabulary's reference files: loading them refreshes
+#: the stored reference rows.
+VOCABULARY_SOURCES = ("country_codes", "cow_states")
 #: The tables that keep the vocabulary's reference rows, by reference-file key.
 VOCABULARY_TABLES = {"codelist": "_vocabulary_codelist", "cow_states": "_vocabulary_cow_states"}
 
