@@ -201,9 +201,24 @@ def _focal_panel(store: Store, focal: Focal | None, start: int, end: int,
         panel = panels.filter_country(panel, focal.ccode, side="1")
     else:
         panel = panel.evolve(panel.expr.filter(panel.expr.ccode_1 < panel.expr.ccode_2))
+    scope = record_scope(focal)
     for verb in verbs:  # names of defdip.panels verbs (_VERBS, event_study.ONSETS)
-        panel = getattr(panels, verb)(panel)
+        add = getattr(panels, verb)
+        panel = add(panel, scope=scope) if verb in SCOPED_VERBS else add(panel)
     return panel.to_pandas()
+
+
+#: Panel verbs that read the engagement record, whose curated part covers focal states only.
+SCOPED_VERBS = ("add_exercises", "add_agreements")
+
+
+def record_scope(focal: Focal | None) -> str:
+    """``"all"`` (curated records count) only for a state the curated record was curated
+    for; every other state, and the all-dyads sample, use only data that cover every state
+    (``queries.coverage``), so one state's curated record never stands in for the world."""
+    from defdip.queries.coverage import focal_states
+
+    return "all" if focal is not None and focal.iso3 in focal_states() else "global"
 
 
 _VERBS = ["add_un_alignment", "add_exercises", "add_arms_transfers", "add_agreements",
@@ -236,6 +251,11 @@ def effects(store: Store, country: str | int | None, *, outcome: str = "un_sscor
     result.focal = focal
     who = (f"dyads of {focal.name} (ccode_1 = {focal.ccode})" if focal is not None
            else "all dyads, each pair once (ccode_1 < ccode_2)")
-    result.specification = f"{result.specification} Sample: {who}."
+    scope = record_scope(focal)
+    where = ("exercises and agreements from every source, the curated record included (it "
+             "covers this state)" if scope == "all" else
+             "exercises and agreements only from sources that cover every state (the curated "
+             "record is left out); outside their years those instruments are unknown, not 0")
+    result.specification = f"{result.specification} Sample: {who}; {where}."
     return result
 
