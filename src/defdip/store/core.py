@@ -179,6 +179,17 @@ class Store:
         """One row per loaded source (the store's own internal rows, named ``_…``, left out)."""
         return self.sql("SELECT * FROM _sources WHERE NOT starts_with(name, '_') ORDER BY name")
 
+    def vintage(self) -> str:
+        """A short digest of what the store holds: each source's fingerprint and load time and
+        each table's row count. Two stores (or one store at two moments) with the same vintage
+        give the same answers; a load, a record build or an entered record changes it."""
+        if not self.has("_sources"):
+            return "empty"
+        parts = self.rows("SELECT name, fingerprint, CAST(loaded_at AS VARCHAR) AS at "
+                          "FROM _sources ORDER BY name")
+        parts += self.rows("SELECT name, rows FROM _tables ORDER BY name")
+        return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()[:16]
+
     def rows(self, query: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
         """A query's rows as dicts, without pandas (for the fast, everyday commands)."""
         cursor = self.con.execute(query, params) if params else self.con.execute(query)
@@ -194,9 +205,13 @@ class Store:
             missing = [t for t in VOCABULARY_TABLES.values() if not self.has(t)]
             if missing:
                 raise NotLoaded(missing[0], "country_codes")
-            self._vocabulary = build_vocabulary(
-                self.rows(f'SELECT * FROM "{VOCABULARY_TABLES["codelist"]}"'),
-                self.rows(f'SELECT * FROM "{VOCABULARY_TABLES["cow_states"]}"'))
+            key = (str(self.path), self.vintage())
+            if key not in _VOCABULARIES:  # one build per store and vintage in a process
+                _VOCABULARIES.clear()
+                _VOCABULARIES[key] = build_vocabulary(
+                    self.rows(f'SELECT * FROM "{VOCABULARY_TABLES["codelist"]}"'),
+                    self.rows(f'SELECT * FROM "{VOCABULARY_TABLES["cow_states"]}"'))
+            self._vocabulary = _VOCABULARIES[key]
         return self._vocabulary
 
     # ---- writing -------------------------------------------------------------------------
@@ -328,6 +343,7 @@ def _connect(path: str, read_only: bool) -> duckdb.DuckDBPyConnection:
         return duckdb.connect(path)
 
 
+_VOCABULARIES: dict[tuple[str, str], Vocabulary] = {}
 #: The sources whose raw files are the vocabulary's reference files: loading them refreshes
 #: the stored reference rows.
 VOCABULARY_SOURCES = ("country_codes", "cow_states")

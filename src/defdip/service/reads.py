@@ -1,0 +1,166 @@
+"""Reads and analyses: one function per question a face can ask, each returning a Result.
+
+Every function opens the store read-only for the duration of the call (``ctx.reading()``),
+asks the library once, and returns a :class:`~defdip.service.results.Result` stamped with the
+data vintage. The CLI and the web API call these same functions, so they give one answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from defdip.service.context import Context
+from defdip.service.results import Result
+
+__all__ = [
+    "alignment",
+    "arms_deals",
+    "arms_partners",
+    "arms_ranking",
+    "completeness",
+    "effects",
+    "event_study",
+    "export_records",
+    "list_records",
+    "profile",
+    "region",
+    "screen",
+    "standing",
+    "tension",
+    "trends",
+]
+
+
+def _analysis(ctx: Context, title: str, run: Any, **kwargs: Any) -> Result:
+    """Run an analysis returning an object with ``to_dict()`` (its sample and coverage in
+    words among the fields) and wrap it."""
+    with ctx.reading() as store:
+        outcome = run(store, **kwargs)
+        return Result(title, document=outcome.to_dict(), vintage=store.vintage(),
+                      detail=outcome)
+
+
+def list_records(ctx: Context, *, country: str | None = None, partner: str | None = None,
+                 kind: Sequence[str] = (), year_from: int | None = None,
+                 year_to: int | None = None, origin: str | None = None) -> Result:
+    """Records active in the years (the one rule of ``defdip.queries.record``)."""
+    from defdip.engagements import list_records as run
+
+    with ctx.reading() as store:
+        frame = run(store, country=country, partner=partner, kind=list(kind),
+                    year_from=year_from, year_to=year_to, origin=origin)
+        return Result("engagement records", table=frame, vintage=store.vintage())
+
+
+def profile(ctx: Context, country: str, year: int) -> Result:
+    from defdip.engagements import profile as run
+
+    with ctx.reading() as store:
+        return Result(f"profile of {country} in {year}", table=run(store, country, year),
+                      vintage=store.vintage())
+
+
+def completeness(ctx: Context, country: str, *, year_from: int = 1980,
+                 year_to: int = 2024) -> Result:
+    from defdip.engagements import completeness as run
+
+    with ctx.reading() as store:
+        report = run(store, country, year_from=year_from, year_to=year_to)
+        return Result(f"completeness of {country}", document=report.to_dict(),
+                      vintage=store.vintage(), detail=report)
+
+
+def export_records(ctx: Context, out: Path, *, fmt: str | None = None, **filters: Any
+                   ) -> Result:
+    from defdip.engagements import export_records as run
+
+    with ctx.reading() as store:
+        return Result("export", document=run(store, out, fmt=fmt, **filters),
+                      vintage=store.vintage())
+
+
+def arms_ranking(ctx: Context, role: str, start: int, end: int, *, top: int | None = None
+                 ) -> Result:
+    from defdip.measures import arms_ranking as run
+
+    with ctx.reading() as store:
+        return Result(f"arms {role}s {start}–{end}", table=run(store, role, start, end,
+                                                              top=top),
+                      coverage=f"SIPRI TIV delivered {start}–{end}", vintage=store.vintage())
+
+
+def arms_partners(ctx: Context, country: str, role: str, start: int, end: int) -> Result:
+    from defdip.measures import arms_partners as run
+
+    with ctx.reading() as store:
+        return Result(f"arms partners of {country}", table=run(store, country, role, start,
+                                                              end),
+                      coverage=f"SIPRI TIV delivered {start}–{end}", vintage=store.vintage())
+
+
+def arms_deals(ctx: Context, country: str, role: str, start: int, end: int) -> Result:
+    from defdip.measures import arms_deals as run
+
+    with ctx.reading() as store:
+        return Result(f"arms deals of {country}", table=run(store, country, role, start, end),
+                      vintage=store.vintage())
+
+
+def alignment(ctx: Context, country: str, *, partners: Sequence[str] = ("USA", "RUS", "CHN"),
+              start: int | None = None, end: int | None = None) -> Result:
+    from defdip.measures import alignment as run
+
+    with ctx.reading() as store:
+        frame = run(store, country, partners=tuple(partners), start=start, end=end)
+        return Result(f"UN alignment of {country}", table=frame, vintage=store.vintage())
+
+
+def standing(ctx: Context, year: int, *, top: int | None = None) -> Result:
+    from defdip.measures import standing as run
+
+    with ctx.reading() as store:
+        return Result(f"network standing {year}", table=run(store, year, top=top),
+                      coverage="engagement index from data that cover every state "
+                               "(queries.coverage, scope 'global')",
+                      vintage=store.vintage())
+
+
+def effects(ctx: Context, country: str | None, **options: Any) -> Result:
+    from defdip.analysis import effects as run
+
+    return _analysis(ctx, "effects", lambda s, **k: run(s, country, **k), **options)
+
+
+def event_study(ctx: Context, country: str, **options: Any) -> Result:
+    from defdip.analysis import event_study as run
+
+    return _analysis(ctx, "event study", lambda s, **k: run(s, country, **k), **options)
+
+
+def tension(ctx: Context, country: str, **options: Any) -> Result:
+    from defdip.analysis import tension_monitor as run
+
+    return _analysis(ctx, "tension", lambda s, **k: run(s, country, **k), **options)
+
+
+def screen(ctx: Context, **options: Any) -> Result:
+    from defdip.analysis import screen as run
+
+    with ctx.reading() as store:
+        return Result("embargo screening", table=run(store, **options),
+                      vintage=store.vintage())
+
+
+def trends(ctx: Context, country: str, **options: Any) -> Result:
+    from defdip.analysis import trends as run
+
+    return _analysis(ctx, "trends", lambda s, **k: run(s, country, **k), **options)
+
+
+def region(ctx: Context, name: str, country: str, **options: Any) -> Result:
+    from defdip.analysis import region_case as run
+
+    return _analysis(ctx, f"region {name}", lambda s, **k: run(s, country, name, **k),
+                     **options)
