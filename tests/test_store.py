@@ -74,3 +74,19 @@ def test_a_changed_helper_reloads_the_sources_that_use_it(monkeypatch):
     assert after[sipri_deliveries.__name__] != before[sipri_deliveries.__name__]
     assert after[cow_nmc.__name__] != before[cow_nmc.__name__]  # reads .rda via _peacesciencer
     assert after[cow_states.__name__] == before[cow_states.__name__]
+
+
+def test_the_record_schema_is_the_models():
+    """The store writes the record with the columns the engagement model builds."""
+    from defdip.engagements.model import ACTOR_COLUMNS, ENGAGEMENT_COLUMNS
+    from defdip.store.migrations import RECORD_TABLES
+
+    assert RECORD_TABLES["engagements"][1] == ENGAGEMENT_COLUMNS
+    assert RECORD_TABLES["engagement_actors"][1] == ACTOR_COLUMNS
+
+
+def test_the_duckdb_store_is_a_store(tmp_path):
+    from defdip.store import Store
+    from defdip.store.base import StoreLike
+
+    assert isinstance(Store(tmp_path / "x.duckdb"), StoreLike)

@@ -9,7 +9,6 @@ transaction, or writes nothing.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -25,7 +24,7 @@ from defdip.engagements.derive_memberships import derive_atop, derive_cow_igo
 from defdip.engagements.derive_presence import derive_ipi, derive_lowy, derive_us_presence
 from defdip.engagements.derive_transfers import derive_sipri
 from defdip.engagements.fileio import read_records
-from defdip.engagements.model import ACTOR_COLUMNS, ENGAGEMENT_COLUMNS, normalise_key
+from defdip.engagements.model import normalise_key
 from defdip.engagements.validate import validate_records
 from defdip.store import Store
 
@@ -41,11 +40,6 @@ DERIVATIONS: dict[str, Callable[[Store, Vocabulary | None], Derived]] = {
     "cow_igo": lambda s, v: derive_cow_igo(s),
     "lowy_gdi": lambda s, v: derive_lowy(s),
     "us_troops": lambda s, v: derive_us_presence(s),
-}
-DESCRIPTIONS = {
-    "engagements": "military-diplomacy record: one row per engagement (derived, curated, "
-                   "entered)",
-    "engagement_actors": "actors of each engagement with their role",
 }
 
 
@@ -83,39 +77,6 @@ def _resolve_legal_basis(records: pd.DataFrame, agreements: pd.DataFrame
     return records, unresolved
 
 
-def _register(store: Store, counts: dict[str, int]) -> None:
-    con = store.con
-    for name, rows in counts.items():
-        con.execute("INSERT OR REPLACE INTO _tables VALUES (?, ?, ?, ?, ?)",
-                    [name, "engagements", DESCRIPTIONS[name], rows, json.dumps(
-                        list(ENGAGEMENT_COLUMNS if name == "engagements" else ACTOR_COLUMNS))])
-
-
-def _write(store: Store, engagements: pd.DataFrame, actors: pd.DataFrame, *,
-           delete_where: str, params: list[Any] | None = None) -> dict[str, int]:
-    """Delete rows matching ``delete_where`` and insert the new ones, all or nothing."""
-    con = store.con
-    con.execute("BEGIN TRANSACTION")
-    try:
-        con.execute("DELETE FROM engagement_actors WHERE engagement_id IN "
-                    f"(SELECT id FROM engagements WHERE {delete_where})", params or [])
-        con.execute(f"DELETE FROM engagements WHERE {delete_where}", params or [])
-        con.register("_incoming_engagements", engagements[list(ENGAGEMENT_COLUMNS)])
-        con.register("_incoming_actors", actors[list(ACTOR_COLUMNS)])
-        con.execute("INSERT INTO engagements BY NAME SELECT * FROM _incoming_engagements")
-        con.execute("INSERT INTO engagement_actors BY NAME SELECT * FROM _incoming_actors")
-        con.unregister("_incoming_engagements")
-        con.unregister("_incoming_actors")
-        counts = {t: int(con.execute(f"SELECT count(*) FROM {t}").fetchone()[0])
-                  for t in DESCRIPTIONS}
-        _register(store, counts)
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
-    return counts
-
-
 def build_record(store: Store, vocab: Vocabulary, *, curated_dir: Path | None = None,
                  strict: bool = False) -> dict[str, Any]:
     """(Re)build ``engagements`` from the loaded sources and the curated files.
@@ -136,7 +97,7 @@ def build_record(store: Store, vocab: Vocabulary, *, curated_dir: Path | None = 
     records = records[keep]
     actors = actors[actors["engagement_id"].isin(set(records["id"]))]
     records, unresolved = _resolve_legal_basis(records, _agreements(store, records))
-    counts = _write(store, records, actors, delete_where="origin <> 'entered'")
+    counts = store.replace_records(records, actors)
     summary = store.sql("SELECT origin, kind, count(*) AS n FROM engagements GROUP BY ALL "
                         "ORDER BY ALL")
     return {
@@ -164,7 +125,7 @@ def add_records(store: Store, vocab: Vocabulary, path: Path | str, *, fmt: str |
     ids = list(records["id"])
     existing = set(store.sql("SELECT id FROM engagements WHERE list_contains(?, id)",
                              [ids])["id"]) if ids else set()
-    _write(store, records, actors, delete_where="list_contains(?, id)", params=[ids])
+    store.upsert_records(records, actors)
     return {"file": str(path), "records": len(records),
             "added": len(set(ids) - existing), "updated": len(existing),
             "ids": ids, "unresolved_legal_basis": sorted(set(unresolved))}

@@ -244,6 +244,44 @@ class Store:
             raise
         return counts
 
+    def replace_records(self, engagements: pd.DataFrame, actors: pd.DataFrame
+                        ) -> dict[str, int]:
+        """Replace every derived and curated record (entered records stay), all or nothing."""
+        return self._write_records(engagements, actors, "origin <> 'entered'", [])
+
+    def upsert_records(self, engagements: pd.DataFrame, actors: pd.DataFrame
+                       ) -> dict[str, int]:
+        """Insert these records, replacing stored ones with the same id, all or nothing."""
+        return self._write_records(engagements, actors, "list_contains(?, id)",
+                                   [list(engagements["id"])])
+
+    def _write_records(self, engagements: pd.DataFrame, actors: pd.DataFrame, where: str,
+                       params: list[Any]) -> dict[str, int]:
+        from defdip.store.migrations import RECORD_TABLES
+
+        con = self.con
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute("DELETE FROM engagement_actors WHERE engagement_id IN "
+                        f"(SELECT id FROM engagements WHERE {where})", params)
+            con.execute(f"DELETE FROM engagements WHERE {where}", params)
+            for table, frame in (("engagements", engagements), ("engagement_actors", actors)):
+                columns = RECORD_TABLES[table][1]
+                con.register("_incoming", frame[list(columns)])
+                con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _incoming")
+                con.unregister("_incoming")
+            counts = {}
+            for table, (description, columns) in RECORD_TABLES.items():
+                counts[table] = int(con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+                con.execute("INSERT OR REPLACE INTO _tables VALUES (?, ?, ?, ?, ?)",
+                            [table, "engagements", description, counts[table],
+                             json.dumps(list(columns))])
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        return counts
+
     def fingerprint_of(self, source: str) -> str | None:
         row = self.con.execute("SELECT fingerprint FROM _sources WHERE name = ?",
                                [source]).fetchone()

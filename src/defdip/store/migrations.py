@@ -5,7 +5,7 @@ Each migration runs once, inside a transaction, and is recorded in ``_migrations
 
 from __future__ import annotations
 
-__all__ = ["MIGRATIONS"]
+__all__ = ["MIGRATIONS", "RECORD_TABLES"]
 
 MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     (1, "provenance of loaded sources and the tables they own", """
@@ -56,3 +56,16 @@ MIGRATIONS += (
         );
     """),
 )
+
+#: The engagement record's tables as migration 2 made them: description and columns (the
+#: engagement model, ``defdip.engagements.model``, keeps the same column lists; a test checks).
+RECORD_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "engagements": (
+        "military-diplomacy record: one row per engagement (derived, curated, entered)",
+        ("id", "kind", "subtype", "name", "series", "start", "start_precision", "end",
+         "end_precision", "domain", "location", "personnel", "units", "tiv", "countries",
+         "legal_basis", "source", "citation", "url", "retrieved", "confidence", "conflict",
+         "releasability", "notes", "origin", "natural_key")),
+    "engagement_actors": ("actors of each engagement with their role",
+                          ("engagement_id", "iso3", "ccode", "label", "role")),
+}
