@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from defdip.cli._common import JsonOption, StoreOption, emit, open_cli_store, parse_years
+from defdip.cli._common import JsonOption, StoreOption, emit, parse_years
 
 __all__ = ["register"]
 
@@ -29,10 +29,11 @@ def register(app: typer.Typer) -> None:
 
         Example: defdip arms ranking --role supplier --years 2020-2024 --top 10
         """
-        from defdip.measures.arms import arms_ranking
+        from defdip.service import reads
+        from defdip.service.context import Context
 
         start, end = parse_years(years)
-        frame = arms_ranking(open_cli_store(store), role, start, end, top=top)
+        frame = reads.arms_ranking(Context(store), role, start, end, top=top).table
         emit(frame, as_json=as_json, title=f"{role}s by TIV delivered, {start}-{end}")
 
     @arms.command("partners")
@@ -43,10 +44,11 @@ def register(app: typer.Typer) -> None:
 
         Example: defdip arms partners TUR --role supplier --years 2020-2024
         """
-        from defdip.measures.arms import arms_partners
+        from defdip.service import reads
+        from defdip.service.context import Context
 
         start, end = parse_years(years)
-        frame = arms_partners(open_cli_store(store), country, role, start, end)
+        frame = reads.arms_partners(Context(store), country, role, start, end).table
         emit(frame, as_json=as_json, title=f"partners of {country} as {role}, {start}-{end}")
 
     @arms.command("deals")
@@ -57,10 +59,11 @@ def register(app: typer.Typer) -> None:
 
         Example: defdip arms deals TUR --role supplier --years 2015-2024
         """
-        from defdip.measures.arms import arms_deals
+        from defdip.service import reads
+        from defdip.service.context import Context
 
         start, end = parse_years(years)
-        frame = arms_deals(open_cli_store(store), country, role, start, end)
+        frame = reads.arms_deals(Context(store), country, role, start, end).table
         if not as_json:
             frame = frame[["order_year", "partner_label", "weapon_designation",
                            "weapon_description", "number_ordered", "delivery_years",

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from defdip.cli._common import JsonOption, MirrorOption, emit, resolve_mirror
+from defdip.cli._common import JsonOption, StoreOption, emit
 
 __all__ = ["register"]
 
@@ -19,24 +19,17 @@ def register(app: typer.Typer) -> None:
     @countries.command("resolve")
     def resolve_cmd(names: list[str] = typer.Argument(..., help="Names or codes."),
                     year: int = typer.Option(None, "--year", help="Year, where codes changed."),
-                    mirror: Path = MirrorOption, as_json: bool = JsonOption) -> None:
+                    store: Path = StoreOption, as_json: bool = JsonOption) -> None:
         """Resolve names or codes to COW code and ISO3, or say what is closest.
+
+        Uses the loaded store's vocabulary (no mirror or network needed after a load).
 
         Example: defdip countries resolve Türkiye "Cote d'Ivoire" 640 "PKK (Turkiye)*"
         """
-        from defdip.countries import Country, load_vocabulary
+        from defdip.service import catalog
+        from defdip.service.context import Context
 
-        vocab = load_vocabulary(resolve_mirror(mirror))
-        out = []
-        for name in names:
-            actor = vocab.resolve_actor(name, year=year)
-            if isinstance(actor, Country):
-                out.append({"input": name, "iso3": actor.iso3, "ccode": actor.ccode,
-                            "name": actor.name, "kind": "state",
-                            "in_cow_system": bool(actor.spells)})
-            else:
-                out.append({"input": name, "iso3": None, "ccode": None, "name": actor.label,
-                            "kind": actor.kind, "in_cow_system": False})
+        out = catalog.resolve_countries(Context(store), names, year=year).document
         if as_json:
             emit(out, as_json=True)
         else:

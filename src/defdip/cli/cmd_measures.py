@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from defdip.cli._common import JsonOption, StoreOption, console, emit, open_cli_store
+from defdip.cli._common import JsonOption, StoreOption, console, emit
 
 __all__ = ["register"]
 
@@ -48,10 +48,10 @@ def register(app: typer.Typer) -> None:
 
         Example: defdip standing --year 2019 --top 20
         """
-        from defdip.measures import standing
+        from defdip.service import reads
+        from defdip.service.context import Context
 
-        with open_cli_store(store) as handle:
-            frame = standing(handle, year, top=top)
+        frame = reads.standing(Context(store), year, top=top).table
         if not as_json:  # the terminal view: the columns that rank and explain
             frame = frame[["rank", "iso3", "name", "partners", "strength", "pagerank",
                            "instruments_used", "diplomatic_reach", "soft_power_proxy"]]
@@ -69,9 +69,10 @@ def register(app: typer.Typer) -> None:
 
         Example: defdip alignment TUR --partner USA --from 1990 --to 2019
         """
-        from defdip.measures import alignment
+        from defdip.service import reads
+        from defdip.service.context import Context
 
-        with open_cli_store(store) as handle:
-            frame = alignment(handle, country, partners=tuple(partner), start=start, end=end)
+        frame = reads.alignment(Context(store), country, partners=tuple(partner), start=start,
+                                end=end).table
         emit(frame, as_json=as_json, title=f"UN alignment of {country}",
              float_format="{:,.3f}")

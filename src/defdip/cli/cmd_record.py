@@ -15,7 +15,6 @@ from defdip.cli._common import (
     JsonOption,
     StoreOption,
     emit,
-    open_cli_store,
 )
 
 __all__ = ["register"]
@@ -91,11 +90,12 @@ def register(app: typer.Typer) -> None:
 
         Example: defdip record list --country TUR --kind exercise --from 2015 --to 2024 --json
         """
-        from defdip.engagements import list_records
+        from defdip.service import reads
+        from defdip.service.context import Context
 
-        frame = list_records(open_cli_store(store), country=country, partner=partner,
-                             kind=kind or None, year_from=year_from, year_to=year_to,
-                             vocab=None)
+        frame = reads.list_records(Context(store), country=country, partner=partner,
+                                   kind=kind or (), year_from=year_from,
+                                   year_to=year_to).table
         if as_json:
             emit(frame, as_json=True)
             return
@@ -116,12 +116,13 @@ def register(app: typer.Typer) -> None:
 
         Example: defdip record export --format csv --country TUR --kind exercise --out ex.csv
         """
-        from defdip.engagements import export_records
+        from defdip.service import reads
+        from defdip.service.context import Context
 
-        result = export_records(open_cli_store(store), out, fmt=fmt, country=country,
-                                kind=kind or None, year_from=year_from, year_to=year_to,
-                                vocab=None)
-        emit(result, as_json=as_json)
+        result = reads.export_records(Context(store), out, fmt=fmt, country=country,
+                                      kind=kind or None, year_from=year_from,
+                                      year_to=year_to)
+        emit(result.document, as_json=as_json)
 
     @record.command("completeness")
     def completeness_cmd(country: str = typer.Option(..., "--country", help="ISO3 or name."),
@@ -132,10 +133,11 @@ def register(app: typer.Typer) -> None:
 
         Example: defdip record completeness --country TUR --from 2000 --json
         """
-        from defdip.engagements import completeness
+        from defdip.service import reads
+        from defdip.service.context import Context
 
-        report = completeness(open_cli_store(store), country, year_from=year_from,
-                              year_to=year_to, vocab=None)
+        report = reads.completeness(Context(store), country, year_from=year_from,
+                                    year_to=year_to).detail
         if as_json:
             emit(report.to_dict(), as_json=True)
             return
@@ -152,8 +154,8 @@ def register(app: typer.Typer) -> None:
 
         Example: defdip profile TUR --year 2022 --json
         """
-        from defdip.engagements import profile
+        from defdip.service import reads
+        from defdip.service.context import Context
 
-        frame = profile(open_cli_store(store), country, year,
-                        vocab=None)
+        frame = reads.profile(Context(store), country, year).table
         emit(frame, as_json=as_json, title=f"{country} {year}: partners by instrument")

@@ -1,9 +1,8 @@
-"""`defdip sources`, `defdip cite NAME`, `defdip load [NAME…]`."""
+"""`defdip sources`, `defdip cite NAME`, `defdip load [NAME…]` (over defdip.service.catalog)."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import typer
 
@@ -13,55 +12,10 @@ from defdip.cli._common import (
     StoreOption,
     console,
     emit,
-    open_cli_store,
     resolve_mirror,
 )
 
-if TYPE_CHECKING:
-    import pandas as pd
-
-    from defdip.store import Store
-
 __all__ = ["register"]
-
-
-def sources_table(store: Store | None) -> pd.DataFrame:
-    import pandas as pd
-
-    from defdip import sources as registry
-
-    loaded = store.provenance().set_index("name") if store is not None else pd.DataFrame()
-    rows = []
-    for name, module in registry.all_sources().items():
-        info = module.INFO
-        record = loaded.loc[name] if name in loaded.index else None
-        rows.append({
-            "name": name, "title": info.title, "publisher": info.publisher,
-            "version": info.version, "coverage": info.coverage, "url": info.url,
-            "licence": info.licence, "tables": ", ".join(info.tables),
-            "notes": info.notes or None,
-            "rows": int(record["rows"]) if record is not None else None,
-            "loaded_at": record["loaded_at"] if record is not None else None,
-        })
-    return pd.DataFrame(rows)
-
-
-def build_derived(store: Store) -> list[dict[str, object]]:
-    """Rebuild the engagement record and the measures from what is loaded."""
-    import time
-
-    from defdip.engagements import build_record
-    from defdip.measures import build_measures
-
-    began = time.perf_counter()
-    record = build_record(store, store.vocabulary())
-    middle = time.perf_counter()
-    measures = build_measures(store)
-    return [{"source": "(engagement record)", "status": "built",
-             "rows": int(record["engagements"]), "seconds": round(middle - began, 3)},
-            {"source": "(measures)", "status": "built",
-             "rows": int(sum(v for v in measures.values() if isinstance(v, int))),
-             "seconds": round(time.perf_counter() - middle, 3)}]
 
 
 def register(app: typer.Typer) -> None:
@@ -69,17 +23,20 @@ def register(app: typer.Typer) -> None:
     def sources_cmd(store: Path = StoreOption, as_json: bool = JsonOption) -> None:
         """List every source defdip knows, with provenance and what is loaded.
 
+        The JSON carries each source's citation, declared coverage and, for loaded sources,
+        every raw file with its sha256 and retrieval time.
+
         Example: defdip sources --json
         """
-        from defdip.store.session import store_path
+        from defdip.service import catalog
+        from defdip.service.context import Context
 
-        handle = open_cli_store(store) if store_path(store).is_file() else None
-        frame = sources_table(handle)
+        result = catalog.sources(Context(store))
         if as_json:
-            emit(frame, as_json=True)
+            emit(result.table, as_json=True)
         else:
-            emit(frame[["name", "publisher", "version", "rows", "loaded_at"]], as_json=False,
-                 title="defdip sources")
+            emit(result.table[["name", "publisher", "version", "rows", "loaded_at"]],
+                 as_json=False, title=result.title)
 
     @app.command("cite")
     def cite_cmd(name: str = typer.Argument(..., help="Source name, e.g. sipri_transfers."),
@@ -88,14 +45,13 @@ def register(app: typer.Typer) -> None:
 
         Example: defdip cite atop
         """
-        from defdip import sources as registry
+        from defdip.service import catalog
 
-        info = registry.get(name).INFO
+        result = catalog.cite(name)
         if as_json:
-            emit({"name": info.name, "citation": info.citation, "url": info.url,
-                  "licence": info.licence}, as_json=True)
+            emit(result.document, as_json=True)
         else:
-            typer.echo(info.citation)
+            typer.echo(result.document["citation"])  # type: ignore[index, call-overload]
 
     @app.command("load")
     def load_cmd(names: list[str] = typer.Argument(None, help="Sources to load (default: all)."),
@@ -105,38 +61,26 @@ def register(app: typer.Typer) -> None:
                                               help="Then rebuild the engagement record and "
                                                    "the measures."),
                  as_json: bool = JsonOption) -> None:
-        """Fetch, parse and store sources, each atomically; unchanged sources are skipped.
+        """Fetch, parse and store sources, then rebuild the record and the measures — in one
+        write: the store changes whole or not at all; unchanged sources are skipped.
 
         Example: defdip load --mirror ../shared/data
         Example: defdip load sipri_transfers atop --mirror ../shared/data
         """
-        import pandas as pd
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
         from defdip import sources as registry
+        from defdip.service import catalog
+        from defdip.service.context import Context
 
         chosen = names or list(registry.all_sources())
-        for name in chosen:
-            registry.get(name)  # fail before loading anything on an unknown name
-        from defdip.store.session import store_path, writing
-
         folder = resolve_mirror(mirror)
-        results = []
-        with writing(store) as handle, Progress(TextColumn("{task.description:<34}"), BarColumn(),
+        with Progress(TextColumn("{task.description:<34}"), BarColumn(),
                       TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
                       console=console, transient=as_json, disable=as_json) as progress:
             task = progress.add_task("loading", total=len(chosen))
-            for name in chosen:
-                progress.update(task, description=name)
-                result = handle.load_source(
-                    name, mirror=folder, force=force,
-                    on_step=lambda m: progress.update(task, description=m))
-                results.append(result)
-                progress.advance(task)
-            rows = [{"source": r.source, "status": r.status, "rows": r.rows,
-                     "seconds": round(r.seconds, 3)} for r in results]
-            if derived:  # sources, record and measures change together or not at all
-                progress.update(task, description="engagement record and measures")
-                rows.extend(build_derived(handle))
-        frame = pd.DataFrame(rows)
-        emit(frame, as_json=as_json, title=f"store: {store_path(store)}")
+            result = catalog.load(
+                Context(store), chosen, mirror=folder, force=force, derived=derived,
+                on_step=lambda m: progress.update(task, description=m),
+                on_done=lambda _n: progress.advance(task))
+        emit(result.table, as_json=as_json, title=result.title)

@@ -19,9 +19,12 @@ from typing import Any
 import pandas as pd
 
 from defdip.countries import Vocabulary
-from defdip.engagements.model import KINDS, ONGOING_KINDS, RECOMMENDED
-from defdip.engagements.query import resolve_code
+from defdip.engagements.model import KINDS, RECOMMENDED
+from defdip.engagements.query import resolve_code, stored_vocabulary
+from defdip.errors import InvalidArgument
 from defdip.plain import records
+from defdip.queries import record
+from defdip.queries.tables import Tables
 from defdip.store import Store
 
 __all__ = ["Completeness", "completeness"]
@@ -56,31 +59,44 @@ def _runs(years: list[int]) -> list[tuple[int, int]]:
 
 
 def _active_years(store: Store, code: str, year_from: int, year_to: int) -> pd.DataFrame:
+    """(kind, source, id, missing_<field>…, year): each of ``code``'s records once per year
+    it is active in ``year_from``..``year_to`` (the one rule, ``queries.record``)."""
     fields = sorted({f for fs in RECOMMENDED.values() for f in fs})
-    nulls = ", ".join(f'("{f}" IS NULL) AS "missing_{f}"' for f in fields)
-    return store.sql(f"""
-        SELECT kind, source, id, {nulls},
-               unnest(range(year(start), least(CASE WHEN "end" IS NOT NULL THEN year("end")
-                            WHEN list_contains(?, kind) THEN ? ELSE year(start) END, ?) + 1))
-               AS year
-        FROM engagements
-        WHERE start IS NOT NULL AND id IN
-              (SELECT engagement_id FROM engagement_actors WHERE iso3 = ?)
-    """, [list(ONGOING_KINDS), year_to, year_to, code]).query("@year_from <= year <= @year_to")
+    records, _ = record.select(Tables.from_store(store), country=code, year_from=year_from,
+                               year_to=year_to)
+    frame = records.select("kind", "source", "id", "first_year", "last_year",
+                           *fields).execute()
+    out = frame[["kind", "source", "id"]].copy()
+    for field in fields:
+        out[f"missing_{field}"] = frame[field].isna()
+    first = frame["first_year"].astype("int64").clip(lower=year_from)
+    last = frame["last_year"].fillna(year_to).astype("int64").clip(upper=year_to)
+    out["year"] = [list(range(a, b + 1)) for a, b in zip(first, last, strict=True)]
+    return out.explode("year").dropna(subset=["year"]).astype({"year": "int64"})
 
 
 def _coverage(store: Store) -> pd.DataFrame:
-    return store.sql("""
-        WITH spans AS (
-            SELECT kind, source, origin, start, "end",
-                   CASE WHEN start IS NULL THEN [] ELSE
-                        range(year(start), year(coalesce("end", start)) + 1) END AS span
-            FROM engagements)
-        SELECT kind, source, origin, min(year(start)) AS first_year,
-               max(year(coalesce("end", start))) AS last_year, count(*) AS records,
-               list_distinct(flatten(list(span))) AS years,
-               count(*) FILTER (start IS NULL) AS undated
-        FROM spans GROUP BY kind, source, origin ORDER BY kind, first_year, source""")
+    """Per kind, source and origin: first and last year (an open record counts its start
+    year), records, undated records and — for curated and entered records — the years the
+    records span."""
+    spans = record.spans(Tables.from_store(store)).select(
+        "kind", "source", "origin", "first_year", "last_year").execute()
+    spans["last"] = spans["last_year"].fillna(spans["first_year"])
+    rows = []
+    for (kind, source, origin), group in spans.groupby(["kind", "source", "origin"]):
+        dated = group.dropna(subset=["first_year"])
+        years = sorted({y for a, b in zip(dated["first_year"], dated["last"], strict=True)
+                        for y in range(int(a), int(b) + 1)}) if origin != "derived" else []
+        rows.append({"kind": kind, "source": source, "origin": origin,
+                     "first_year": dated["first_year"].min() if len(dated) else None,
+                     "last_year": dated["last"].max() if len(dated) else None,
+                     "records": len(group), "years": years,
+                     "undated": int(group["first_year"].isna().sum())})
+    frame = pd.DataFrame(rows, columns=["kind", "source", "origin", "first_year", "last_year",
+                                        "records", "years", "undated"])
+    for column in ("first_year", "last_year"):
+        frame[column] = frame[column].astype("Int64")
+    return frame.sort_values(["kind", "first_year", "source"], ignore_index=True)
 
 
 def completeness(store: Store, country: str, *, year_from: int = 1980,
@@ -89,11 +105,16 @@ def completeness(store: Store, country: str, *, year_from: int = 1980,
 
     ``year_to`` defaults to the last year any record starts in (no hidden 'today').
     """
+    vocab = vocab if vocab is not None else stored_vocabulary(store)
     code = resolve_code(country, vocab, "--country")
     assert code is not None
     if year_to is None:
-        last = store.sql("SELECT max(year(start)) AS y FROM engagements")["y"].iloc[0]
-        year_to = int(last) if pd.notna(last) else year_from
+        spans = record.spans(Tables.from_store(store))
+        (last,) = Tables.from_store(store).probe(spans.aggregate(y=spans.first_year.max()))
+        year_to = int(last) if last is not None else year_from
+    if year_from > year_to:
+        raise InvalidArgument(f"The year range {year_from}–{year_to} is reversed: give the "
+                              "earlier year first (e.g. --from 2000 --to 2024).")
     active = _active_years(store, code, year_from, year_to)
     rows = []
     for (kind, year), group in active.groupby(["kind", "year"], sort=True):

@@ -21,7 +21,14 @@ from defdip.queries import record
 from defdip.queries.tables import Tables
 from defdip.store import Store
 
-__all__ = ["export_records", "list_records", "profile", "resolve_code", "select_records"]
+__all__ = [
+    "export_records",
+    "list_records",
+    "profile",
+    "resolve_code",
+    "select_records",
+    "stored_vocabulary",
+]
 
 
 def resolve_code(value: str | None, vocab: Vocabulary | None, option: str) -> str | None:
@@ -39,7 +46,7 @@ def resolve_code(value: str | None, vocab: Vocabulary | None, option: str) -> st
                               "use an ISO3 code such as TUR.") from None
 
 
-def _stored_vocabulary(store: Store) -> Vocabulary | None:
+def stored_vocabulary(store: Store) -> Vocabulary | None:
     """The store's vocabulary; None for a store holding a record but no loaded sources (codes
     are then taken as given)."""
     return store.vocabulary() if store.has("_vocabulary_codelist") else None
@@ -62,7 +69,7 @@ def select_records(store: Store, *, country: str | None = None, partner: str | N
     if year_from is not None and year_to is not None and year_from > year_to:
         raise InvalidArgument(f"The year range {year_from}–{year_to} is reversed: give the "
                               "earlier year first (e.g. --from 2000 --to 2024).")
-    vocab = vocab if vocab is not None else _stored_vocabulary(store)
+    vocab = vocab if vocab is not None else stored_vocabulary(store)
     records, actors = record.select(
         Tables.from_store(store), country=resolve_code(country, vocab, "--country"),
         partner=resolve_code(partner, vocab, "--partner"), kinds=_kinds(kind),
@@ -109,7 +116,7 @@ def profile(store: Store, country: str, year: int, *, vocab: Vocabulary | None =
     the TIV delivered in that year from ``sipri_deliveries`` (when loaded) — per-year TIV must
     come from per-year deliveries; ``tiv_records`` sums the active deals' delivered TIV.
     """
-    vocab = vocab if vocab is not None else _stored_vocabulary(store)
+    vocab = vocab if vocab is not None else stored_vocabulary(store)
     code = resolve_code(country, vocab, "country")
     records, actors = select_records(store, country=code, year_from=year, year_to=year,
                                      vocab=vocab)

@@ -63,7 +63,7 @@ def profile(ctx: Context, country: str, year: int) -> Result:
 
 
 def completeness(ctx: Context, country: str, *, year_from: int = 1980,
-                 year_to: int = 2024) -> Result:
+                 year_to: int | None = None) -> Result:
     from defdip.engagements import completeness as run
 
     with ctx.reading() as store:
