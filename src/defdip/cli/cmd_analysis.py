@@ -61,15 +61,23 @@ def register(app: typer.Typer) -> None:
                     start: int = typer.Option(1990, "--from"),
                     end: int = typer.Option(2019, "--to"),
                     store: Path = StoreOption, as_json: bool = JsonOption) -> None:
-        """Partners in tension with the focal state, and where engagement coexists with it.
+        """Partners in tension with the focal state, and where engagement coexists with it;
+        with event files loaded (`defdip events load`), the monthly event balance too.
 
         Example: defdip tension TUR --from 1990 --to 2014
+        Example: defdip tension TUR --year 2018
         """
         from defdip.analysis import tension_monitor
 
         with open_cli_store(store, read_only=True) as handle:
             result = tension_monitor(handle, country, start=start, end=end, year=year)
         _show(result, result.partners, as_json, "coexist = allied or arms flow, and tension")
+        if not as_json and result.events is not None:
+            if len(result.events.months):
+                shown = result.events.months.drop(columns=["ccode_2", "goldstein_sum"])
+                emit(shown, as_json=False, title=f"Event balance of {result.focal.name} by "
+                     "partner and month (both directions)")
+            console.print(result.events.note)
 
     @app.command("screen")
     def screen_cmd(country: str = typer.Option(None, "--country", help="Supplier/recipient."),
