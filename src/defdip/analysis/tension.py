@@ -31,10 +31,11 @@ TENSION_SIGNALS = ("mid_ongoing", "war_ongoing", "td_rival", "tss_rival", "event
 
 
 def quad_class(cameo_code: pd.Series) -> pd.Series:
-    """CAMEO codes → QuadClass (1 verbal coop, 2 material coop, 3 verbal conflict,
-    4 material conflict) by the one rule, :func:`defdip.events.codes.cameo_quad_class`."""
-    padded = cameo_code.astype(str).str.zfill(3)
-    return padded.map(cameo_quad_class).astype("Int64")
+    """CAMEO codes as stored ('040', '19') → QuadClass (1 verbal coop, 2 material coop,
+    3 verbal conflict, 4 material conflict) by the one rule,
+    :func:`defdip.events.codes.cameo_quad_class`. Codes are not re-padded: '19' is root 19
+    FIGHT, not 019."""
+    return cameo_code.astype(str).map(cameo_quad_class).astype("Int64")
 
 
 @dataclass

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -18,6 +19,9 @@ from defdip.cli._common import (
 )
 from defdip.errors import InvalidArgument
 
+if TYPE_CHECKING:
+    from defdip.store.events import EventStore
+
 __all__ = ["register"]
 
 FormatOption = typer.Option(None, "--format", help="icews, gdelt or polecat (default: "
@@ -25,18 +29,26 @@ FormatOption = typer.Option(None, "--format", help="icews, gdelt or polecat (def
 DirOption = typer.Option(None, "--dir", help="Where downloads go (default: "
                          "$DEFDIP_HOME/raw/events/<source>).")
 LoadOption = typer.Option(False, "--load", help="Load the downloaded files afterwards.")
+EventsOption = typer.Option(None, "--events", help="The event dataset folder (default: "
+                            "events/ beside the store).", envvar="DEFDIP_EVENTS")
 SHOWN_BAD = 5
 
 
-def _load(paths: list[Path], store: Path | None, mirror: Path | None, format: str | None,
-          force: bool, as_json: bool) -> None:
+def _dataset(handle: object, folder: Path | None) -> EventStore:
+    from defdip.store.events import EventStore
+
+    return EventStore(folder) if folder is not None else EventStore.beside(handle)
+
+
+def _load(paths: list[Path], store: Path | None, events: Path | None, mirror: Path | None,
+          format: str | None, force: bool, as_json: bool) -> None:
     from defdip.countries import load_vocabulary
     from defdip.events import ReadContext
-    from defdip.store.events import EventStore, cameo_books
+    from defdip.store.events import cameo_books
 
     with open_cli_store(store, read_only=True) as handle:
         books = cameo_books(handle)
-        dataset = EventStore.beside(handle)
+        dataset = _dataset(handle, events)
     context = ReadContext(load_vocabulary(resolve_mirror(mirror)), books)
     results = dataset.load(paths, context, format=format, force=force,
                            on_file=None if as_json else
@@ -79,8 +91,8 @@ def register(app: typer.Typer) -> None:
                  format: str = FormatOption,
                  force: bool = typer.Option(False, "--force", help="Read files loaded before "
                                             "again (their rows count as duplicates)."),
-                 store: Path = StoreOption, mirror: Path = MirrorOption,
-                 as_json: bool = JsonOption) -> None:
+                 store: Path = StoreOption, events: Path = EventsOption,
+                 mirror: Path = MirrorOption, as_json: bool = JsonOption) -> None:
         """Append ICEWS .tab, GDELT 2.0 .export.CSV.zip or POLECAT .txt files to the event
         dataset; bad rows are listed by file and line, duplicates removed and counted.
 
@@ -88,18 +100,17 @@ def register(app: typer.Typer) -> None:
 
         Example: defdip events load ../shared/data/icews_events_sample/events.2018.sample.tab
         """
-        _load(files, store, mirror, format, force, as_json)
+        _load(files, store, events, mirror, format, force, as_json)
 
     @events.command("status")
-    def status_cmd(store: Path = StoreOption, as_json: bool = JsonOption) -> None:
+    def status_cmd(store: Path = StoreOption, events: Path = EventsOption,
+                   as_json: bool = JsonOption) -> None:
         """The files loaded, their bad and duplicate rows, and the months covered.
 
         Example: defdip events status
         """
-        from defdip.store.events import EventStore
-
         with open_cli_store(store, read_only=True) as handle:
-            dataset = EventStore.beside(handle)
+            dataset = _dataset(handle, events)
         loads, months = dataset.loads(), dataset.months()
         if as_json:
             emit({"root": str(dataset.root), "files": loads, "months": months}, as_json=True)
@@ -116,21 +127,21 @@ def register(app: typer.Typer) -> None:
                       by: str = typer.Option("month", "--by", help="month or year."),
                       directed: bool = typer.Option(True, "--directed/--undirected",
                                                     help="Source→target, or both together."),
-                      store: Path = StoreOption, as_json: bool = JsonOption) -> None:
+                      store: Path = StoreOption, events: Path = EventsOption,
+                      as_json: bool = JsonOption) -> None:
         """Write the dyad-month (or dyad-year) cooperation and conflict aggregates.
 
         Example: defdip events aggregate --by month --out dyad_months.parquet
         """
         from defdip.events.aggregate import dyad_months, dyad_years
         from defdip.paths import replacing
-        from defdip.store.events import EventStore
 
         if by not in ("month", "year") or out.suffix.lower() not in (".parquet", ".csv"):
             raise InvalidArgument(f"--by {by!r} / --out {str(out)!r}: use --by month|year and "
                                   "a .parquet or .csv file.")
         with open_cli_store(store, read_only=True) as handle:
             backend = handle.ibis()
-            table = EventStore.beside(handle).table(backend)
+            table = _dataset(handle, events).table(backend)
             expr = (dyad_months if by == "month" else dyad_years)(table, directed=directed)
             with replacing(out) as partial:
                 writer = backend.to_parquet if out.suffix.lower() == ".parquet" else \
@@ -145,8 +156,8 @@ def register(app: typer.Typer) -> None:
                                                   "stamp, e.g. 2018-06-01T00:00 (UTC)."),
                         end: str = typer.Option(..., "--to", help="Last stamp (inclusive)."),
                         folder: Path = DirOption, load: bool = LoadOption,
-                        store: Path = StoreOption, mirror: Path = MirrorOption,
-                        as_json: bool = JsonOption) -> None:
+                        store: Path = StoreOption, events: Path = EventsOption,
+                        mirror: Path = MirrorOption, as_json: bool = JsonOption) -> None:
         """Download GDELT 2.0 15-minute event exports listed in GDELT's master file list
         (size and MD5 checked).
 
@@ -162,7 +173,7 @@ def register(app: typer.Typer) -> None:
         if not as_json:
             console.print(f"{len(paths)} GDELT export(s) in {target}")
         if load and paths:
-            _load(paths, store, mirror, "gdelt", False, as_json)
+            _load(paths, store, events, mirror, "gdelt", False, as_json)
         elif as_json:
             emit([str(p) for p in paths], as_json=True)
 
@@ -172,8 +183,8 @@ def register(app: typer.Typer) -> None:
                             names: list[str] = typer.Option([], "--file", help="File name to "
                                                             "download (repeat); none: list."),
                             folder: Path = DirOption, load: bool = LoadOption,
-                            store: Path = StoreOption, mirror: Path = MirrorOption,
-                            as_json: bool = JsonOption) -> None:
+                            store: Path = StoreOption, events: Path = EventsOption,
+                            mirror: Path = MirrorOption, as_json: bool = JsonOption) -> None:
         """List a Dataverse dataset's files, or download the named ones (MD5 checked).
 
         Example: defdip events fetch-dataverse icews --file events.2018.20200427084805.tab
@@ -194,6 +205,6 @@ def register(app: typer.Typer) -> None:
         target = folder or raw_cache_dir() / "events" / dataset.lower().replace(":", "_")
         paths = [fetch_dataverse(by_name[n], target) for n in names]
         if load:
-            _load(paths, store, mirror, None, False, as_json)
+            _load(paths, store, events, mirror, None, False, as_json)
         else:
             emit([str(p) for p in paths], as_json=as_json)
