@@ -146,7 +146,7 @@ def test_tension_shows_the_june_2018_balance(loaded_store, sample, mirror):
 
     result = tension_monitor(loaded_store, "TUR", year=2018, events=sample)
     months = result.events.months
-    assert set(zip(months["year"], months["month"])) == {(2018, 6)}
+    assert set(zip(months["year"], months["month"], strict=True)) == {(2018, 6)}
     got = dict(zip(months["name_2"], months["events"], strict=True))
     expected = _turkey_balance(mirror)
     assert expected == {"Russian Federation": 15, "Georgia": 7, "Syria": 2, "Armenia": 1}
