@@ -27,7 +27,7 @@ __all__ = ["NAMES", "PanelSummary", "build_panel", "parse_adders"]
 #: and checking a job needs no Ibis; a test keeps the two in step.
 NAMES = ("atop", "majors", "nmc", "igo", "contiguity", "capdist", "mindist", "mids", "wars",
          "rivalries", "arms", "exercises", "peacekeeping", "diplomacy", "agreements",
-         "un_alignment", "engagement", "terr_threat")
+         "un_alignment", "engagement", "terr_threat", "events")
 FORMATS = (".parquet", ".csv")
 
 

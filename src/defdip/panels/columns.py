@@ -151,11 +151,33 @@ _ROWS: tuple[tuple[str, str, str, str, str, str], ...] = (
      "docs/measures.md)", "0-1", "engagements", "engagement"),
     ("engagement_instruments", "dyad_year", "instruments with a recorded engagement in the "
      "dyad-year", "count", "engagements", "engagement"),
+    ("ev_n", "dyad_year", "interstate events from state 1 to state 2 (government or military "
+     "actors; loaded ICEWS/GDELT/POLECAT files, see docs/events.md)", "count", "events",
+     "events"),
+    ("ev_verbal_coop", "dyad_year", "events 1 to 2 in QuadClass 1, verbal cooperation",
+     "count", "events", "events"),
+    ("ev_material_coop", "dyad_year", "events 1 to 2 in QuadClass 2, material cooperation",
+     "count", "events", "events"),
+    ("ev_verbal_conflict", "dyad_year", "events 1 to 2 in QuadClass 3, verbal conflict",
+     "count", "events", "events"),
+    ("ev_material_conflict", "dyad_year", "events 1 to 2 in QuadClass 4, material conflict",
+     "count", "events", "events"),
+    ("ev_goldstein_sum", "dyad_year", "sum of the events' Goldstein intensities",
+     "Goldstein -10..10, summed", "events", "events"),
+    ("ev_goldstein_mean", "dyad_year", "mean Goldstein intensity (NULL without events)",
+     "-10..10", "events", "events"),
+    ("ev_net_coop", "dyad_year", "cooperative minus conflictual events (QuadClass 1+2 - 3+4)",
+     "count", "events", "events"),
+    ("ev_months", "dyad_year", "months of the year the loaded event files cover (NULL: none, "
+     "and every ev_ column is NULL)", "months 1-12", "events", "events"),
 )
 
 CATALOGUE: dict[str, Column] = {row[0]: Column(*row) for row in _ROWS}
 
 _DERIVED_CITATION = "defdip engagement record (each record cites its own public source)"
+_EVENTS_CITATION = ("event files loaded with `defdip events load`: cite each publisher (ICEWS "
+                    "doi:10.7910/DVN/28075; GDELT 2.0, gdeltproject.org; POLECAT "
+                    "doi:10.7910/DVN/AJGVIT); `defdip events status` lists the files")
 
 
 def citation_of(source: str) -> str:
@@ -165,7 +187,8 @@ def citation_of(source: str) -> str:
     try:
         info = sources.get(source).INFO
     except LookupError:
-        return _DERIVED_CITATION if source == "engagements" else source
+        return {"engagements": _DERIVED_CITATION, "events": _EVENTS_CITATION}.get(source,
+                                                                                  source)
     return f"{info.citation_key}: {info.title}"
 
 
