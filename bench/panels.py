@@ -69,10 +69,16 @@ def child_pandas(store_path: str, out: str) -> dict:
     def table(name: str) -> pd.DataFrame:
         return con.execute(f'SELECT * FROM "{name}"').df()
 
-    system = table("cow_system")[["ccode", "year"]]
-    system = system[system.year.between(START, END)]
-    d = system.merge(system, on="year", suffixes=("_1", "_2"))
-    d = d[d.ccode_1 != d.ccode_2][["ccode_1", "ccode_2", "year"]].reset_index(drop=True)
+    # members of each year (on any day), paired when they were members on a common day
+    spells = table("cow_states")[["ccode", "start", "end"]]
+    sy = _spell_years(spells, spells["start"].dt.year, spells["end"].dt.year)
+    sy = sy[sy.year.between(START, END)]
+    sy["first"] = np.where(sy["start"].dt.year == sy.year, sy["start"].dt.dayofyear, 1)
+    sy["last"] = np.where(sy["end"].dt.year == sy.year, sy["end"].dt.dayofyear, 366)
+    sy = sy[["ccode", "year", "first", "last"]]
+    d = sy.merge(sy, on="year", suffixes=("_1", "_2"))
+    met = (d.ccode_1 != d.ccode_2) & (d.first_1 <= d.last_2) & (d.first_2 <= d.last_1)
+    d = d[met][["ccode_1", "ccode_2", "year"]].reset_index(drop=True)
     keys = ["ccode_1", "ccode_2", "year"]
     # ATOP (stored in both directions): a directed merge, 0 inside 1815-2018
     atop = table("atop_dyad_year").rename(columns={"ccode1": "ccode_1", "ccode2": "ccode_2"})
@@ -120,10 +126,13 @@ def child_pandas(store_path: str, out: str) -> dict:
                 on=[f"ccode_{s}", "year"])["m"].fillna(0).to_numpy()
         value = pd.Series(m["1"] * m["2"], index=d.index).astype("Int64")
         d[f"{stem}_both"] = value.where(d.year.between(*spans[stem]))
-    # contiguity: spells to years, closest type, 0 for 1816-2016
+    # contiguity: spells to years, the type of the year's earliest month, 0 for 1816-2016
     cont = table("cow_contiguity")
     cy = _spell_years(cont, cont["start"].dt.year, cont["end"].dt.year)
-    cy = cy.groupby(["ccode1", "ccode2", "year"], as_index=False).conttype.min()
+    cy["month"] = np.where(cy["start"].dt.year == cy.year, cy["start"].dt.month, 1)
+    cy = cy.sort_values(["ccode1", "ccode2", "year", "month", "start"])
+    cy = cy.drop_duplicates(["ccode1", "ccode2", "year"])[["ccode1", "ccode2", "year",
+                                                           "conttype"]]
     d = d.merge(cy.rename(columns={"ccode1": "ccode_1", "ccode2": "ccode_2"}), on=keys,
                 how="left")
     d["conttype"] = d.conttype.fillna(0).astype("int64")

@@ -12,10 +12,11 @@ from typer.testing import CliRunner
 from defdip.cli import app
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "defdip"
-# sources -> store -> engagements/panels -> measures -> analysis -> reports/cli
+# sources/events -> store -> engagements/panels -> measures -> analysis -> reports/cli
 LAYERS = {
     "errors": 0, "paths": 0, "fetch": 0, "plain": 0, "countries": 0,
-    "sources": 1, "store": 2, "engagements": 3, "panels": 3, "measures": 4,
+    "sources": 1, "events": 1, "store": 2, "queries": 3, "engagements": 3, "panels": 3,
+    "measures": 4,
     "analysis": 5, "reports": 6, "cli": 7,
 }
 
@@ -69,7 +70,8 @@ def test_the_cli_has_the_issue_commands():
               "arms deals", "record add", "record export", "record list",
               "record completeness", "profile", "panel dyad-year", "panel state-year",
               "panel columns", "standing", "brief", "effects", "tension", "screen", "trends",
-              "region"}
+              "region", "events load", "events status", "events aggregate",
+              "events fetch-gdelt", "events fetch-dataverse"}
     assert wanted <= have, wanted - have
 
 

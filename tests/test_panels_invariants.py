@@ -76,7 +76,7 @@ def test_catalogue_names_only_known_families():
                                              ("engagement", "engagement_index")])
 def test_derived_tables_missing_say_what_to_run(store, loaded_store, name, table):
     # Only the source tables, copied into an empty store: the derived table is absent.
-    store.replace_tables({"cow_system": loaded_store.table("cow_system")}, owner="test")
+    store.replace_tables({"cow_states": loaded_store.table("cow_states")}, owner="test")
     panel = create_dyad_years(store, start=2000, end=2000)
     with pytest.raises(NotLoaded) as caught:
         ADDERS[name](panel)

@@ -1,163 +1,242 @@
-"""Parity with peacesciencer: same rows and values for the same inputs and years.
+"""Parity with peacesciencer 1.2.9: every row and every shared column of whole panels.
 
-References: peacesciencer's own derived files in the mirror (ATOP dyad-years, COW IGO counts)
-and, for contiguity, majors, capital distance and MIDs, an independent pandas recomputation
-from peacesciencer's raw .rda files following its R code (expand spells to years, join, fill).
+The reference is ``ps_reference``: peacesciencer's documented algorithms recomputed in pandas
+from its own data files (isard's ``cw_system``, ``false_cow_dyads``, ``cow_contdir``, …) and
+from the publishers' files it packages (its ATOP, IGO and NMC tables), never defdip's rules.
+Rows come from the reference too, so a missing or extra dyad-year fails the test. The years
+are peacesciencer's ``mry = FALSE`` span: COW 1816-2016, G&W 1816-2020.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import pyreadr
 import pytest
 
+import ps_reference as ps
 from defdip.panels import (
-    add_atop_alliance,
-    add_capital_distance,
     add_contiguity,
-    add_cow_majors,
     add_igos,
-    add_mids,
+    build_panel,
     create_dyad_years,
     create_state_years,
 )
 
-YEARS = (1816, 1870, 1914, 1946, 1990, 2014, 2016)
+START, COW_END, GW_END = 1816, 2016, 2020
 KEYS = ["ccode_1", "ccode_2", "year"]
+FAMILIES = "atop,majors,nmc,igo,contiguity,capdist,mids"
+NMC = ["milex", "milper", "irst", "pec", "tpop", "upop", "cinc"]
 
 
-def _rda(mirror, name: str) -> pd.DataFrame:
-    return pyreadr.read_r(mirror / "peacesciencer_data" / f"{name}.rda")[name]
+def _rows(frame: pd.DataFrame, code: str = "ccode") -> pd.DataFrame:
+    """Reference dyads (code1, code2) under defdip's key names."""
+    return frame.rename(columns={"code1": f"{code}_1", "code2": f"{code}_2",
+                                 "microstate1": "microstate_1", "microstate2": "microstate_2"})
 
 
-def _panel(store, add, *, directed: bool = True) -> pd.DataFrame:
-    frames = []
-    for year in YEARS:
-        frames.append(add(create_dyad_years(store, start=year, end=year,
-                                            directed=directed)).to_pandas())
-    # a column that is all NULL in some year (e.g. dyadigos after 2014) comes back as object;
-    # as float it concatenates to the dtype the other years give, without pandas' warning
-    frames = [f.astype({c: "float64" for c in f.columns if f[c].isna().all()}) for f in frames]
-    return pd.concat(frames, ignore_index=True)
+@pytest.fixture(scope="module")
+def cow_spells(mirror):
+    return ps.cow_spells(mirror)
 
 
-def _base(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame[KEYS].copy()
+@pytest.fixture(scope="module", params=[True, False], ids=["directed", "undirected"])
+def cow(request, loaded_store, mirror, cow_spells):
+    """(defdip's whole 1816-2016 panel with the shared families, the reference dyads)."""
+    directed = request.param
+    ref = _rows(ps.dyad_years(cow_spells, directed, ps.false_cow_dyads(mirror)))[KEYS]
+    panel = build_panel(loaded_store, unit="dyad_year", start=START, end=COW_END,
+                        add=FAMILIES, directed=directed)
+    return directed, panel.to_pandas(), ref
 
 
-def test_atop_matches_peacesciencer_file(loaded_store, mirror):
-    ours = _panel(loaded_store, add_atop_alliance)
-    ps = pd.read_csv(mirror / "atop" / "peacesciencer_atop_alliance_dyad_year.csv")
-    cols = [c for c in ps.columns if c.startswith("atop_")]
-    ref = _base(ours).merge(ps.rename(columns={"ccode1": "ccode_1", "ccode2": "ccode_2"}),
-                            on=KEYS, how="left")
-    inside = ref.year.between(1815, 2018)
-    ref.loc[inside, cols] = ref.loc[inside, cols].fillna(0)
-    pd.testing.assert_frame_equal(ours[KEYS + cols], ref[KEYS + cols], check_dtype=False)
+def _merged(ref: pd.DataFrame, table: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    table = table.rename(columns={"ccode1": "ccode_1", "ccode2": "ccode_2"})
+    return ref.merge(table[[*KEYS, *columns]], on=KEYS, how="left")
+
+
+def _monadic(ref: pd.DataFrame, table: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    for side in ("1", "2"):
+        named = table.rename(columns={"ccode": f"ccode_{side}",
+                                      **{c: f"{c}_{side}" for c in columns}})
+        ref = ref.merge(named[[f"ccode_{side}", "year", *(f"{c}_{side}" for c in columns)]],
+                        on=[f"ccode_{side}", "year"], how="left")
+    return ref
+
+
+def _same(ours: pd.DataFrame, ref: pd.DataFrame, columns: list[str]) -> None:
+    pd.testing.assert_frame_equal(ours[KEYS + columns].astype({c: "float64" for c in columns}),
+                                  ref[KEYS + columns].astype({c: "float64" for c in columns}),
+                                  check_dtype=False)
+
+
+# ---- rows ---------------------------------------------------------------------------------
+def test_the_never_met_rule_gives_peacesciencers_false_cow_dyads(mirror, cow_spells):
+    # The rule defdip applies (members on a common day), from the spells by day sets,
+    # against peacesciencer's own file.
+    assert ps.never_met(cow_spells) == ps.false_cow_dyads(mirror)
+    assert (255, 260, 1990) in ps.false_cow_dyads(mirror)  # united and West Germany
+    assert len(ps.false_cow_dyads(mirror)) == 60
+
+
+def test_cow_dyad_rows_are_peacesciencers(cow):
+    directed, ours, ref = cow
+    pd.testing.assert_frame_equal(ours[KEYS], ref, check_dtype=False)
+    assert len(ours) == (1_912_290 if directed else 956_145)
+    west = ours[((ours.ccode_1 == 260) | (ours.ccode_2 == 260)) & (ours.year == 1990)]
+    assert len(west) == (326 if directed else 163)  # West Germany's last year is in
+
+
+def test_cow_state_years_are_peacesciencers(loaded_store, cow_spells):
+    ours = create_state_years(loaded_store, start=START, end=COW_END).to_pandas()
+    ref = ps.state_years(cow_spells).rename(columns={"code": "ccode"})[["ccode", "year"]]
+    pd.testing.assert_frame_equal(ours, ref, check_dtype=False)
+    assert len(ours) == 15_951 and ours.ccode.nunique() == 217
+
+
+@pytest.mark.parametrize("directed", [True, False], ids=["directed", "undirected"])
+def test_gw_dyad_rows_are_peacesciencers(loaded_store, mirror, directed):
+    spells = ps.gw_spells(mirror, GW_END)
+    ref = _rows(ps.dyad_years(spells, directed, ps.never_met(spells)), "gwcode")
+    ours = create_dyad_years(loaded_store, start=START, end=GW_END, directed=directed,
+                             system="gw").to_pandas()
+    assert list(ours.columns) == ["gwcode_1", "gwcode_2", "year", "microstate_1",
+                                  "microstate_2"]
+    pd.testing.assert_frame_equal(ours, ref[list(ours.columns)], check_dtype=False)
+    keys = set(zip(ours.gwcode_1, ours.gwcode_2, ours.year, strict=True))
+    # peacesciencer's documented false G&W dyads: Yugoslavia ends 4 June 2006, Serbia
+    # re-enters 5 June; the Republic of Vietnam ends 30 April 1975, Suriname enters 25 Nov.
+    assert (340, 345, 2006) not in keys and (115, 817, 1975) not in keys
+    assert (345, 346, 2006) in keys  # Yugoslavia and Bosnia did meet in 2006
+
+
+def test_gw_state_years_are_peacesciencers(loaded_store, mirror):
+    spells = ps.gw_spells(mirror, GW_END)
+    ours = create_state_years(loaded_store, start=START, end=GW_END, system="gw").to_pandas()
+    ref = ps.state_years(spells).rename(columns={"code": "gwcode"})
+    pd.testing.assert_frame_equal(ours, ref[["gwcode", "year", "microstate"]],
+                                  check_dtype=False)
+    # the non-micro spells are exactly peacesciencer's own gw_states (which stops in 2017)
+    own = ps.rda(mirror, "gw_states")
+    listed = spells[spells.microstate == 0]
+    assert sorted(zip(own.gwcode.astype(int), pd.to_datetime(own.startdate), strict=True)) == \
+        sorted(zip(listed.code, listed.start, strict=True))
+
+
+# ---- columns of the whole COW panel -------------------------------------------------------
+def test_atop(cow, mirror):
+    directed, ours, ref = cow
+    atop = pd.read_csv(mirror / "atop" / "peacesciencer_atop_alliance_dyad_year.csv")
+    cols = [c for c in atop.columns if c.startswith("atop_")]
+    if not directed:  # ndir = TRUE: the highest value of the pair in either direction
+        atop["ccode1"], atop["ccode2"] = (atop[["ccode1", "ccode2"]].min(axis=1),
+                                          atop[["ccode1", "ccode2"]].max(axis=1))
+        atop = atop.groupby(["ccode1", "ccode2", "year"], as_index=False)[cols].max()
+    ref = _merged(ref, atop, cols)
+    ref[cols] = ref[cols].fillna(0)  # 0 where ATOP covers the year (<= 2018): all of them
+    _same(ours, ref, cols)
     assert ours.atop_defense.sum() > 0
-    us_tur = ours[(ours.ccode_1 == 2) & (ours.ccode_2 == 640) & (ours.year == 1990)]
-    assert us_tur.atop_defense.tolist() == [1]  # NATO
 
 
-def test_atop_undirected_takes_either_direction(loaded_store, mirror):
-    # peacesciencer ndir = TRUE: the highest value of the pair in either direction.
-    ours = _panel(loaded_store, add_atop_alliance, directed=False)
-    ps = pd.read_csv(mirror / "atop" / "peacesciencer_atop_alliance_dyad_year.csv")
-    ps["lo"], ps["hi"] = ps[["ccode1", "ccode2"]].min(axis=1), ps[["ccode1", "ccode2"]].max(axis=1)
-    cols = [c for c in ps.columns if c.startswith("atop_")]
-    either = ps.groupby(["lo", "hi", "year"], as_index=False)[cols].max().rename(
-        columns={"lo": "ccode_1", "hi": "ccode_2"})
-    ref = _base(ours).merge(either, on=KEYS, how="left")
-    ref[cols] = ref[cols].fillna(0)
-    pd.testing.assert_frame_equal(ours[KEYS + cols], ref[KEYS + cols], check_dtype=False)
+def test_majors(cow, mirror):
+    _, ours, ref = cow
+    raw = ps.rda(mirror, "cow_majors")
+    years = ps.spell_years(raw, raw.styear, raw.endyear)[["ccode", "year"]].astype("int64")
+    flags = years.drop_duplicates().assign(cowmaj=1)
+    ref = _monadic(ref, flags, ["cowmaj"]).fillna({"cowmaj_1": 0, "cowmaj_2": 0})
+    _same(ours, ref, ["cowmaj_1", "cowmaj_2"])
 
 
-def test_dyadigos_match_peacesciencer_file(loaded_store, mirror):
-    ours = _panel(loaded_store, add_igos)
-    ps = pd.read_parquet(mirror / "cow_igo" / "peacesciencer_cow_igo_dyad_year_counts.parquet")
-    both = pd.concat([ps, ps.rename(columns={"ccode1": "ccode2", "ccode2": "ccode1"})])
-    ref = _base(ours).merge(both.rename(columns={"ccode1": "ccode_1", "ccode2": "ccode_2"}),
-                            on=KEYS, how="left")
-    pd.testing.assert_series_equal(ours.dyadigos, ref.dyadigos, check_dtype=False)
-    assert ours.dyadigos.notna().sum() > 10_000
+def test_nmc(cow, mirror):
+    _, ours, ref = cow
+    nmc = pd.read_csv(mirror / "cow_nmc" / "cow_nmc_peacesciencer.csv")
+    ref = _monadic(ref, nmc, NMC)
+    _same(ours, ref, [f"{c}_{s}" for s in ("1", "2") for c in NMC])
 
 
-def test_state_igo_counts_match_peacesciencer_file(loaded_store, mirror):
-    ours = add_igos(create_state_years(loaded_store, start=1816, end=2014)).to_pandas()
-    ps = pd.read_csv(mirror / "cow_igo" / "peacesciencer_cow_igo_state_year_counts.csv")
-    cols = [c for c in ps.columns if c.startswith("sum_igo")]
-    ref = ours[["ccode", "year"]].merge(ps, on=["ccode", "year"], how="left")
-    pd.testing.assert_frame_equal(ours[cols], ref[cols], check_dtype=False)
-    turkey = ours[ours.ccode == 640].set_index("year")
-    # cow_igo/README.md: Turkey 31 full IGOs in 1950, 63 in 1990, 78 in 2014
-    assert turkey.loc[[1950, 1990, 2014], "sum_igo_full"].tolist() == [31, 63, 78]
-    assert turkey.loc[2014, "nato"] == 1 and turkey.loc[1950, "nato"] == 0  # joined 1952
+def test_dyadigos(cow, mirror):
+    _, ours, ref = cow
+    igo = pd.read_parquet(mirror / "cow_igo" / "peacesciencer_cow_igo_dyad_year_counts.parquet")
+    both = pd.concat([igo, igo.rename(columns={"ccode1": "ccode2", "ccode2": "ccode1"})])
+    _same(ours, _merged(ref, both, ["dyadigos"]), ["dyadigos"])
+    assert ours.dyadigos.notna().sum() > 100_000
 
 
-def _spell_years(frame: pd.DataFrame, first: pd.Series, last: pd.Series) -> pd.DataFrame:
-    out = frame.assign(year=[list(range(int(a), int(b) + 1)) for a, b in zip(first, last,
-                                                                              strict=True)])
-    return out.explode("year").astype({"year": "int64"})
-
-
-def test_contiguity_matches_recomputation(loaded_store, mirror):
-    ours = _panel(loaded_store, add_contiguity)
-    raw = _rda(mirror, "cow_contdir")
-    years = _spell_years(raw, pd.to_datetime(raw.stdate).dt.year,
-                         pd.to_datetime(raw.enddate).dt.year)
-    closest = years.groupby(["ccode1", "ccode2", "year"], as_index=False).conttype.min()
-    closest = closest.rename(columns={"ccode1": "ccode_1", "ccode2": "ccode_2"}).astype("int64")
-    ref = _base(ours).merge(closest, on=KEYS, how="left").fillna({"conttype": 0})
-    pd.testing.assert_series_equal(ours.conttype, ref.conttype, check_dtype=False)
+def test_contiguity_first(cow, mirror):
+    _, ours, ref = cow
+    chosen = ps.contiguity(ps.contmonths(mirror), "first")
+    ref = _merged(ref, chosen, ["conttype"]).fillna({"conttype": 0})
+    _same(ours, ref, ["conttype"])
     grc_tur = ours[(ours.ccode_1 == 350) & (ours.ccode_2 == 640) & (ours.year == 2016)]
     assert grc_tur.conttype.tolist() == [1]  # peacesciencer_data/README.md
 
 
-def test_majors_match_recomputation(loaded_store, mirror):
-    ours = _panel(loaded_store, add_cow_majors)
-    raw = _rda(mirror, "cow_majors")
-    majors = set(map(tuple, _spell_years(raw, raw.styear, raw.endyear)[["ccode", "year"]]
-                     .astype("int64").to_numpy()))
-    for side in ("1", "2"):
-        expected = [int((c, y) in majors) for c, y in zip(ours[f"ccode_{side}"], ours.year,
-                                                          strict=True)]
-        assert ours[f"cowmaj_{side}"].tolist() == expected
-    assert ours.cowmaj_1.sum() > 0
-
-
-def test_capital_distance_matches_recomputation(loaded_store, mirror):
-    ours = _panel(loaded_store, add_capital_distance)
-    raw = _rda(mirror, "cow_capitals")
-    years = _spell_years(raw, pd.to_datetime(raw.stdate).dt.year,
-                         pd.to_datetime(raw.enddate).dt.year)
-    first = years.groupby(["ccode", "year"], as_index=False).first()  # the 1 January capital
-    first["ccode"] = first.ccode.astype("int64")
-    ref = _base(ours)
-    for side in ("1", "2"):
-        ref = ref.merge(first[["ccode", "year", "lat", "lng"]].rename(
-            columns={"ccode": f"ccode_{side}", "lat": f"lat{side}", "lng": f"lng{side}"}),
-            on=[f"ccode_{side}", "year"], how="left")
-    p1, p2 = np.radians(ref.lat1), np.radians(ref.lat2)
-    dl = np.radians(ref.lng2 - ref.lng1)
-    num = np.hypot(np.cos(p2) * np.sin(dl), np.cos(p1) * np.sin(p2) -
-                   np.sin(p1) * np.cos(p2) * np.cos(dl))
-    den = np.sin(p1) * np.sin(p2) + np.cos(p1) * np.cos(p2) * np.cos(dl)
-    expected = np.arctan2(num, den) * 6378137.0 / 1000
+def test_capital_distance(cow, mirror):
+    _, ours, ref = cow
+    caps = ps.capitals(mirror)
+    ref = _monadic(ref, caps, ["lat", "lng"])
+    expected = ps.vincenty_km(ref.lat_1, ref.lng_1, ref.lat_2, ref.lng_2)
     np.testing.assert_allclose(ours.capdist.to_numpy(dtype=float), expected, rtol=1e-9)
-    ank_ath = ours[(ours.ccode_1 == 640) & (ours.ccode_2 == 350) & (ours.year == 2016)]
+    ank_ath = ours[(ours.ccode_1 == 350) & (ours.ccode_2 == 640) & (ours.year == 2016)]
     assert ank_ath.capdist.iloc[0] == pytest.approx(818.2, abs=1.0)  # Ankara-Athens ≈ 818 km
 
 
-def test_mids_match_recomputation(loaded_store, mirror):
-    ours = _panel(loaded_store, add_mids)
-    raw = _rda(mirror, "cow_mid_ddydisps")[["ccode1", "ccode2", "year", "cowmidonset",
-                                            "cowmidongoing"]].astype("int64")
-    ref = _base(ours).merge(raw.rename(columns={"ccode1": "ccode_1", "ccode2": "ccode_2"}),
-                            on=KEYS, how="left")
-    inside = ref.year.between(1816, 2014)
-    for column in ("cowmidonset", "cowmidongoing"):
-        ref.loc[inside, column] = ref.loc[inside, column].fillna(0)
-        pd.testing.assert_series_equal(ours[column].astype("float64"),  # NULL outside 1816-2014
-                                       ref[column].astype("float64"))
+def test_mids(cow, mirror):
+    _, ours, ref = cow
+    cols = ["cowmidonset", "cowmidongoing"]
+    raw = ps.rda(mirror, "cow_mid_ddydisps")[["ccode1", "ccode2", "year", *cols]]
+    ref = _merged(ref, raw.astype("int64"), cols)
+    inside = ref.year.between(1816, 2014)  # NULL after 2014, where MID 5.0 ends
+    ref.loc[inside, cols] = ref.loc[inside, cols].fillna(0)
+    _same(ours, ref, cols)
     assert ours.cowmidongoing.sum() > 0
+
+
+# ---- contiguity's other rules, and on state-years ------------------------------------------
+@pytest.fixture(scope="module")
+def months(mirror):
+    return ps.contmonths(mirror)
+
+
+@pytest.mark.parametrize("rule", ["last", "lowest", "highest"])
+@pytest.mark.parametrize("directed", [True, False], ids=["directed", "undirected"])
+def test_contiguity_rules(loaded_store, mirror, cow_spells, months, rule, directed):
+    ref = _rows(ps.dyad_years(cow_spells, directed, ps.false_cow_dyads(mirror)))[KEYS]
+    ours = add_contiguity(create_dyad_years(loaded_store, start=START, end=COW_END,
+                                            directed=directed), rule=rule).to_pandas()
+    ref = _merged(ref, ps.contiguity(months, rule), ["conttype"]).fillna({"conttype": 0})
+    _same(ours, ref, ["conttype"])
+
+
+def test_the_rules_differ_where_the_type_changed_within_a_year(months):
+    # Greece-Türkiye 1913: land (1) until August, then 12 miles of water (2).
+    picked = {rule: ps.contiguity(months, rule).set_index(["ccode1", "ccode2", "year"])
+              .conttype.loc[(350, 640, 1913)] for rule in ("first", "last", "lowest", "highest")}
+    assert picked == {"first": 1, "last": 2, "lowest": 1, "highest": 2}
+
+
+def test_state_year_land_and_sea_neighbours(loaded_store, cow_spells, months):
+    ours = add_contiguity(create_state_years(loaded_store, start=START,
+                                             end=COW_END + 2)).to_pandas()
+    ref = ps.state_years(cow_spells).rename(columns={"code": "ccode"})[["ccode", "year"]]
+    ref = ref.merge(ps.land_sea(ps.contiguity(months, "first")), on=["ccode", "year"],
+                    how="left").fillna({"land": 0, "sea": 0})
+    inside = ours[ours.year <= COW_END].reset_index(drop=True)
+    pd.testing.assert_frame_equal(inside, ref, check_dtype=False)
+    assert ours[ours.year > COW_END][["land", "sea"]].isna().all().all()  # COW ends in 2016
+    tur = inside[(inside.ccode == 640) & (inside.year == 2016)]
+    assert tur.land.iloc[0] > 0 and tur.sea.iloc[0] > 0
+
+
+def test_state_igo_counts_match_peacesciencer_file(loaded_store, mirror, cow_spells):
+    ours = add_igos(create_state_years(loaded_store, start=START, end=2014)).to_pandas()
+    ps_sums = pd.read_csv(mirror / "cow_igo" / "peacesciencer_cow_igo_state_year_counts.csv")
+    cols = [c for c in ps_sums.columns if c.startswith("sum_igo")]
+    rows = ps.state_years(cow_spells).rename(columns={"code": "ccode"})
+    rows = rows[rows.year <= 2014][["ccode", "year"]].reset_index(drop=True)
+    ref = rows.merge(ps_sums, on=["ccode", "year"], how="left")
+    pd.testing.assert_frame_equal(ours[["ccode", "year", *cols]], ref[["ccode", "year", *cols]],
+                                  check_dtype=False)
+    turkey = ours[ours.ccode == 640].set_index("year")
+    # cow_igo/README.md: Turkey 31 full IGOs in 1950, 63 in 1990, 78 in 2014
+    assert turkey.loc[[1950, 1990, 2014], "sum_igo_full"].tolist() == [31, 63, 78]
+    assert turkey.loc[2014, "nato"] == 1 and turkey.loc[1950, "nato"] == 0  # joined 1952

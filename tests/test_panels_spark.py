@@ -15,7 +15,7 @@ from defdip.panels import (
     create_dyad_years,
 )
 
-INPUTS = ("cow_system", "atop_dyad_year", "cow_majors", "cow_contiguity")
+INPUTS = ("cow_states", "atop_dyad_year", "cow_majors", "cow_contiguity")
 
 
 def _build(tables):
@@ -46,7 +46,7 @@ def test_spark_panel_equals_duckdb(loaded_store, tmp_path):
     finally:
         session.stop()
     on_duckdb = _build(loaded_store).to_pandas()
-    system = loaded_store.table("cow_system")
+    system = loaded_store.table("cow_system")  # 2000-2002: no two members failed to meet
     n = system[system.year.between(2000, 2002)].groupby("year").size()
     assert len(on_spark) == int((n * (n - 1)).sum())  # every ordered pair, counted in pandas
     assert on_spark.atop_defense.sum() > 0 and on_spark.conttype.gt(0).sum() > 0

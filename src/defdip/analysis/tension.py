@@ -3,7 +3,8 @@
 Each focal dyad-year gets the tension signals the data hold — a militarized dispute begun or
 ongoing (COW MID 5.0), interstate war (COW), a rivalry (Thompson & Dreyer 2012, or the
 strategic rivalries of Thompson, Sakuwa & Suhas 2021), the partner's latent territorial
-threat (Miller 2022), and where event data exist the conflictual share of ICEWS events —
+threat (Miller 2022), and where event data exist the conflictual share of the interstate
+events of the loaded ICEWS, GDELT or POLECAT files (``defdip events load``) —
 beside the engagement signals: an alliance pledge (ATOP) or NATO co-membership, and arms
 delivered either way (SIPRI TIV). Dyads where the two coexist (Greece and Türkiye: NATO allies
 with MIDs and a rivalry) are flagged: that is where engagement manages tension rather than
@@ -18,19 +19,23 @@ from typing import Any
 import pandas as pd
 
 from defdip.analysis._common import Focal, check_years, resolve_focal
+from defdip.analysis.event_balance import EventBalance, event_balance
+from defdip.events.codes import cameo_quad_class
 from defdip.plain import records
 from defdip.store import Store
+from defdip.store.events import EventStore
 
 __all__ = ["TENSION_SIGNALS", "TensionResult", "quad_class", "tension_monitor", "tension_table"]
 
-TENSION_SIGNALS = ("mid_ongoing", "war_ongoing", "td_rival", "tss_rival", "icews_conflictual")
+TENSION_SIGNALS = ("mid_ongoing", "war_ongoing", "td_rival", "tss_rival", "events_conflictual")
 
 
 def quad_class(cameo_code: pd.Series) -> pd.Series:
-    """CAMEO root code → quad class (1 verbal coop, 2 material coop, 3 verbal conflict,
-    4 material conflict), the GDELT/ICEWS convention: roots 01–05, 06–08, 09–13, 14–20."""
-    root = pd.to_numeric(cameo_code.astype(str).str.zfill(3).str[:2], errors="coerce")
-    return pd.cut(root, bins=[0, 5, 8, 13, 20], labels=[1, 2, 3, 4]).astype("Int64")
+    """CAMEO codes as stored ('040', '19') → QuadClass (1 verbal coop, 2 material coop,
+    3 verbal conflict, 4 material conflict) by the one rule,
+    :func:`defdip.events.codes.cameo_quad_class`. Codes are not re-padded: '19' is root 19
+    FIGHT, not 019."""
+    return cameo_code.astype(str).map(cameo_quad_class).astype("Int64")
 
 
 @dataclass
@@ -41,6 +46,7 @@ class TensionResult:
     years: tuple[int, int]
     dyad_years: pd.DataFrame
     partners: pd.DataFrame
+    events: EventBalance | None = None
 
     def coexisting(self) -> pd.DataFrame:
         """Partners with at least one year of both engagement and tension."""
@@ -49,7 +55,8 @@ class TensionResult:
     def to_dict(self) -> dict[str, Any]:
         return {"focal": self.focal.to_dict(), "years": list(self.years),
                 "partners": records(self.partners),
-                "dyad_years": records(self.dyad_years)}
+                "dyad_years": records(self.dyad_years),
+                "events": self.events.to_dict() if self.events is not None else None}
 
 
 def tension_table(frame: pd.DataFrame) -> pd.DataFrame:
@@ -69,7 +76,8 @@ def tension_table(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _signals(store: Store, f: int, start: int, end: int) -> list[pd.DataFrame]:
+def _signals(store: Store, f: int, start: int, end: int, balance: EventBalance
+             ) -> list[pd.DataFrame]:
     """One frame (ccode_2, year, signal…) per source the store holds."""
     parts: list[pd.DataFrame] = []
     rng = f"year BETWEEN {start} AND {end}"
@@ -98,24 +106,17 @@ def _signals(store: Store, f: int, start: int, end: int) -> list[pd.DataFrame]:
             ELSE supplier_ccode END AS ccode_2, year, sum(tiv) AS arms_tiv
             FROM sipri_deliveries WHERE (supplier_ccode = {f} OR recipient_ccode = {f})
             AND {rng} GROUP BY 1, 2"""))
-    if store.has("icews_events"):
-        events = store.sql(f"""SELECT CASE WHEN source_ccode = {f} THEN target_ccode
-            ELSE source_ccode END AS ccode_2, year, cameo_code, intensity FROM icews_events
-            WHERE (source_ccode = {f} OR target_ccode = {f}) AND source_ccode <> target_ccode
-            AND {rng}""").dropna(subset=["ccode_2"])
-        if not events.empty:
-            events["conflict"] = quad_class(events["cameo_code"]).ge(3).astype(float)
-            agg = events.groupby(["ccode_2", "year"]).agg(
-                icews_events=("intensity", "size"), icews_goldstein=("intensity", "mean"),
-                icews_conflict_share=("conflict", "mean")).reset_index()
-            agg["icews_conflictual"] = agg["icews_conflict_share"].gt(0.5).astype(int)
-            parts.append(agg)
+    if len(balance.years):
+        parts.append(balance.years)
     return parts
 
 
 def tension_monitor(store: Store, country: str | int, *, start: int = 1990, end: int = 2019,
-                    year: int | None = None) -> TensionResult:
-    """Tension and engagement signals for every partner of the focal state, by year.
+                    year: int | None = None, events: EventStore | None = None
+                    ) -> TensionResult:
+    """Tension and engagement signals for every partner of the focal state, by year, and
+    the monthly event balance where event files are loaded (``events``: the dataset beside
+    the store unless given).
 
     Only dyad-years with at least one signal (tension or engagement) appear. ``year`` narrows
     the window to one year. Example: ``tension_monitor(store, "TUR", start=1990, end=2014)``.
@@ -124,8 +125,9 @@ def tension_monitor(store: Store, country: str | int, *, start: int = 1990, end:
         start = end = year
     check_years(start, end)
     focal = resolve_focal(store, country)
+    balance = event_balance(store, focal.ccode, start, end, events)
     frame = pd.DataFrame(columns=["ccode_2", "year"])
-    for part in _signals(store, focal.ccode, start, end):
+    for part in _signals(store, focal.ccode, start, end, balance):
         part = part.dropna(subset=["ccode_2"]).astype({"ccode_2": "int64", "year": "int64"})
         frame = part if frame.empty else frame.merge(part, on=["ccode_2", "year"], how="outer")
     frame = frame[frame["ccode_2"] != focal.ccode]
@@ -148,7 +150,12 @@ def tension_monitor(store: Store, country: str | int, *, start: int = 1990, end:
         max_score=("tension_score", "max")).reset_index()
     summary = summary[summary["years_tension"] > 0].sort_values(
         ["years_coexisting", "years_tension"], ascending=False).reset_index(drop=True)
-    return TensionResult(focal, (start, end), table.reset_index(drop=True), summary)
+    if len(balance.months):
+        months = names.merge(balance.months.astype({"ccode_2": "int64"}), on="ccode_2",
+                             how="right")
+        balance.months = months.sort_values(["year", "month", "events"], ascending=[
+            True, True, False]).reset_index(drop=True)
+    return TensionResult(focal, (start, end), table.reset_index(drop=True), summary, balance)
 
 
 def _nato_years(store: Store, f: int, start: int, end: int) -> pd.DataFrame:

@@ -60,16 +60,31 @@ def register(app: typer.Typer) -> None:
                     year: int = typer.Option(None, "--year", help="One year only."),
                     start: int = typer.Option(1990, "--from"),
                     end: int = typer.Option(2019, "--to"),
-                    store: Path = StoreOption, as_json: bool = JsonOption) -> None:
-        """Partners in tension with the focal state, and where engagement coexists with it.
+                    store: Path = StoreOption,
+                    events: Path = typer.Option(None, "--events", envvar="DEFDIP_EVENTS",
+                                                help="The event dataset folder (default: "
+                                                     "events/ beside the store)."),
+                    as_json: bool = JsonOption) -> None:
+        """Partners in tension with the focal state, and where engagement coexists with it;
+        with event files loaded (`defdip events load`), the monthly event balance too.
 
         Example: defdip tension TUR --from 1990 --to 2014
+        Example: defdip tension TUR --year 2018
         """
         from defdip.analysis import tension_monitor
+        from defdip.store.events import EventStore
 
+        dataset = EventStore(events) if events is not None else None
         with open_cli_store(store) as handle:
-            result = tension_monitor(handle, country, start=start, end=end, year=year)
+            result = tension_monitor(handle, country, start=start, end=end, year=year,
+                                     events=dataset)
         _show(result, result.partners, as_json, "coexist = allied or arms flow, and tension")
+        if not as_json and result.events is not None:
+            if len(result.events.months):
+                shown = result.events.months.drop(columns=["ccode_2", "goldstein_sum"])
+                emit(shown, as_json=False, title=f"Event balance of {result.focal.name} by "
+                     "partner and month (both directions)")
+            console.print(result.events.note)
 
     @app.command("screen")
     def screen_cmd(country: str = typer.Option(None, "--country", help="Supplier/recipient."),

@@ -11,11 +11,14 @@ from defdip.panels.build import NAMES  # light: names only, no Ibis
 
 __all__ = ["register"]
 
-FromOption = typer.Option(..., "--from", help="First year (COW system starts in 1816).")
-ToOption = typer.Option(..., "--to", help="Last year (after 2016 the 2016 members carry on).")
+FromOption = typer.Option(..., "--from", help="First year (the state system starts in 1816).")
+ToOption = typer.Option(..., "--to", help="Last year (after 2016 the COW members of 31 "
+                        "December 2016 carry on).")
 AddOption = typer.Option("", "--add", help=f"Comma-separated column families: "
                          f"{', '.join(NAMES)}.")
 OutOption = typer.Option(..., "--out", help="Output file: .parquet or .csv.")
+SystemOption = typer.Option("cow", "--system", help="State system: cow (Correlates of War) or "
+                            "gw (Gleditsch-Ward; units only, the families need COW codes).")
 
 
 def _summary(result: object) -> dict[str, object]:
@@ -34,30 +37,31 @@ def register(app: typer.Typer) -> None:
                       directed: bool = typer.Option(True, "--directed/--undirected",
                                                     help="Both orders of each pair, or "
                                                     "ccode_1 < ccode_2 only."),
-                      out: Path = OutOption, store: Path = StoreOption,
-                      as_json: bool = JsonOption) -> None:
-        """Write a COW dyad-year panel with the chosen column families.
+                      out: Path = OutOption, system: str = SystemOption,
+                      store: Path = StoreOption, as_json: bool = JsonOption) -> None:
+        """Write a dyad-year panel (pairs of members that met in the year) with the chosen
+        column families.
 
         Example: defdip panel dyad-year --from 1950 --to 2016 --add atop,igo --out d.parquet
         """
         from defdip.panels import build_panel
 
-        result = build_panel(open_cli_store(store), unit="dyad_year",
-                             start=start, end=end, add=add, directed=directed, out=out)
+        result = build_panel(open_cli_store(store), unit="dyad_year", start=start, end=end,
+                             add=add, directed=directed, out=out, system=system)
         emit(_summary(result), as_json=as_json)
 
     @panel.command("state-year")
     def state_year_cmd(start: int = FromOption, end: int = ToOption, add: str = AddOption,
-                       out: Path = OutOption, store: Path = StoreOption,
-                       as_json: bool = JsonOption) -> None:
-        """Write a COW state-year panel with the chosen column families.
+                       out: Path = OutOption, system: str = SystemOption,
+                       store: Path = StoreOption, as_json: bool = JsonOption) -> None:
+        """Write a state-year panel with the chosen column families.
 
         Example: defdip panel state-year --from 1950 --to 2016 --add nmc,arms --out s.csv
         """
         from defdip.panels import build_panel
 
-        result = build_panel(open_cli_store(store), unit="state_year",
-                             start=start, end=end, add=add, out=out)
+        result = build_panel(open_cli_store(store), unit="state_year", start=start, end=end,
+                             add=add, out=out, system=system)
         emit(_summary(result), as_json=as_json)
 
     @panel.command("columns")

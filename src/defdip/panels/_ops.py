@@ -16,6 +16,8 @@ from defdip.panels.core import Panel, Tables, packed
 from defdip.queries.tables import spell_years, year_range, year_span
 
 __all__ = [
+    "DAY_FIRST",
+    "DAY_LAST",
     "add_monadic",
     "fill",
     "join_columns",
@@ -33,6 +35,10 @@ __all__ = [
 ]
 
 _R = "__r_"
+#: Columns of a state-year table: the first and last day of the year (day-of-year numbers)
+#: the state was a member; :func:`pair_states` pairs only states whose days overlap.
+DAY_FIRST = "__day_first"
+DAY_LAST = "__day_last"
 
 
 def join_columns(expr: ir.Table, right: ir.Table, on: Mapping[str, str],
@@ -74,17 +80,27 @@ def join_monadic(panel: Panel, right: ir.Table, take: Sequence[str] | Mapping[st
     return expr
 
 
-def pair_states(states: ir.Table, directed: bool, columns: Sequence[str]) -> ir.Table:
+def pair_states(states: ir.Table, directed: bool, columns: Sequence[str], *,
+                code: str = "ccode") -> ir.Table:
     """Dyad-years from state-years: every pair of distinct states of a year (``c1 < c2`` when
     not directed); each state-year column ``x`` becomes ``x_1`` and ``x_2``. ``columns`` gives
-    the output columns and their order."""
-    extra = [c for c in states.columns if c not in ("ccode", "year")]
-    a = states.select(ccode_1=states.ccode, year=states.year,
+    the output columns and their order.
+
+    When ``states`` carries the days of the year each state was a member (:data:`DAY_FIRST`,
+    :data:`DAY_LAST`), only states whose memberships overlap on a day of the year are paired.
+    """
+    days = DAY_FIRST in states.columns and DAY_LAST in states.columns
+    extra = [c for c in states.columns if c not in (code, "year")]
+    a = states.select(**{f"{code}_1": states[code]}, year=states.year,
                       **{f"{c}_1": states[c] for c in extra})
-    b = states.select(ccode_2=states.ccode, year_b=states.year,
+    b = states.select(**{f"{code}_2": states[code]}, year_b=states.year,
                       **{f"{c}_2": states[c] for c in extra})
-    pair = a.ccode_1 != b.ccode_2 if directed else a.ccode_1 < b.ccode_2
-    return a.join(b, [a.year == b.year_b, pair]).select(*columns)
+    c1, c2 = a[f"{code}_1"], b[f"{code}_2"]
+    predicates = [a.year == b.year_b, c1 != c2 if directed else c1 < c2]
+    if days:
+        predicates += [a[f"{DAY_FIRST}_1"] <= b[f"{DAY_LAST}_2"],
+                       b[f"{DAY_FIRST}_2"] <= a[f"{DAY_LAST}_1"]]
+    return a.join(b, predicates).select(*columns)
 
 
 def add_monadic(panel: Panel, right: ir.Table, take: Sequence[str] | Mapping[str, str],

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
+from defdip.errors import InvalidArgument
 from defdip.panels._ops import (
     add_monadic,
     fill,
@@ -25,6 +26,7 @@ from defdip.panels._ops import (
 from defdip.panels.core import Panel
 
 __all__ = [
+    "CONTIGUITY_RULES",
     "EARTH_RADIUS_M",
     "NMC_COLUMNS",
     "add_capital_distance",
@@ -32,6 +34,7 @@ __all__ = [
     "add_cow_majors",
     "add_minimum_distance",
     "add_nmc",
+    "contiguity_years",
     "vincenty_sphere_km",
 ]
 
@@ -79,25 +82,81 @@ def add_nmc(panel: Panel) -> Panel:
     return add_monadic(panel, nmc, list(NMC_COLUMNS), "cow_nmc")
 
 
-def add_contiguity(panel: Panel) -> Panel:
-    """COW direct contiguity ``conttype``: 1 land … 5 up to 400 miles of water, 0 none.
+#: How a dyad-year whose contiguity changed within the year is coded (``add_contiguity``).
+CONTIGUITY_RULES = ("first", "last", "lowest", "highest")
 
-    A dyad's spells are expanded to every calendar year they touch and the closest (minimum)
-    type of the year is kept, as peacesciencer does; no spell → 0 (years 1816-2016, the
-    data's coverage; NULL after 2016).
+
+def contiguity_years(panel: Panel, rule: str = "first") -> ir.Table:
+    """(ccode1, ccode2, year, conttype): one contiguity type per directed dyad-year with a
+    record in COW's contiguity spells, chosen by ``rule`` (see :func:`add_contiguity`).
+
+    The spells are month-precise (peacesciencer's ``cow_contdir`` dates are the first of the
+    month); a spell ending in the month the next one starts covers that month too, as
+    peacesciencer's month-by-month expansion does.
     """
-    panel.require_unit("add_contiguity", "dyad_year")
-    panel.require_new("add_contiguity", ["conttype"])
+    if rule not in CONTIGUITY_RULES:
+        raise InvalidArgument(f"rule {rule!r} is not one of {list(CONTIGUITY_RULES)}: 'first' "
+                              "(the type in force at the start of the year, peacesciencer's "
+                              "default), 'last', 'lowest' or 'highest'.")
     cont = panel.tables.table("cow_contiguity")
     spells = cont.select(ccode1=cont.ccode1.cast("int64"), ccode2=cont.ccode2.cast("int64"),
-                         conttype=cont.conttype.cast("int64"),
-                         first=cont["start"].year().cast("int64"),
+                         conttype=cont.conttype.cast("int64"), since=cont["start"],
+                         until=cont["end"], first=cont["start"].year().cast("int64"),
                          last=cont["end"].year().cast("int64"))
     years = spell_years(spells, panel_years(panel), spells["first"], spells["last"])
-    closest = years.group_by(["ccode1", "ccode2", "year"]).aggregate(
-        conttype=years.conttype.min())
-    expr = join_dyad(panel, closest, {"conttype": "conttype"})
-    return panel.evolve(fill(expr, ["conttype"], 0, (1816, 2016)), "cow_contiguity")
+    key = [years.ccode1, years.ccode2, years.year]
+    if rule in ("lowest", "highest"):  # over the types 1-5; a "none" (0) spell never wins
+        typed = years.filter(years.conttype > 0)
+        pick = typed.conttype.min() if rule == "lowest" else typed.conttype.max()
+        found = typed.group_by(["ccode1", "ccode2", "year"]).aggregate(conttype=pick)
+        none = years.select("ccode1", "ccode2", "year").distinct()
+        return join_columns(none, found, {c: c for c in ("ccode1", "ccode2", "year")},
+                            {"conttype": "conttype"}).mutate(
+            conttype=ibis._.conttype.fill_null(0))
+    # first: the earliest month of the year a spell covers, earlier spell on a tie (the one
+    # ending that month); last: the latest month, later spell on a tie (the one starting).
+    begins = ibis.ifelse(years.since.year() == years.year, years.since.month(), 1)
+    ends = ibis.ifelse(years.until.year() == years.year, years.until.month(), 12)
+    order = [begins, years.since] if rule == "first" else [ends.desc(), years.since.desc()]
+    rank = ibis.row_number().over(group_by=key, order_by=order)
+    ranked = years.mutate(__rank=rank)
+    return ranked.filter(ranked.__rank == 0).select("ccode1", "ccode2", "year", "conttype")
+
+
+def add_contiguity(panel: Panel, *, rule: str = "first") -> Panel:
+    """COW direct contiguity v3.2 from peacesciencer's ``cow_contdir`` spells.
+
+    On dyad-years ``conttype``: 1 land or river, 2-5 separated by up to 12, 24, 150 or 400
+    miles of water, 0 not contiguous. On state-years ``land`` and ``sea``: how many states
+    the state borders by land (type 1) and by sea (types 2-5) in the year, counted over the
+    dyads of COW's records, as peacesciencer counts them.
+
+    When a dyad's type changed within the year, ``rule`` picks one, as peacesciencer's
+    ``add_contiguity(slice = )`` does:
+
+    - ``"first"`` (default, peacesciencer's default): the type in force at the start of the
+      year, i.e. in the earliest month the dyad has a record;
+    - ``"last"``: the type in force at the end of the year (the latest month);
+    - ``"lowest"``: the closest type recorded in the year (1 before 5), peacesciencer's rule
+      before version 1.2; a "none" spell never wins over a contiguity spell;
+    - ``"highest"``: the most distant type (1-5) recorded in the year.
+
+    A dyad-year without any record is 0 in 1816-2016 (COW's coverage) and NULL after, where
+    COW has recorded nothing (peacesciencer's ``mry = FALSE``).
+    """
+    panel.require_unit("add_contiguity", "state_year", "dyad_year")
+    chosen = contiguity_years(panel, rule)
+    if panel.unit == "dyad_year":
+        panel.require_new("add_contiguity", ["conttype"])
+        expr = join_dyad(panel, chosen, {"conttype": "conttype"})
+        return panel.evolve(fill(expr, ["conttype"], 0, (1816, 2016)), "cow_contiguity")
+    panel.require_new("add_contiguity", ["land", "sea"])
+    counts = chosen.group_by(ccode=chosen.ccode1, year=chosen.year).aggregate(
+        land=(chosen.conttype == 1).cast("int64").sum(),
+        sea=(chosen.conttype > 1).cast("int64").sum())
+    expr = join_columns(panel.expr, counts, {"ccode": "ccode", "year": "year"},
+                        {"land": "land", "sea": "sea"})
+    return panel.evolve(fill(expr, ["land", "sea"], 0, (1816, 2016)), "cow_contiguity")
 
 
 def vincenty_sphere_km(lat1: ir.FloatingValue, lng1: ir.FloatingValue,

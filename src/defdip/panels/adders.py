@@ -18,6 +18,7 @@ from defdip.panels.add_cow import (
     add_minimum_distance,
     add_nmc,
 )
+from defdip.panels.add_events import add_events
 from defdip.panels.add_instruments import (
     add_agreements,
     add_arms_transfers,
@@ -50,6 +51,7 @@ ADDERS: dict[str, Callable[[Panel], Panel]] = {
     "un_alignment": add_un_alignment,
     "engagement": add_engagement,
     "terr_threat": add_terr_threat,
+    "events": add_events,
 }
 #: Families whose first step is a monadic join; applied first (see :func:`add_all`).
 MONADIC_FIRST = ("majors", "nmc", "igo")

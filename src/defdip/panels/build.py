@@ -27,7 +27,7 @@ __all__ = ["NAMES", "PanelSummary", "build_panel", "parse_adders"]
 #: and checking a job needs no Ibis; a test keeps the two in step.
 NAMES = ("atop", "majors", "nmc", "igo", "contiguity", "capdist", "mindist", "mids", "wars",
          "rivalries", "arms", "exercises", "peacekeeping", "diplomacy", "agreements",
-         "un_alignment", "engagement", "terr_threat")
+         "un_alignment", "engagement", "terr_threat", "events")
 FORMATS = (".parquet", ".csv")
 
 
@@ -59,8 +59,11 @@ def parse_adders(text: str | Sequence[str]) -> list[str]:
 
 def build_panel(store: Any, *, unit: str, start: int, end: int, add: str | Sequence[str] = (),
                 directed: bool = True, out: Path | str | None = None, ordered: bool = True,
-                cache: bool = True) -> Panel | PanelSummary:
+                cache: bool = True, system: str = "cow") -> Panel | PanelSummary:
     """Create a ``state_year`` or ``dyad_year`` panel, add the named families, and write it.
+
+    ``system`` is ``"cow"`` (Correlates of War) or ``"gw"`` (Gleditsch-Ward, units only: the
+    column families join on COW codes).
 
     With ``out`` (``.parquet`` or ``.csv``) the panel is written and a :class:`PanelSummary`
     returned; without, the lazy :class:`Panel`. ``ordered=False`` skips sorting by the keys.
@@ -76,7 +79,7 @@ def build_panel(store: Any, *, unit: str, start: int, end: int, add: str | Seque
     if path is not None and path.suffix.lower() not in FORMATS:
         raise InvalidArgument(f"--out {str(path)!r}: write a .parquet or .csv file.")
     shape = {"unit": unit, "start": start, "end": end, "add": names, "directed": directed,
-             "ordered": ordered}
+             "ordered": ordered, "system": system}
     cacheable = cache and path is not None and path.suffix.lower() == ".parquet" \
         and isinstance(store, Store)
     key = sqlcache.job_key(shape) if cacheable else ""
@@ -90,9 +93,10 @@ def build_panel(store: Any, *, unit: str, start: int, end: int, add: str | Seque
     from defdip.panels.units import create_dyad_years, create_state_years
 
     if unit == "dyad_year":
-        panel = create_dyad_years(store, start=start, end=end, directed=directed)
+        panel = create_dyad_years(store, start=start, end=end, directed=directed,
+                                  system=system)
     else:
-        panel = create_state_years(store, start=start, end=end)
+        panel = create_state_years(store, start=start, end=end, system=system)
     panel = add_all(panel, names)
     if path is None:
         return panel

@@ -31,8 +31,17 @@ _ROWS: tuple[tuple[str, str, str, str, str, str], ...] = (
     ("ccode_1", "dyad_year", "COW code of the first state (the sender in directed dyads)",
      "code", "cow_states", ""),
     ("ccode_2", "dyad_year", "COW code of the second state", "code", "cow_states", ""),
-    ("year", "both", "calendar year; after 2016 the 2016 members are carried forward",
-     "year", "cow_states", ""),
+    ("gwcode", "state_year", "Gleditsch-Ward state code (system='gw' panels)", "code",
+     "gw_states", ""),
+    ("gwcode_1", "dyad_year", "Gleditsch-Ward code of the first state (system='gw')", "code",
+     "gw_states", ""),
+    ("gwcode_2", "dyad_year", "Gleditsch-Ward code of the second state (system='gw')", "code",
+     "gw_states", ""),
+    ("microstate", "both", "a G&W micro-state (population under 250,000; system='gw')", "0/1",
+     "gw_states", ""),
+    ("year", "both", "calendar year (a state is a member in every year it is a member on any "
+     "day); after 2016 the COW members of 31 December 2016 are carried forward", "year",
+     "cow_states", ""),
     ("atop_defense", "dyad_year", "an ATOP defence pledge is in force (1→2 on directed dyads)",
      "0/1", "atop", "atop"),
     ("atop_offense", "dyad_year", "an ATOP offence pledge is in force", "0/1", "atop", "atop"),
@@ -73,7 +82,12 @@ _ROWS: tuple[tuple[str, str, str, str, str, str], ...] = (
     ("un", "state_year", "UN member (voted in the GA or has an ideal point that year)", "0/1",
      "unga_votes", "igo"),
     ("conttype", "dyad_year", "COW direct contiguity: 1 land/river, 2-5 separated by up to 12, "
-     "24, 150, 400 miles of water, 0 none", "category 0-5", "cow_contiguity", "contiguity"),
+     "24, 150, 400 miles of water, 0 none; the type in force at the start of the year "
+     "(rule='first', peacesciencer's default)", "category 0-5", "cow_contiguity", "contiguity"),
+    ("land", "state_year", "states bordered by land or river (COW contiguity type 1)", "count",
+     "cow_contiguity", "contiguity"),
+    ("sea", "state_year", "states across up to 400 miles of water (COW contiguity types 2-5)",
+     "count", "cow_contiguity", "contiguity"),
     ("capdist", "dyad_year", "great-circle distance between the capitals held on 1 January",
      "km", "cow_capitals", "capdist"),
     ("mincapdist", "state_year", "distance to the nearest other member's capital", "km",
@@ -137,11 +151,33 @@ _ROWS: tuple[tuple[str, str, str, str, str, str], ...] = (
      "docs/measures.md)", "0-1", "engagements", "engagement"),
     ("engagement_instruments", "dyad_year", "instruments with a recorded engagement in the "
      "dyad-year", "count", "engagements", "engagement"),
+    ("ev_n", "dyad_year", "interstate events from state 1 to state 2 (government or military "
+     "actors; loaded ICEWS/GDELT/POLECAT files, see docs/events.md)", "count", "events",
+     "events"),
+    ("ev_verbal_coop", "dyad_year", "events 1 to 2 in QuadClass 1, verbal cooperation",
+     "count", "events", "events"),
+    ("ev_material_coop", "dyad_year", "events 1 to 2 in QuadClass 2, material cooperation",
+     "count", "events", "events"),
+    ("ev_verbal_conflict", "dyad_year", "events 1 to 2 in QuadClass 3, verbal conflict",
+     "count", "events", "events"),
+    ("ev_material_conflict", "dyad_year", "events 1 to 2 in QuadClass 4, material conflict",
+     "count", "events", "events"),
+    ("ev_goldstein_sum", "dyad_year", "sum of the events' Goldstein intensities",
+     "Goldstein -10..10, summed", "events", "events"),
+    ("ev_goldstein_mean", "dyad_year", "mean Goldstein intensity (NULL without events)",
+     "-10..10", "events", "events"),
+    ("ev_net_coop", "dyad_year", "cooperative minus conflictual events (QuadClass 1+2 - 3+4)",
+     "count", "events", "events"),
+    ("ev_months", "dyad_year", "months of the year the loaded event files cover (NULL: none, "
+     "and every ev_ column is NULL)", "months 1-12", "events", "events"),
 )
 
 CATALOGUE: dict[str, Column] = {row[0]: Column(*row) for row in _ROWS}
 
 _DERIVED_CITATION = "defdip engagement record (each record cites its own public source)"
+_EVENTS_CITATION = ("event files loaded with `defdip events load`: cite each publisher (ICEWS "
+                    "doi:10.7910/DVN/28075; GDELT 2.0, gdeltproject.org; POLECAT "
+                    "doi:10.7910/DVN/AJGVIT); `defdip events status` lists the files")
 
 
 def citation_of(source: str) -> str:
@@ -151,7 +187,8 @@ def citation_of(source: str) -> str:
     try:
         info = sources.get(source).INFO
     except LookupError:
-        return _DERIVED_CITATION if source == "engagements" else source
+        return {"engagements": _DERIVED_CITATION, "events": _EVENTS_CITATION}.get(source,
+                                                                                  source)
     return f"{info.citation_key}: {info.title}"
 
 

@@ -66,9 +66,16 @@ class Panel:
 
     # ---- tags ----------------------------------------------------------------------------
     @property
+    def code(self) -> str:
+        """The state code column's stem: ``ccode`` (COW) or ``gwcode`` (Gleditsch-Ward)."""
+        return "gwcode" if self.system == "gw" else "ccode"
+
+    @property
     def keys(self) -> tuple[str, ...]:
-        """The columns that identify a row: (ccode, year) or (ccode_1, ccode_2, year)."""
-        return ("ccode_1", "ccode_2", "year") if self.unit == "dyad_year" else ("ccode", "year")
+        """The columns that identify a row: (ccode, year) or (ccode_1, ccode_2, year); gwcode
+        in place of ccode on a Gleditsch-Ward panel."""
+        code = self.code
+        return (f"{code}_1", f"{code}_2", "year") if self.unit == "dyad_year" else (code, "year")
 
     @property
     def columns(self) -> list[str]:
@@ -83,6 +90,12 @@ class Panel:
         return replace(self, expr=expr, sources=merged, states=states)
 
     def require_unit(self, function: str, *units: str) -> None:
+        """Refuse a panel of another unit, or a Gleditsch-Ward panel: every ``add_*`` joins
+        sources keyed by COW codes, which a G&W panel (gwcode) does not have."""
+        if self.system != "cow":
+            raise InvalidArgument(f"{function}() joins on COW codes (ccode), which a "
+                                  f"{self.system!r} panel (keyed by {self.code}) does not "
+                                  "have. Build the panel with system='cow'.")
         if self.unit not in units:
             makers = {"dyad_year": "create_dyad_years()", "state_year": "create_state_years()"}
             raise InvalidArgument(f"{function}() works on {' or '.join(units)} panels, not on a "

@@ -19,29 +19,32 @@ def filter_years(panel: Panel, *, start: int, end: int) -> Panel:
     return replace(panel.evolve(expr), start=max(start, panel.start), end=min(end, panel.end))
 
 
-def _ccode(country: Any) -> int:
+def _code(country: Any, system: str) -> int:
+    """The state's code in the panel's system: COW (``ccode``) or Gleditsch-Ward (``gwcode``)."""
     if isinstance(country, int) and not isinstance(country, bool):
         return country
     from defdip.countries import load_vocabulary
 
     found = load_vocabulary().resolve(str(country))
-    if found.ccode is None:
-        raise InvalidArgument(f"country {country!r} has no COW code, so it has no rows in a COW "
-                              "panel; pick a state (e.g. 'TUR' or 640).")
-    return int(found.ccode)
+    code = found.gwcode if system == "gw" else found.ccode
+    if code is None:
+        label = "Gleditsch-Ward" if system == "gw" else "COW"
+        raise InvalidArgument(f"country {country!r} has no {label} code, so it has no rows in a "
+                              f"{label} panel; pick a state (e.g. 'TUR' or 640).")
+    return int(code)
 
 
 def filter_country(panel: Panel, country: Any, *, side: str = "either") -> Panel:
-    """Keep the rows of one state (ISO3, name or COW code).
+    """Keep the rows of one state (ISO3, name, or the code of the panel's system).
 
     On dyad-years ``side`` picks ``"1"`` (the state is ``ccode_1``), ``"2"`` or ``"either"``.
     """
-    code = _ccode(country)
+    code = _code(country, panel.system)
     expr = panel.expr
     if panel.unit == "state_year":
-        return panel.evolve(expr.filter(expr.ccode == code))
-    sides = {"1": expr.ccode_1 == code, "2": expr.ccode_2 == code,
-             "either": (expr.ccode_1 == code) | (expr.ccode_2 == code)}
+        return panel.evolve(expr.filter(expr[panel.code] == code))
+    first, second = expr[f"{panel.code}_1"], expr[f"{panel.code}_2"]
+    sides = {"1": first == code, "2": second == code, "either": (first == code) | (second == code)}
     if side not in sides:
         raise InvalidArgument(f"side {side!r} is not one of {sorted(sides)}.")
     return panel.evolve(expr.filter(sides[side]))

@@ -8,11 +8,12 @@ from pathlib import Path
 import pandas as pd
 
 from defdip.countries import Vocabulary
+from defdip.events.codes import QUAD_CLASSES, cameo_quad_class
 from defdip.fetch import RawFile
 from defdip.sources._base import SourceInfo, fetcher
 from defdip.sources._checks import read_csv, reject_rows
 
-__all__ = ["INFO", "fetch", "parse", "quad_class"]
+__all__ = ["INFO", "QUAD_CLASSES", "fetch", "parse", "quad_class"]
 
 INFO = SourceInfo(
     name="cameo_codebook",
@@ -51,25 +52,22 @@ INFO = SourceInfo(
     transformations=(
         "codes read as text (\"010\" stays \"010\")",
         "GDELT descriptions stripped of their leading space",
-        "root_code = first two digits; quad_class from the root code by the standard CAMEO "
-        "mapping: 01-05 verbal cooperation, 06-09 material cooperation, 10-14 verbal "
-        "conflict, 15-20 material conflict",
+        "root_code = first two digits; quad_class from the root code by defdip's one QuadClass "
+        "rule (defdip.events.codes), GDELT's grouping: 01-05 verbal cooperation, 06-08 "
+        "material cooperation, 09-13 verbal conflict, 14-20 material conflict",
     ),
 )
-
-QUAD_CLASSES = {1: "verbal cooperation", 2: "material cooperation", 3: "verbal conflict",
-                4: "material conflict"}
-
 
 fetch = fetcher(INFO)
 
 
 def quad_class(root_code: str) -> int:
-    """CAMEO quad class (1-4) of a two-digit root code ('01'..'20')."""
-    root = int(root_code)
-    if not 1 <= root <= 20:
+    """CAMEO QuadClass (1-4) of a two-digit root code ('01'..'20'), by the one rule in
+    :func:`defdip.events.codes.cameo_quad_class`."""
+    quad = cameo_quad_class(root_code)
+    if quad is None:
         raise ValueError(f"CAMEO root code {root_code!r} is not 01-20")
-    return 1 if root <= 5 else 2 if root <= 9 else 3 if root <= 14 else 4
+    return quad
 
 
 def _finish(frame: pd.DataFrame, flavour: str, path: Path, column: str) -> pd.DataFrame:

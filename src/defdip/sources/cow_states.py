@@ -35,7 +35,9 @@ INFO = SourceInfo(
     ),
     tables={
         "cow_states": "membership spells: ccode, stateabb, statenme, iso3, start, end (dates)",
-        "cow_system": "state-years of COW system membership 1816-2016: ccode, iso3, year",
+        "cow_system": "state-years of COW system membership 1816-2016 as the countrycode "
+                      "package expands them: ccode, iso3, year (it ends West Germany in 1989 "
+                      "although its spell runs to 1990-10-02; panels read the spells)",
     },
     transformations=("spell start/end assembled into dates", "codes typed as integers",
                      "iso3 attached from the vocabulary"),
