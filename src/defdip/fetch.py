@@ -13,10 +13,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
-import httpx
-
 from defdip.errors import MirrorFileMissing
+from defdip.lazy import lazy_import
 from defdip.paths import replacing
+
+httpx = lazy_import("httpx")
 
 __all__ = ["Fetched", "RawFile", "fetch_file", "sha256_of"]
 

@@ -85,10 +85,34 @@ def _is_frame(data: object) -> bool:
     return pandas is not None and isinstance(data, pandas.DataFrame)
 
 
+def _is_rows(data: object) -> bool:
+    return isinstance(data, list) and bool(data) and all(isinstance(r, dict) for r in data)
+
+
+def _print_rows(rows: list[dict[str, Any]], title: str | None, float_format: str) -> None:
+    """A list of records as a rich table, without pandas (fast commands stay fast)."""
+    from rich.table import Table
+
+    columns = list(dict.fromkeys(k for row in rows for k in row))
+    table = Table(title=title, show_lines=False)
+    for column in columns:
+        numeric = all(isinstance(r.get(column), int | float) or r.get(column) is None
+                      for r in rows)
+        table.add_column(str(column), justify="right" if numeric else "left")
+    for row in rows:
+        table.add_row(*["" if row.get(c) is None else
+                        (float_format.format(row[c]) if isinstance(row[c], float) else
+                         str(row[c])) for c in columns])
+    console.print(table)
+
+
 def emit(data: pd.DataFrame | list | dict, *, as_json: bool, title: str | None = None,
          float_format: str = "{:,.2f}") -> None:
     """Print ``data`` as JSON or as a rich table."""
     if not _is_frame(data):
+        if not as_json and _is_rows(data):
+            _print_rows(data, title, float_format)  # type: ignore[arg-type]
+            return
         text = json.dumps(data, ensure_ascii=False, indent=2, default=_json_default)
         if as_json:
             typer.echo(text)

@@ -30,9 +30,4 @@ def register(app: typer.Typer) -> None:
         from defdip.service.context import Context
 
         out = catalog.resolve_countries(Context(store), names, year=year).document
-        if as_json:
-            emit(out, as_json=True)
-        else:
-            import pandas as pd
-
-            emit(pd.DataFrame(out), as_json=False)
+        emit(out, as_json=as_json)

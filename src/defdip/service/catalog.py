@@ -6,10 +6,12 @@ import json
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from defdip.service.context import Context
 from defdip.service.results import Result
+
+if TYPE_CHECKING:
+    from defdip.service.context import Context
 
 __all__ = ["cite", "load", "rebuild", "resolve_countries", "sources"]
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from defdip.service.context import Context
 from defdip.service.results import Result
+
+if TYPE_CHECKING:
+    from defdip.service.context import Context
 
 __all__ = [
     "alignment",

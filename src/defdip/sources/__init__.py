@@ -70,7 +70,13 @@ def all_sources() -> dict[str, SourceModule]:
 
 
 def get(name: str) -> SourceModule:
-    """The source called ``name``; :class:`UnknownSource` lists the close matches."""
+    """The source called ``name``; :class:`UnknownSource` lists the close matches.
+
+    A built-in source is imported alone (``defdip cite atop`` does not import the other 31)."""
+    if name in _REGISTRY:
+        return _REGISTRY[name]
+    if not _BUILTIN_LOADED and name in BUILTIN:
+        return importlib.import_module(f"defdip.sources.{name}")  # type: ignore[return-value]
     registry = all_sources()
     if name not in registry:
         raise UnknownSource(name, sorted(registry))

@@ -18,12 +18,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-import httpx
-import pandas as pd
-
 from defdip.countries import Vocabulary
 from defdip.fetch import Fetched, RawFile, fetch_file
+from defdip.lazy import lazy_import
 from defdip.paths import raw_cache_dir
+
+httpx = lazy_import("httpx")
+pd = lazy_import("pandas")
 
 __all__ = ["ACTOR_FIX", "SourceInfo", "SourceModule", "attach_codes", "fetch_source", "fetcher",
            "unresolved"]

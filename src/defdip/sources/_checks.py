@@ -15,11 +15,12 @@ import gzip
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-import pandas as pd
-
 from defdip.countries import Vocabulary
 from defdip.errors import SourceFormatError
+from defdip.lazy import lazy_import
 from defdip.sources._base import ACTOR_FIX, attach_codes, unresolved
+
+pd = lazy_import("pandas")
 
 __all__ = [
     "ACTOR_FIX",

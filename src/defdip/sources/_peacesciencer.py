@@ -12,11 +12,12 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from pathlib import Path
 
-import pandas as pd
-
 from defdip.errors import SourceFormatError
 from defdip.fetch import RawFile
+from defdip.lazy import lazy_import
 from defdip.sources._checks import file_kind, read_csv, reject_rows, require_columns
+
+pd = lazy_import("pandas")
 
 __all__ = [
     "PS_COMMIT",

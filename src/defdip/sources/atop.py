@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-import pandas as pd
-
 from defdip.countries import Vocabulary
 from defdip.fetch import RawFile
+from defdip.lazy import lazy_import
 from defdip.sources._base import SourceInfo, fetcher
 from defdip.sources._checks import reject_rows
 from defdip.sources._peacesciencer import ps_url, read_table, to_ints
+
+pd = lazy_import("pandas")
 
 __all__ = ["INFO", "fetch", "parse"]
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-import pandas as pd
-
 from defdip.countries import Vocabulary
 from defdip.events.codes import QUAD_CLASSES, cameo_quad_class
 from defdip.fetch import RawFile
+from defdip.lazy import lazy_import
 from defdip.sources._base import SourceInfo, fetcher
 from defdip.sources._checks import read_csv, reject_rows
+
+pd = lazy_import("pandas")
 
 __all__ = ["INFO", "QUAD_CLASSES", "fetch", "parse", "quad_class"]
 

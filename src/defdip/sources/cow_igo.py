@@ -13,11 +13,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-import pandas as pd
-
 from defdip.countries import Country, Vocabulary
 from defdip.errors import SourceFormatError
 from defdip.fetch import RawFile
+from defdip.lazy import lazy_import
 from defdip.sources._base import SourceInfo, fetcher
 from defdip.sources._checks import file_kind, read_csv, require_columns
 from defdip.sources._peacesciencer import (
@@ -27,6 +26,8 @@ from defdip.sources._peacesciencer import (
     read_table,
     to_ints,
 )
+
+pd = lazy_import("pandas")
 
 __all__ = ["COW_IGO_NAMES", "INFO", "fetch", "parse"]
 

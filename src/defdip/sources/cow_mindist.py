@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-import pandas as pd
-
 from defdip.countries import Vocabulary
+from defdip.lazy import lazy_import
 from defdip.sources._base import SourceInfo, fetcher
 from defdip.sources._peacesciencer import PS_NOTE, ps_file, read_rda, to_ints
+
+pd = lazy_import("pandas")
 
 __all__ = ["INFO", "fetch", "parse"]
 

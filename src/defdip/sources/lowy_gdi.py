@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-import pandas as pd
-
 from defdip.countries import Vocabulary
 from defdip.fetch import RawFile
+from defdip.lazy import lazy_import
 from defdip.sources._base import SourceInfo, attach_codes, fetcher
 from defdip.sources._checks import read_csv, reject_rows
+
+pd = lazy_import("pandas")
 
 __all__ = ["INFO", "POST_TYPES", "fetch", "parse"]
 

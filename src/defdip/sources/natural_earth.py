@@ -6,13 +6,14 @@ import json
 from collections.abc import Mapping
 from pathlib import Path
 
-import pandas as pd
-
 from defdip.countries import Vocabulary
 from defdip.errors import SourceFormatError
 from defdip.fetch import RawFile
+from defdip.lazy import lazy_import
 from defdip.sources._base import SourceInfo, attach_codes, fetcher
 from defdip.sources._checks import MIRROR_FIX
+
+pd = lazy_import("pandas")
 
 __all__ = ["INFO", "fetch", "parse"]
 

@@ -10,10 +10,9 @@ import io
 from collections.abc import Mapping
 from pathlib import Path
 
-import pandas as pd
-
 from defdip.countries import Vocabulary
 from defdip.fetch import RawFile
+from defdip.lazy import lazy_import
 from defdip.sources._base import SourceInfo, attach_codes, fetcher
 from defdip.sources._checks import check_actors, reject_rows
 from defdip.sources.sipri_transfers import (
@@ -25,6 +24,8 @@ from defdip.sources.sipri_transfers import (
     read_export,
     to_numbers,
 )
+
+pd = lazy_import("pandas")
 
 __all__ = ["INFO", "fetch", "parse"]
 

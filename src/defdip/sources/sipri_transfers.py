@@ -14,13 +14,14 @@ import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-import pandas as pd
-
 from defdip.countries import Vocabulary
 from defdip.errors import SourceFormatError
 from defdip.fetch import RawFile
+from defdip.lazy import lazy_import
 from defdip.sources._base import SourceInfo, attach_codes, fetcher
 from defdip.sources._checks import check_actors, refuse_non_text, reject_rows
+
+pd = lazy_import("pandas")
 
 __all__ = ["ACTOR_FIX", "INFO", "LICENSED_PATTERN", "check_fields", "check_header", "fetch",
            "licensed_production", "parse", "read_export", "to_numbers"]

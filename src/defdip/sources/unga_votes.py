@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from defdip.countries import COUNTRY_FILES, Country, Vocabulary
 from defdip.errors import SourceFormatError
 from defdip.fetch import RawFile
+from defdip.lazy import lazy_import
 from defdip.sources._base import SourceInfo, fetcher
 from defdip.sources._checks import (
     iso_dates,
@@ -20,6 +20,8 @@ from defdip.sources._checks import (
     reject_rows,
     require_columns,
 )
+
+pd = lazy_import("pandas")
 
 __all__ = ["INFO", "VOTE_CODES", "fetch", "parse"]
 

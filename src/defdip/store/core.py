@@ -204,7 +204,7 @@ class Store:
 
             missing = [t for t in VOCABULARY_TABLES.values() if not self.has(t)]
             if missing:
-                raise NotLoaded(missing[0], "country_codes")
+                raise NotLoaded(missing[0])  # a store loaded before the vocabulary was kept
             key = (str(self.path), self.vintage())
             if key not in _VOCABULARIES:  # one build per store and vintage in a process
                 _VOCABULARIES.clear()
