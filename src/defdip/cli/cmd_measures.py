@@ -51,12 +51,15 @@ def register(app: typer.Typer) -> None:
         from defdip.service import reads
         from defdip.service.context import Context
 
-        frame = reads.standing(Context(store), year, top=top).table
+        result = reads.standing(Context(store), year, top=top)
+        frame = result.table
         if not as_json:  # the terminal view: the columns that rank and explain
             frame = frame[["rank", "iso3", "name", "partners", "strength", "pagerank",
                            "instruments_used", "diplomatic_reach", "soft_power_proxy"]]
         emit(frame, as_json=as_json, title=f"Network standing {year} (rank by PageRank)",
              float_format="{:,.3f}")
+        if not as_json:
+            console.print(f"[dim]Sample: {result.coverage}.[/dim]")
 
     @app.command("alignment")
     def alignment_cmd(country: str = typer.Argument(..., help="ISO3, COW code or name."),

@@ -120,13 +120,24 @@ def alignment(ctx: Context, country: str, *, partners: Sequence[str] = ("USA", "
 
 
 def standing(ctx: Context, year: int, *, top: int | None = None) -> Result:
+    """Network standing in ``year``, with the index components observed that year."""
     from defdip.measures import standing as run
+    from defdip.measures.engagement_index import instrument_coverage
 
     with ctx.reading() as store:
-        return Result(f"network standing {year}", table=run(store, year, top=top),
-                      coverage="engagement index from data that cover every state "
-                               "(queries.coverage, scope 'global')",
+        frame = run(store, year, top=top)
+        covered = instrument_coverage(store)
+        used = [c for c, years in covered.items() if year in years]
+        unused = [f"{c} ({_span(years)})" for c, years in covered.items() if year not in years]
+        text = (f"engagement index {year} from data that cover every state: "
+                f"{', '.join(used) or 'none'}; not observed in {year}: "
+                f"{', '.join(unused) or 'none'} (curated records never count)")
+        return Result(f"network standing {year}", table=frame, coverage=text,
                       vintage=store.vintage())
+
+
+def _span(years: list[int]) -> str:
+    return f"{years[0]}–{years[-1]}" if years else "no data"
 
 
 def effects(ctx: Context, country: str | None, **options: Any) -> Result:
