@@ -15,7 +15,7 @@ from defdip.panels import ADDERS, CATALOGUE, create_dyad_years, create_state_yea
 from defdip.panels.core import Panel
 from defdip.store import Store
 
-START, END = 2005, 2016
+START, END = 2005, 2018  # to 2018: the ICEWS sample (events) is June 2018
 
 
 @pytest.fixture(scope="module")
@@ -32,8 +32,20 @@ def measured_store(loaded_store, mirror, tmp_path_factory):
     copy = Store(target)
     build_record(copy, load_vocabulary(mirror))
     build_measures(copy, start=START, end=END)
+    _load_icews_sample(copy, mirror)
     yield copy
     copy.close()
+
+
+def _load_icews_sample(store: Store, mirror) -> None:
+    """The real ICEWS sample into the event dataset beside the store (for add_events)."""
+    from defdip.events import CameoBook, ReadContext
+    from defdip.store.events import EventStore
+
+    rows = store.table("cameo_codes").to_dict("records")
+    books = {f: CameoBook.from_rows(rows, f) for f in ("icews", "gdelt")}
+    EventStore.beside(store).load([mirror / "icews_events_sample" / "events.2018.sample.tab"],
+                                  ReadContext(store.vocabulary(), books))
 
 
 def _units(store: Store) -> list[Panel]:

@@ -29,7 +29,7 @@ if TYPE_CHECKING:  # what the names below resolve to, for readers and type check
         add_minimum_distance,
         add_nmc,
     )
-    from defdip.panels.add_events import add_events
+    from defdip.panels.add_event_data import add_events
     from defdip.panels.add_instruments import (
         add_agreements,
         add_arms_transfers,
@@ -93,7 +93,7 @@ _HOME = {
     **dict.fromkeys(["add_agreements", "add_arms_transfers", "add_diplomacy", "add_engagement",
                      "add_exercises", "add_peacekeeping", "add_un_alignment"],
                     "add_instruments"),
-    "add_events": "add_events",
+    "add_events": "add_event_data",
     "ADDERS": "adders",
     **dict.fromkeys(["NAMES", "PanelSummary", "build_panel", "parse_adders"], "build"),
     **dict.fromkeys(["CATALOGUE", "catalogue"], "columns"),

@@ -18,7 +18,7 @@ from defdip.panels.add_cow import (
     add_minimum_distance,
     add_nmc,
 )
-from defdip.panels.add_events import add_events
+from defdip.panels.add_event_data import add_events
 from defdip.panels.add_instruments import (
     add_agreements,
     add_arms_transfers,
