@@ -41,7 +41,13 @@ def partner_counts(store: Store, focal: Country, start: int, end: int) -> pd.Dat
                                      year_to=end, vocab=None)
     shared = actors[actors["iso3"].notna() & (actors["iso3"] != focal.iso3)].merge(
         records[["id", "kind", "tiv"]], left_on="engagement_id", right_on="id")
-    shared = shared.drop_duplicates(["iso3", "id"])
+    shared = shared[shared["kind"] != "membership"]
+    # A membership's partner is the organisation (its series), as in the profile: ATOP and
+    # COW IGO memberships name only the member state.
+    members = records.loc[records["kind"] == "membership", ["id", "kind", "tiv", "series"]]
+    shared = pd.concat([shared[["iso3", "id", "kind", "tiv"]],
+                        members.rename(columns={"series": "iso3"})], ignore_index=True)
+    shared = shared.dropna(subset=["iso3"]).drop_duplicates(["iso3", "id"])
     counts = shared.groupby(["iso3", "kind"], as_index=False).agg(
         records=("id", "nunique"), tiv=("tiv", lambda v: v.sum(min_count=1)))
     counts["records"] = counts["records"].astype("int64")
@@ -54,8 +60,9 @@ def _names(store: Store) -> dict[str, str]:
 
 
 def footprint_section(store: Store, focal: Country, start: int, end: int) -> Section:
-    counts = partner_counts(store, focal, start, end)
+    everything = partner_counts(store, focal, start, end)
     names = _names(store)
+    counts = everything[everything["iso3"].isin(names)]  # states (organisations: the table)
     rank = {k: i for i, k in enumerate(INSTRUMENT_PRIORITY)}
     counts["priority"] = counts["kind"].map(rank).fillna(len(rank))
     main = counts.sort_values(["iso3", "priority"]).drop_duplicates("iso3")
@@ -73,20 +80,25 @@ def footprint_section(store: Store, focal: Country, start: int, end: int) -> Sec
     section = Section("footprint", f"Where {focal.name} is engaged, {start}–{end}")
     section.figures.append(figures.world_map(
         partners, features, focal.iso3, "Partners by strongest instrument", markers))
-    by_kind = counts.groupby("kind").agg(partners=("iso3", "nunique"),
-                                         records=("records", "sum"), tiv=("tiv", "sum"))
+    by_kind = everything.groupby("kind").agg(partners=("iso3", "nunique"),
+                                             records=("records", "sum"), tiv=("tiv", "sum"))
     by_kind = by_kind.reset_index().sort_values("partners", ascending=False)
     section.tables["Partners and records by instrument"] = by_kind
     breadth = wide.gt(0).sum(axis=1).sort_values(ascending=False).head(5)
     section.text.append("Broadest partnerships (instruments used): " + ", ".join(
         f"{names.get(iso, iso)} ({n})" for iso, n in breadth.items()) + ".")
     section.text.append(
-        f"{partners['iso3'].nunique()} partner states across {counts['kind'].nunique()} "
-        f"instruments; colour = the strongest instrument in the order "
+        f"{partners['iso3'].nunique()} partner states across {everything['kind'].nunique()} "
+        f"instruments (memberships: {_organisations(everything)} organisations); colour = "
+        f"the strongest instrument in the order "
         f"{', '.join(k.replace('_', ' ') for k in INSTRUMENT_PRIORITY[:4])}, …")
     section.notes.append("States too small for the 1:110m map are drawn as points at their "
                          "capitals (COW capitals).")
     return section
+
+
+def _organisations(counts: pd.DataFrame) -> int:
+    return int(counts.loc[counts["kind"] == "membership", "iso3"].nunique())
 
 
 def map_features(store: Store) -> list[dict]:
