@@ -106,17 +106,25 @@ def child_pandas(store_path: str, out: str) -> dict:
     d = d.merge(both.rename(columns={"ccode1": "ccode_1", "ccode2": "ccode_2"}), on=keys,
                 how="left")
     spells = table("cow_igo_spells")
-    spells = spells[spells.igo.isin(["NATO", "OIC"]) & spells.ccode.notna()]
+    spells = spells[spells.igo.isin(["OIC"]) & spells.ccode.notna()]
     sy = _spell_years(spells, spells.start_year, spells.end_year)
     sy = sy[sy.year.between(START, END)]
+    # NATO: defdip's one NATO list (nato.int), read straight from the curated file
+    import yaml
+
+    nato = yaml.safe_load((ROOT / "src" / "defdip" / "data" / "curated" / "nato_members.yaml")
+                          .read_text(encoding="utf-8"))
+    nato_years = pd.DataFrame([(m["ccode"], y) for m in nato["members"]
+                               for y in range(m["joined"], (m.get("left") or END) + 1)],
+                              columns=["ccode", "year"])
     votes = con.execute("SELECT DISTINCT v.ccode, r.year FROM unga_votes v JOIN unga_roll_calls"
                         " r USING (rcid) WHERE v.ccode IS NOT NULL").df()
     ideal = table("unga_ideal_points")[["ccode", "year"]].dropna()
     un = pd.concat([votes, ideal]).drop_duplicates()
     calls = table("unga_roll_calls").year
     lo, hi = int(min(calls.min(), ideal.year.min())), int(max(calls.max(), ideal.year.max()))
-    members = {"nato": sy[sy.igo == "NATO"], "oic": sy[sy.igo == "OIC"], "un": un}
-    spans = {"nato": (1816, 2014), "oic": (1816, 2014), "un": (lo, hi)}
+    members = {"nato": nato_years, "oic": sy[sy.igo == "OIC"], "un": un}
+    spans = {"nato": (1816, nato["complete_through"]), "oic": (1816, 2014), "un": (lo, hi)}
     for stem, rows in members.items():
         flag = rows[["ccode", "year"]].drop_duplicates().astype("int64").assign(m=1)
         m = {}

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import fnmatch
+import re
 from pathlib import Path
 
 import pytest
@@ -80,3 +82,93 @@ def test_every_command_help_shows_an_example(command):
     result = CliRunner().invoke(app, [*command, "--help"])
     assert result.exit_code == 0
     assert "Example:" in result.output, f"defdip {' '.join(command)} --help has no example"
+
+
+# ---- no SQL outside the store and the query layer ---------------------------------------------
+#: Where SQL may be written: the store (connections, DDL, writes) and the query layer.
+SQL_LAYERS = ("store", "queries")
+#: Modules other engineers are changing right now; each converts its SQL to the query layer
+#: after merging, and then leaves this list. Nothing else is exempt.
+SQL_NOT_YET_CONVERTED = (
+    "measures/alignment.py",  # new data sources in progress; its votes are read as SQL
+    "engagements/derive_*.py",  # derive_presence: new data sources in progress
+    "panels/sqlcache.py",  # the compiled-SQL cache: stores and re-runs compiled SQL
+    "panels/core.py",  # writes a panel through the compiled-SQL path (COPY … TO)
+    "panels/build.py",  # runs the cached compiled SQL
+)
+SQL_KEYWORDS = re.compile(r"\s*(SELECT|WITH|INSERT|CREATE|DELETE|UPDATE|COPY|DROP|ALTER)\s")
+SQL_LOWER = re.compile(r"\s*select\s.*\sfrom\s", re.IGNORECASE | re.DOTALL)
+
+
+def _docstrings(tree: ast.AST) -> set[int]:
+    """ids of the docstring nodes (module, class, function): prose, not SQL."""
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+            body = node.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                found.add(id(body[0].value))
+    return found
+
+
+def sql_uses(source: str) -> list[str]:
+    """Where ``source`` writes SQL: calls to ``.sql(…)``, ``.execute(<statement>)`` (a
+    connection's; an Ibis expression's ``.execute()`` takes none), the ``.con`` connection,
+    and string literals that start a SQL statement."""
+    tree = ast.parse(source)
+    prose = _docstrings(tree)
+    found = []
+    for node in ast.walk(tree):
+        where = f"line {getattr(node, 'lineno', '?')}"
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            if node.func.attr == "sql":
+                found.append(f"{where}: .sql(…)")
+            if node.func.attr in ("execute", "executemany") and node.args:
+                found.append(f"{where}: .{node.func.attr}(<statement>)")
+        elif isinstance(node, ast.Attribute) and node.attr == "con":
+            found.append(f"{where}: .con (a database connection)")
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) \
+                and id(node) not in prose:
+            if SQL_KEYWORDS.match(node.value) or SQL_LOWER.match(node.value):
+                found.append(f"{where}: SQL text {node.value.strip()[:40]!r}")
+        elif isinstance(node, ast.JoinedStr) and node.values:
+            first = node.values[0]
+            if isinstance(first, ast.Constant) and isinstance(first.value, str) and (
+                    SQL_KEYWORDS.match(first.value) or SQL_LOWER.match(first.value)):
+                found.append(f"{where}: SQL f-string {first.value.strip()[:40]!r}")
+    return found
+
+
+def _sql_allowed(path: Path) -> bool:
+    relative = path.relative_to(SRC)
+    return relative.parts[0] in SQL_LAYERS or any(
+        fnmatch.fnmatch(str(relative), pattern) for pattern in SQL_NOT_YET_CONVERTED)
+
+
+@pytest.mark.parametrize("path", [p for p in _modules() if not _sql_allowed(p)],
+                         ids=lambda p: str(p.relative_to(SRC)))
+def test_no_sql_outside_the_store_and_the_query_layer(path):
+    found = sql_uses(path.read_text(encoding="utf-8"))
+    assert not found, (f"{path.relative_to(SRC)} writes SQL ({'; '.join(found)}): express the "
+                       "read in Ibis in defdip.queries (or over Tables.from_store(store)).")
+
+
+def test_the_sql_detector_finds_each_form():
+    """The detector itself, on snippets of each form it must catch and of what it must not."""
+    caught = {
+        'store.sql("SELECT 1")': ".sql(",
+        'con.execute("DELETE FROM t")': ".execute(<statement>)",
+        "store.con.close()": ".con",
+        'q = "SELECT a FROM t"': "SQL text",
+        "q = f'WITH x AS (SELECT {n}) SELECT 1'": "SQL f-string",
+        'q = "select a from t"': "SQL text",
+        'q = "COPY t TO \'x.parquet\'"': "SQL text",
+    }
+    for snippet, what in caught.items():
+        found = sql_uses(snippet)
+        assert len(found) >= 1 and what in " ".join(found), (snippet, found)
+    clean = ['frame = expr.execute()', 'msg = "Update the list, then select a region."',
+             'def f():\n    """SELECT is how SQL reads; we do not."""\n    return 1',
+             'msg = "With no bound at all, every record."']
+    for snippet in clean:
+        assert sql_uses(snippet) == [], snippet

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from defdip.cli import app
 from defdip.engagements import add_records, completeness, list_records, profile
-from defdip.errors import InvalidArgument
+from defdip.errors import InvalidArgument, UnknownCountry
 
 FIXTURES = Path(__file__).parent / "fixtures"
 VALID = FIXTURES / "engagements_valid.yaml"
@@ -46,7 +46,7 @@ def test_list_filters_by_country_partner_kind_and_years(filled, vocab):
     assert names(list_records(filled, country="JPN")) == ["Test Exercise 2022"]
     with pytest.raises(InvalidArgument, match=r"--kind 'drill' is not one of attache_post"):
         list_records(filled, kind="drill")
-    with pytest.raises(InvalidArgument, match=r"--country 'Narnia' is not a country"):
+    with pytest.raises(UnknownCountry, match=r"Unknown country 'Narnia' in --country\."):
         list_records(filled, country="Narnia", vocab=vocab)
 
 

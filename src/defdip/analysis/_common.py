@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from defdip.errors import InvalidArgument, UnknownCountry
+from defdip.errors import InvalidArgument
+from defdip.queries.names import resolve_state, vocabulary
 from defdip.store import Store
 
 __all__ = ["Focal", "check_years", "resolve_focal"]
@@ -28,15 +29,11 @@ class Focal:
 
 
 def resolve_focal(store: Store, country: str | int) -> Focal:
-    """Resolve ``country`` (any spelling, ISO3 or COW code) through the one country
-    vocabulary, to a state with a COW code: the analyses work on COW codes."""
-    from defdip.countries import load_vocabulary
-
-    found = load_vocabulary().resolve(country, context="the analysis (a COW state is needed)")
-    if found.ccode is None:
-        raise UnknownCountry(country, [f"{found.name} ({found.iso3}) has no COW code"],
-                             context="the analysis (a COW state is needed)")
-    return Focal(int(found.ccode), found.iso3, found.name)
+    """Resolve ``country`` (any spelling, ISO3 or COW code) with the store's vocabulary,
+    through the one resolver (:func:`defdip.queries.names.resolve_state`), to a state with
+    a COW code: the analyses work on COW codes."""
+    found = resolve_state(country, vocabulary(store), "the country argument")
+    return Focal(int(found.ccode), found.iso3, found.name)  # type: ignore[arg-type]
 
 
 def check_years(start: int, end: int) -> None:

@@ -2,15 +2,16 @@
 
 For each curated breakpoint of the focal state (``breakpoints.yaml``) and each yearly series
 — UNGA ideal point, agreement with the United States, arms exports and imports (SIPRI TIV),
-joint exercises (MME) — a Chow (1960) test at the known date: a linear trend fitted
-separately before and after (the break year starts the second regime) against one trend for
-the whole window. A small p-value says the level or slope changed around the date; it does
-not say the event caused it, and nearby events share their windows.
+joint exercises (the engagement record, in the years its sources observe the state) — a
+Chow (1960) test at the known date: a linear trend fitted separately before and after (the
+break year starts the second regime) against one trend for the whole window. A small p-value
+says the level or slope changed around the date; it does not say the event caused it, and
+nearby events share their windows.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
 from typing import Any
@@ -22,6 +23,8 @@ import yaml
 from defdip.analysis._common import Focal, check_years, resolve_focal
 from defdip.errors import InvalidArgument, InvalidRecord
 from defdip.plain import records
+from defdip.queries.series import StateCoverage, yearly_counts
+from defdip.queries.tables import Tables, to_frame, year_span
 from defdip.store import Store
 
 __all__ = ["ChowResult", "BreakpointReport", "breakpoint_tests", "chow_test",
@@ -95,31 +98,39 @@ def load_breakpoints() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def focal_series(store: Store, focal: Focal, start: int, end: int) -> pd.DataFrame:
-    """Yearly series of the focal state: year, ideal_point, agree_us, arms_out_tiv, …"""
+def focal_series(store: Store, focal: Focal, start: int, end: int
+                 ) -> tuple[pd.DataFrame, list[StateCoverage]]:
+    """Yearly series of the focal state (year, ideal_point, agree_us, arms_out_tiv, …), and
+    which sources and years the record-based series (exercises) rest on.
+
+    Each series is blank (NaN) in the years its source does not observe: arms outside
+    SIPRI's delivery years; exercises outside the years a source of the engagement record
+    covers the state (MME and JME to 2010 for every state, the curated record for its focal
+    states)."""
+    tables = Tables.from_store(store)
     frame = pd.DataFrame({"year": range(start, end + 1)})
     f = focal.ccode
-    if store.has("unga_ideal_points"):
-        frame = frame.merge(store.sql(
-            "SELECT year, ideal_point, agree_us FROM unga_ideal_points WHERE ccode = ? "
-            "AND nvotes >= 10", [f]), on="year", how="left")
-    if store.has("sipri_deliveries"):
-        arms = store.sql(f"""SELECT year, sum(CASE WHEN supplier_ccode = {f} THEN tiv END)
-            AS arms_out_tiv, sum(CASE WHEN recipient_ccode = {f} THEN tiv END) AS arms_in_tiv
-            FROM sipri_deliveries WHERE supplier_ccode = {f} OR recipient_ccode = {f}
-            GROUP BY year""")
-        frame = frame.merge(arms, on="year", how="left")
-        span = store.sql("SELECT min(year) AS lo, max(year) AS hi FROM sipri_deliveries")
-        inside = frame["year"].between(int(span["lo"][0]), int(span["hi"][0]))
+    coverage: list[StateCoverage] = []
+    if tables.has("unga_ideal_points"):
+        u = tables.table("unga_ideal_points")
+        u = u.filter((u.ccode == f) & (u.nvotes >= 10)).select("year", "ideal_point",
+                                                               "agree_us")
+        frame = frame.merge(to_frame(u), on="year", how="left")
+    if tables.has("sipri_deliveries"):
+        d = tables.table("sipri_deliveries")
+        lo, hi = year_span(tables, d)
+        d = d.filter((d.supplier_ccode == f) | (d.recipient_ccode == f))
+        arms = d.group_by("year").aggregate(arms_out_tiv=d.tiv.sum(where=d.supplier_ccode == f),
+                                            arms_in_tiv=d.tiv.sum(where=d.recipient_ccode == f))
+        frame = frame.merge(to_frame(arms), on="year", how="left")
+        inside = frame["year"].between(lo, hi)
         for col in ("arms_out_tiv", "arms_in_tiv"):
             frame[col] = np.where(inside, frame[col].fillna(0), np.nan)
-    if store.has("mme_participants"):
-        ex = store.sql("SELECT year, count(DISTINCT mme_id) AS exercises FROM mme_participants "
-                       "WHERE ccode = ? GROUP BY year", [f])
-        last = int(store.sql("SELECT max(year) AS y FROM mme_participants")["y"][0])
-        frame = frame.merge(ex, on="year", how="left")
-        frame["exercises"] = np.where(frame["year"] <= last, frame["exercises"].fillna(0), np.nan)
-    return frame
+    if tables.has("engagements"):
+        counts, seen = yearly_counts(tables, "exercises", f, focal.iso3, start, end)
+        frame["exercises"] = frame["year"].map(counts).astype("float64")
+        coverage.append(seen)
+    return frame, coverage
 
 
 @dataclass
@@ -127,10 +138,13 @@ class BreakpointReport:
     focal: Focal
     window: int
     table: pd.DataFrame
+    #: which sources and years the record-based series (exercises) rest on
+    coverage: list[StateCoverage] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {"focal": self.focal.to_dict(), "window": self.window,
-                "tests": records(self.table)}
+                "tests": records(self.table),
+                "coverage": [c.to_dict() for c in self.coverage]}
 
 
 def breakpoint_tests(store: Store, country: str | int, *, window: int = 8,
@@ -139,13 +153,16 @@ def breakpoint_tests(store: Store, country: str | int, *, window: int = 8,
 
     The break year is the first year of the new regime when the event falls in the first
     half of the year, else the following year. Series too short around a date are skipped
-    (``note`` says why). Example: ``breakpoint_tests(store, "TUR", window=8)``.
+    (``note`` says why); where the sources of a record-based series change inside the window
+    (MME and JME end in 2010), ``note`` says so, since a change of source can look like a
+    break. Example: ``breakpoint_tests(store, "TUR", window=8)``.
     """
     check_years(start, end)
     focal = resolve_focal(store, country)
     points = load_breakpoints()
     points = points[points["country"] == focal.iso3]
-    series = focal_series(store, focal, start, end)
+    series, coverage = focal_series(store, focal, start, end)
+    changes = {c.instrument: c for c in coverage}
     rows = []
     for bp in points.itertuples(index=False):
         year = bp.date.year + (1 if bp.date.month > 6 else 0)
@@ -160,7 +177,11 @@ def breakpoint_tests(store: Store, country: str | int, *, window: int = 8,
                 continue
             mean_b = near.loc[near["year"] < year, col].mean()
             mean_a = near.loc[near["year"] >= year, col].mean()
+            change = changes[col].source_change(year - window, year + window - 1) \
+                if col in changes else None
             rows.append({**row, "f_stat": res.f_stat, "p_value": res.p_value,
                          "n_before": res.n_before, "n_after": res.n_after,
-                         "mean_before": mean_b, "mean_after": mean_a, "note": ""})
-    return BreakpointReport(focal, window, pd.DataFrame(rows))
+                         "mean_before": mean_b, "mean_after": mean_a,
+                         "note": f"the sources change inside the window ({change})"
+                         if change else ""})
+    return BreakpointReport(focal, window, pd.DataFrame(rows), coverage)

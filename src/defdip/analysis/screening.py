@@ -14,11 +14,14 @@ from datetime import date
 from importlib import resources
 from pathlib import Path
 
+import ibis
+import ibis.expr.types as ir
 import pandas as pd
 import yaml
 
 from defdip.analysis._common import resolve_focal
 from defdip.errors import InvalidArgument, InvalidRecord
+from defdip.queries.tables import Tables, to_frame, year_span
 from defdip.store import Store
 
 __all__ = ["ROLES", "load_embargoes", "register_delivery_years", "screen", "screen_transfers"]
@@ -123,6 +126,15 @@ def screen_transfers(deliveries: pd.DataFrame, embargoes: pd.DataFrame, *,
     return hits.sort_values(["recipient_iso3", "year"]).reset_index(drop=True)
 
 
+def _where(t: ir.Table, role: str, iso3: str | None) -> ir.Table:
+    """The rows where ``iso3`` is the ``role`` (supplier, recipient, or either)."""
+    if iso3 is None:
+        return t
+    tests = {"supplier": t.supplier_iso3 == iso3, "recipient": t.recipient_iso3 == iso3,
+             "any": (t.supplier_iso3 == iso3) | (t.recipient_iso3 == iso3)}
+    return t.filter(tests[role])
+
+
 def screen(store: Store, *, country: str | int | None = None, role: str = "any",
            embargoes: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every SIPRI delivery into a UN-embargoed state, optionally for one supplier/recipient.
@@ -132,26 +144,26 @@ def screen(store: Store, *, country: str | int | None = None, role: str = "any",
     """
     if role not in ROLES:
         raise InvalidArgument(f"role {role!r} must be one of {ROLES}.")
-    store.require("sipri_deliveries")
+    tables = Tables.from_store(store)
     emb = load_embargoes() if embargoes is None else embargoes
-    where, params = "", []
-    if country is not None:
-        focal = resolve_focal(store, country)
-        cond = {"supplier": "supplier_iso3 = ?", "recipient": "recipient_iso3 = ?",
-                "any": "(supplier_iso3 = ? OR recipient_iso3 = ?)"}[role]
-        where = f"WHERE {cond}"
-        params = [focal.iso3] * cond.count("?")
-    yearly = store.sql(f"""SELECT 'deliveries' AS basis, CAST(deal_id AS VARCHAR) AS deal_id,
-        supplier_label, supplier_iso3, recipient_label, recipient_iso3, year, designation,
-        description, number, tiv FROM sipri_deliveries {where}""", params)
-    first = int(store.sql("SELECT min(year) AS y FROM sipri_deliveries")["y"].iloc[0])
+    iso3 = resolve_focal(store, country).iso3 if country is not None else None
+    d = tables.table("sipri_deliveries")
+    first, _ = year_span(tables, d)
+    d = _where(d, role, iso3)
+    yearly = to_frame(d.select(basis=ibis.literal("deliveries"), deal_id=d.deal_id.cast("string"),
+                      supplier_label=d.supplier_label, supplier_iso3=d.supplier_iso3,
+                      recipient_label=d.recipient_label, recipient_iso3=d.recipient_iso3,
+                      year=d.year, designation=d.designation, description=d.description,
+                      number=d.number, tiv=d.tiv))
     frames = [yearly]
-    if store.has("sipri_transfers"):
-        deals = store.sql(f"""SELECT 'register' AS basis, deal_id, supplier_label,
-            supplier_iso3, recipient_label, recipient_iso3, delivery_years,
-            weapon_designation AS designation, weapon_description AS description,
-            number_delivered AS number, tiv_delivered AS tiv FROM sipri_transfers {where}""",
-                          params)
+    if tables.has("sipri_transfers"):
+        t = _where(tables.table("sipri_transfers"), role, iso3)
+        deals = to_frame(t.select(basis=ibis.literal("register"), deal_id=t.deal_id,
+                         supplier_label=t.supplier_label, supplier_iso3=t.supplier_iso3,
+                         recipient_label=t.recipient_label, recipient_iso3=t.recipient_iso3,
+                         delivery_years=t.delivery_years, designation=t.weapon_designation,
+                         description=t.weapon_description, number=t.number_delivered,
+                         tiv=t.tiv_delivered))
         deals["year"] = deals.pop("delivery_years").map(register_delivery_years)
         deals = deals.explode("year").dropna(subset=["year"])
         deals = deals[deals["year"].astype(int) < first].astype({"year": "int64"})

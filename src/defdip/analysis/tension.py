@@ -16,12 +16,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import ibis
+import ibis.expr.types as ir
 import pandas as pd
 
 from defdip.analysis._common import Focal, check_years, resolve_focal
 from defdip.analysis.event_balance import EventBalance, event_balance
 from defdip.events.codes import cameo_quad_class
 from defdip.plain import records
+from defdip.queries.memberships import membership
+from defdip.queries.tables import Tables, spell_years, to_frame, year_range
 from defdip.store import Store
 from defdip.store.events import EventStore
 
@@ -76,39 +80,48 @@ def tension_table(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _signals(store: Store, f: int, start: int, end: int, balance: EventBalance
+def _about(t: ir.Table, f: int, a: str = "ccode1", b: str = "ccode2") -> ir.Table:
+    """The rows where the focal state is on either side, with ``ccode_2`` the other side."""
+    t = t.filter((t[a] == f) | (t[b] == f))
+    return t.mutate(ccode_2=ibis.ifelse(t[a] == f, t[b], t[a]))
+
+
+def _signals(tables: Tables, f: int, start: int, end: int, balance: EventBalance
              ) -> list[pd.DataFrame]:
     """One frame (ccode_2, year, signal…) per source the store holds."""
-    parts: list[pd.DataFrame] = []
-    rng = f"year BETWEEN {start} AND {end}"
-    if store.has("cow_mid_directed"):
-        parts.append(store.sql(f"""SELECT ccode2 AS ccode_2, year, max(disponset) AS mid_onset,
-            max(dispongoing) AS mid_ongoing, max(greatest(hostlev1, hostlev2)) AS mid_hostlev
-            FROM cow_mid_directed WHERE ccode1 = {f} AND {rng} GROUP BY 1, 2"""))
-    if store.has("cow_war_inter"):
-        parts.append(store.sql(f"""SELECT ccode2 AS ccode_2, year,
-            max(cowinterongoing) AS war_ongoing FROM cow_war_inter
-            WHERE ccode1 = {f} AND {rng} GROUP BY 1, 2"""))
-    years = f"range({start}, {end} + 1)"
+    parts: list[ir.Table] = []
+    if tables.has("cow_mid_directed"):
+        m = tables.table("cow_mid_directed")
+        m = m.filter((m.ccode1 == f) & m.year.between(start, end))
+        parts.append(m.group_by(ccode_2=m.ccode2, year=m.year).aggregate(
+            mid_onset=m.disponset.max(), mid_ongoing=m.dispongoing.max(),
+            mid_hostlev=ibis.greatest(m.hostlev1, m.hostlev2).max()))
+    if tables.has("cow_war_inter"):
+        w = tables.table("cow_war_inter")
+        w = w.filter((w.ccode1 == f) & w.year.between(start, end))
+        parts.append(w.group_by(ccode_2=w.ccode2, year=w.year).aggregate(
+            war_ongoing=w.cowinterongoing.max()))
     for table, flag, lo, hi in (("td_rivalries", "td_rival", "styear", "endyear"),
-                                ("tss_rivalries", "tss_rival", "start", '"end"')):
-        if store.has(table):
-            parts.append(store.sql(f"""SELECT DISTINCT CASE WHEN ccode1 = {f} THEN ccode2
-                ELSE ccode1 END AS ccode_2, y.year, 1 AS {flag} FROM {table},
-                (SELECT unnest({years}) AS year) y WHERE (ccode1 = {f} OR ccode2 = {f})
-                AND y.year >= {lo} AND y.year <= coalesce({hi}, {end})"""))
-    if store.has("atop_dyad_year"):
-        parts.append(store.sql(f"""SELECT CASE WHEN ccode1 = {f} THEN ccode2 ELSE ccode1 END
-            AS ccode_2, year, max(atop_defense) AS atop_defense FROM atop_dyad_year
-            WHERE (ccode1 = {f} OR ccode2 = {f}) AND {rng} GROUP BY 1, 2"""))
-    if store.has("sipri_deliveries"):
-        parts.append(store.sql(f"""SELECT CASE WHEN supplier_ccode = {f} THEN recipient_ccode
-            ELSE supplier_ccode END AS ccode_2, year, sum(tiv) AS arms_tiv
-            FROM sipri_deliveries WHERE (supplier_ccode = {f} OR recipient_ccode = {f})
-            AND {rng} GROUP BY 1, 2"""))
+                                ("tss_rivalries", "tss_rival", "start", "end")):
+        if tables.has(table):
+            r = _about(tables.table(table), f)
+            spells = r.select("ccode_2", lo=r[lo], hi=r[hi].fill_null(end))
+            years = spell_years(spells, year_range(start, end), spells.lo, spells.hi)
+            parts.append(years.select("ccode_2", "year").distinct().mutate(
+                **{flag: ibis.literal(1, "int32")}))
+    if tables.has("atop_dyad_year"):
+        a = _about(tables.table("atop_dyad_year"), f)
+        a = a.filter(a.year.between(start, end))
+        parts.append(a.group_by(["ccode_2", "year"]).aggregate(
+            atop_defense=a.atop_defense.max()))
+    if tables.has("sipri_deliveries"):
+        d = _about(tables.table("sipri_deliveries"), f, "supplier_ccode", "recipient_ccode")
+        d = d.filter(d.year.between(start, end))
+        parts.append(d.group_by(["ccode_2", "year"]).aggregate(arms_tiv=d.tiv.sum()))
+    frames = [to_frame(part) for part in parts]
     if len(balance.years):
-        parts.append(balance.years)
-    return parts
+        frames.append(balance.years)
+    return frames
 
 
 def tension_monitor(store: Store, country: str | int, *, start: int = 1990, end: int = 2019,
@@ -126,19 +139,19 @@ def tension_monitor(store: Store, country: str | int, *, start: int = 1990, end:
     check_years(start, end)
     focal = resolve_focal(store, country)
     balance = event_balance(store, focal.ccode, start, end, events)
+    tables = Tables.from_store(store)
     frame = pd.DataFrame(columns=["ccode_2", "year"])
-    for part in _signals(store, focal.ccode, start, end, balance):
+    for part in _signals(tables, focal.ccode, start, end, balance):
         part = part.dropna(subset=["ccode_2"]).astype({"ccode_2": "int64", "year": "int64"})
         frame = part if frame.empty else frame.merge(part, on=["ccode_2", "year"], how="outer")
     frame = frame[frame["ccode_2"] != focal.ccode]
-    nato = _nato_years(store, focal.ccode, start, end)
+    nato = _nato_years(focal.ccode, start, end)
     frame = frame.merge(nato, on=["ccode_2", "year"], how="left")
     frame["nato_both"] = frame["nato_both"].fillna(0).astype(int)
     defense = frame.get("atop_defense", pd.Series(0, index=frame.index)).fillna(0)
     frame["allied"] = (defense.gt(0) | frame["nato_both"].gt(0)).astype(int)
     table = tension_table(frame)
-    names = store.sql("SELECT ccode AS ccode_2, any_value(iso3) AS iso3_2, any_value(name) "
-                      "AS name_2 FROM country_codes WHERE ccode IS NOT NULL GROUP BY 1")
+    names = _names(tables)
     table = names.merge(table, on="ccode_2", how="right").sort_values(["ccode_2", "year"])
     table.insert(0, "ccode_1", focal.ccode)
     summary = table.groupby(["ccode_2", "iso3_2", "name_2"], dropna=False).agg(
@@ -158,12 +171,21 @@ def tension_monitor(store: Store, country: str | int, *, start: int = 1990, end:
     return TensionResult(focal, (start, end), table.reset_index(drop=True), summary, balance)
 
 
-def _nato_years(store: Store, f: int, start: int, end: int) -> pd.DataFrame:
-    """(ccode_2, year, nato_both) for the years both the focal state and partner are in NATO."""
-    from defdip.analysis.regions import nato_members_by_year
+def _names(tables: Tables) -> pd.DataFrame:
+    """(ccode_2, iso3_2, name_2) of every state with a COW code (``country_codes``)."""
+    codes = tables.table("country_codes")
+    codes = codes.filter(codes.ccode.notnull())
+    return to_frame(codes.group_by(ccode_2=codes.ccode).aggregate(
+        iso3_2=codes.iso3.min(), name_2=codes["name"].min()))
 
+
+def _nato_years(f: int, start: int, end: int) -> pd.DataFrame:
+    """(ccode_2, year, nato_both) for the years both the focal state and the partner are in
+    NATO (:func:`defdip.queries.memberships.membership`: the one NATO list; years it does not
+    reach have no rows)."""
     rows = []
-    for y, members in nato_members_by_year(store, range(start, end + 1)).items():
+    for y in range(start, end + 1):
+        members = membership("NATO").codes(y) or frozenset()
         if f in members:
-            rows += [(c, y, 1) for c in members if c != f]
+            rows += [(c, y, 1) for c in sorted(members) if c != f]
     return pd.DataFrame(rows, columns=["ccode_2", "year", "nato_both"]).astype("int64")

@@ -12,7 +12,7 @@ measure of how far to trust the line.
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -21,6 +21,8 @@ import pandas as pd
 from defdip.analysis._common import Focal, check_years, resolve_focal
 from defdip.errors import InvalidArgument
 from defdip.plain import records
+from defdip.queries.series import StateCoverage
+from defdip.queries.tables import Tables, to_frame
 from defdip.store import Store
 
 __all__ = ["Forecast", "TrendsResult", "backtest_errors", "engagement_series",
@@ -84,28 +86,34 @@ def forecast_series(years: np.ndarray, values: np.ndarray, *, horizon: int = 5,
     return Forecast(table, mae, mape, holdout)
 
 
-def engagement_series(store: Store, focal: Focal, start: int, end: int) -> pd.DataFrame:
-    """Long table (instrument, year, value) of the focal state's yearly engagement.
+def engagement_series(store: Store, focal: Focal, start: int, end: int
+                      ) -> tuple[pd.DataFrame, list[StateCoverage]]:
+    """Long table (instrument, year, value) of the focal state's yearly engagement, and which
+    sources and years the record-based series (exercises) rest on.
 
     Each instrument covers only the years its source covers (no zeros invented beyond).
     """
     from defdip.analysis.breakpoints import focal_series
 
-    wide = focal_series(store, focal, start, end).drop(columns=["ideal_point", "agree_us"],
-                                                       errors="ignore")
+    wide, coverage = focal_series(store, focal, start, end)
+    wide = wide.drop(columns=["ideal_point", "agree_us"], errors="ignore")
+    tables = Tables.from_store(store)
     f = focal.ccode
-    if store.has("ipi_contributor_month"):
-        pk = store.sql("SELECT year(date) AS year, avg(total) AS peacekeepers FROM "
-                       "ipi_contributor_month WHERE ccode = ? GROUP BY 1", [f])
-        wide = wide.merge(pk, on="year", how="left")
-    if store.has("lowy_posts"):
-        posts = store.sql("SELECT year, count(*) FILTER (WHERE post_type = 'embassy') AS "
-                          "embassies, count(*) AS diplomatic_posts FROM lowy_posts "
-                          "WHERE sender_ccode = ? GROUP BY year", [f])
-        wide = wide.merge(posts, on="year", how="left")
+    if tables.has("ipi_contributor_month"):
+        m = tables.table("ipi_contributor_month")
+        m = m.filter(m.ccode == f)
+        pk = m.group_by(year=m.date.year().cast("int64")).aggregate(peacekeepers=m.total.mean())
+        wide = wide.merge(to_frame(pk), on="year", how="left")
+    if tables.has("lowy_posts"):
+        p = tables.table("lowy_posts")
+        p = p.filter(p.sender_ccode == f)
+        posts = p.group_by("year").aggregate(
+            embassies=(p.post_type == "embassy").sum().cast("int64"),
+            diplomatic_posts=p.count())
+        wide = wide.merge(to_frame(posts), on="year", how="left")
     long = wide.melt(id_vars="year", var_name="instrument", value_name="value")
     return long.dropna(subset=["value"]).sort_values(["instrument", "year"]) \
-        .reset_index(drop=True)
+        .reset_index(drop=True), coverage
 
 
 @dataclass
@@ -114,28 +122,36 @@ class TrendsResult:
     series: pd.DataFrame
     forecasts: pd.DataFrame
     backtest: pd.DataFrame
+    #: which sources and years the record-based series (exercises) rest on
+    coverage: list[StateCoverage] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {"focal": self.focal.to_dict(), "backtest": records(self.backtest),
                 "forecasts": records(self.forecasts),
-                "series": records(self.series)}
+                "series": records(self.series),
+                "coverage": [c.to_dict() for c in self.coverage]}
 
 
 def trends(store: Store, country: str | int, *, start: int = 1995, end: int = 2024,
            horizon: int = 5, holdout: int = 3) -> TrendsResult:
     """Engagement by instrument and a ``horizon``-year forecast of each with enough data.
 
-    Forecasts start after each series' last observed year (exercises: MME ends in 2010;
-    peacekeeping: IPI; embassies: Lowy editions), reported as ``last_observed``.
+    Forecasts start after each series' last observed year (exercises: the engagement
+    record's sources — MME and JME to 2010, the curated record for its focal states;
+    peacekeeping: IPI; embassies: Lowy editions), reported as ``last_observed``;
+    ``coverage`` says which sources and years the exercises rest on.
     Example: ``trends(store, "TUR", horizon=5)``.
     """
     check_years(start, end)
     focal = resolve_focal(store, country)
-    series = engagement_series(store, focal, start, end)
+    series, coverage = engagement_series(store, focal, start, end)
+    changes = {c.instrument: c for c in coverage}
     forecasts, checks = [], []
     for name, part in series.groupby("instrument", sort=True):
-        row: dict[str, Any] = {"instrument": name, "first_year": int(part["year"].min()),
-                               "last_observed": int(part["year"].max()), "n_years": len(part)}
+        first, last = int(part["year"].min()), int(part["year"].max())
+        row: dict[str, Any] = {"instrument": name, "first_year": first,
+                               "last_observed": last, "n_years": len(part)}
+        change = changes[name].source_change(first, last) if name in changes else None
         try:
             fc = forecast_series(part["year"].to_numpy(), part["value"].to_numpy(),
                                  horizon=horizon, holdout=holdout, log=name in _LOG_SERIES)
@@ -143,9 +159,13 @@ def trends(store: Store, country: str | int, *, start: int = 1995, end: int = 20
             checks.append({**row, "mae": None, "mape": None, "note": str(exc)})
             continue
         forecasts.append(fc.table.assign(instrument=name))
+        notes = ["log(1+TIV) model"] if name in _LOG_SERIES else []
+        if change:
+            notes.append(f"the sources change within the series ({change}): the trend may "
+                         "be the change of source")
         checks.append({**row, "holdout_years": holdout, "mae": fc.mae, "mape": fc.mape,
-                       "note": "log(1+TIV) model" if name in _LOG_SERIES else ""})
+                       "note": "; ".join(notes)})
     table = pd.concat(forecasts, ignore_index=True)[["instrument", "year", "mean", "pi_low",
                                                      "pi_high"]] if forecasts else \
         pd.DataFrame(columns=["instrument", "year", "mean", "pi_low", "pi_high"])
-    return TrendsResult(focal, series, table, pd.DataFrame(checks))
+    return TrendsResult(focal, series, table, pd.DataFrame(checks), coverage)

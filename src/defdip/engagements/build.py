@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import ibis.expr.types as ir
 import pandas as pd
 
 from defdip.countries import Vocabulary
@@ -26,6 +27,7 @@ from defdip.engagements.derive_transfers import derive_sipri
 from defdip.engagements.fileio import read_records
 from defdip.engagements.model import normalise_key
 from defdip.engagements.validate import validate_records
+from defdip.queries.tables import Tables, to_frame
 from defdip.store import Store
 
 __all__ = ["DERIVATIONS", "add_records", "build_record", "derive_all"]
@@ -48,8 +50,13 @@ def derive_all(store: Store, vocab: Vocabulary | None = None) -> Derived:
     return Derived.combined(derive(store, vocab) for derive in DERIVATIONS.values())
 
 
+def _engagements(store: Store) -> ir.Table:
+    return Tables.from_store(store).table("engagements")
+
+
 def _agreements(store: Store, *frames: pd.DataFrame) -> pd.DataFrame:
-    stored = store.sql("SELECT id, kind, name FROM engagements WHERE kind = 'defence_agreement'")
+    e = _engagements(store)
+    stored = to_frame(e.filter(e.kind == "defence_agreement").select("id", "kind", "name"))
     parts = [f.loc[f["kind"] == "defence_agreement", ["id", "kind", "name"]] for f in frames]
     parts = [p.astype("object") for p in (stored, *parts) if len(p)]
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
@@ -92,14 +99,17 @@ def build_record(store: Store, vocab: Vocabulary, *, curated_dir: Path | None = 
     curated = load_curated(vocab, curated_dir, strict=strict)
     combined = derived.extend(curated)
     records, actors = combined.engagements, combined.actors
-    entered = set(store.sql("SELECT id FROM engagements WHERE origin = 'entered'")["id"])
+    e = _engagements(store)
+    entered = {i for (i,) in Tables.from_store(store).rows(
+        e.filter(e.origin == "entered").select("id"))}
     keep = ~records["id"].isin(entered) & ~records["id"].duplicated()
     records = records[keep]
     actors = actors[actors["engagement_id"].isin(set(records["id"]))]
     records, unresolved = _resolve_legal_basis(records, _agreements(store, records))
     counts = store.replace_records(records, actors)
-    summary = store.sql("SELECT origin, kind, count(*) AS n FROM engagements GROUP BY ALL "
-                        "ORDER BY ALL")
+    e = _engagements(store)
+    summary = to_frame(e.group_by(["origin", "kind"]).aggregate(n=e.count())
+                       .order_by(["origin", "kind"]))
     return {
         "engagements": counts["engagements"], "actors": counts["engagement_actors"],
         "by_origin": {k: int(v) for k, v in summary.groupby("origin")["n"].sum().items()},
@@ -123,8 +133,9 @@ def add_records(store: Store, vocab: Vocabulary, path: Path | str, *, fmt: str |
     records, actors = validate_records(raws, vocab, origin="entered", file=str(path))
     records, unresolved = _resolve_legal_basis(records, _agreements(store, records))
     ids = list(records["id"])
-    existing = set(store.sql("SELECT id FROM engagements WHERE list_contains(?, id)",
-                             [ids])["id"]) if ids else set()
+    e = _engagements(store)
+    existing = {i for (i,) in Tables.from_store(store).rows(
+        e.filter(e.id.isin(ids)).select("id"))} if ids else set()
     store.upsert_records(records, actors)
     return {"file": str(path), "records": len(records),
             "added": len(set(ids) - existing), "updated": len(existing),

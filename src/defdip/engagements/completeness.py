@@ -20,10 +20,10 @@ import pandas as pd
 
 from defdip.countries import Vocabulary
 from defdip.engagements.model import KINDS, RECOMMENDED
-from defdip.engagements.query import resolve_code, stored_vocabulary
 from defdip.errors import InvalidArgument
 from defdip.plain import records
 from defdip.queries import record
+from defdip.queries.names import actor_key, stored_vocabulary
 from defdip.queries.tables import Tables
 from defdip.store import Store
 
@@ -106,7 +106,7 @@ def completeness(store: Store, country: str, *, year_from: int = 1980,
     ``year_to`` defaults to the last year any record starts in (no hidden 'today').
     """
     vocab = vocab if vocab is not None else stored_vocabulary(store)
-    code = resolve_code(country, vocab, "--country")
+    code = actor_key(country, vocab, "--country")
     assert code is not None
     if year_to is None:
         spans = record.spans(Tables.from_store(store))

@@ -16,8 +16,9 @@ import pandas as pd
 from defdip.countries import Vocabulary
 from defdip.engagements.fileio import actors_by_engagement, write_records
 from defdip.engagements.model import KINDS
-from defdip.errors import InvalidArgument, UnknownCountry
+from defdip.errors import InvalidArgument
 from defdip.queries import record
+from defdip.queries.names import actor_key, stored_vocabulary
 from defdip.queries.tables import Tables
 from defdip.store import Store
 
@@ -25,31 +26,13 @@ __all__ = [
     "export_records",
     "list_records",
     "profile",
-    "resolve_code",
     "select_records",
-    "stored_vocabulary",
 ]
 
 
-def resolve_code(value: str | None, vocab: Vocabulary | None, option: str) -> str | None:
-    """An ISO3 code (or declared label) for a --country/--partner argument."""
-    if value is None:
-        return None
-    if vocab is None:
-        return value.strip().upper() if len(value.strip()) == 3 else value.strip()
-    try:
-        return vocab.actor_key(value)
-    except UnknownCountry:
-        close = vocab.candidates(value)[:3]
-        raise InvalidArgument(f"{option} {value!r} is not a country the vocabulary resolves"
-                              f"{' (closest: ' + ', '.join(close) + ')' if close else ''}; "
-                              "use an ISO3 code such as TUR.") from None
-
-
-def stored_vocabulary(store: Store) -> Vocabulary | None:
-    """The store's vocabulary; None for a store holding a record but no loaded sources (codes
-    are then taken as given)."""
-    return store.vocabulary() if store.has("_vocabulary_codelist") else None
+def _code(value: str | None, vocab: Vocabulary | None, option: str) -> str | None:
+    """The actor key (ISO3 or declared label) of an optional --country/--partner."""
+    return None if value is None else actor_key(value, vocab, option)
 
 
 def _kinds(kind: str | list[str] | None) -> list[str]:
@@ -71,8 +54,8 @@ def select_records(store: Store, *, country: str | None = None, partner: str | N
                               "earlier year first (e.g. --from 2000 --to 2024).")
     vocab = vocab if vocab is not None else stored_vocabulary(store)
     records, actors = record.select(
-        Tables.from_store(store), country=resolve_code(country, vocab, "--country"),
-        partner=resolve_code(partner, vocab, "--partner"), kinds=_kinds(kind),
+        Tables.from_store(store), country=_code(country, vocab, "--country"),
+        partner=_code(partner, vocab, "--partner"), kinds=_kinds(kind),
         year_from=year_from, year_to=year_to, origin=origin)
     frame = records.execute().drop(columns=["first_year", "last_year"])
     for column in ("personnel", "units", "countries"):  # NULL-able integers stay integers
@@ -117,7 +100,7 @@ def profile(store: Store, country: str, year: int, *, vocab: Vocabulary | None =
     come from per-year deliveries; ``tiv_records`` sums the active deals' delivered TIV.
     """
     vocab = vocab if vocab is not None else stored_vocabulary(store)
-    code = resolve_code(country, vocab, "country")
+    code = actor_key(country, vocab, "country")
     records, actors = select_records(store, country=code, year_from=year, year_to=year,
                                      vocab=vocab)
     own = actors[actors["iso3"] == code].groupby("engagement_id")["role"].agg(_joined)

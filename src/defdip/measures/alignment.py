@@ -45,8 +45,9 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from defdip.countries import Vocabulary, load_vocabulary
+from defdip.countries import Vocabulary
 from defdip.errors import InvalidArgument, NotLoaded
+from defdip.queries import names
 from defdip.store import Store
 
 __all__ = [
@@ -244,13 +245,10 @@ def un_alignment(store: Store, *, start: int | None = None, end: int | None = No
 
 def resolve_ccode(country: str | int, vocab: Vocabulary | None = None,
                   argument: str = "the country argument") -> int:
-    """The COW code of a state given by ISO3, COW code or name."""
-    vocab = vocab if vocab is not None else load_vocabulary()
-    found = vocab.resolve(country, context=argument)
-    if found.ccode is None:
-        raise InvalidArgument(f"{country!r} ({found.name}) has no COW code, so it has no UN "
-                              "alignment rows; pass a COW member state (e.g. 'TUR' or 640).")
-    return int(found.ccode)
+    """The COW code of a state given by ISO3, COW code or name (the one resolver,
+    :func:`defdip.queries.names.resolve_ccode`)."""
+    return names.resolve_ccode(country, vocab if vocab is not None else names.vocabulary(),
+                               argument)
 
 
 def alignment(store: Store, country: str | int, *, partners: tuple[str | int, ...] = (
@@ -265,7 +263,7 @@ def alignment(store: Store, country: str | int, *, partners: tuple[str | int, ..
     if start is not None and end is not None and start > end:
         raise InvalidArgument(f"--from {start!r} is after --to {end!r}: pass from <= to "
                               "(e.g. --from 1990 --to 2019).")
-    vocab = vocab if vocab is not None else load_vocabulary()
+    vocab = vocab if vocab is not None else names.vocabulary(store)
     own = resolve_ccode(country, vocab)
     others = {resolve_ccode(p, vocab, "the partner argument"): p for p in partners}
     others.pop(own, None)

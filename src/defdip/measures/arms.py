@@ -8,13 +8,17 @@ spread over its years. Actors are keyed by ISO3, or by SIPRI's label for non-sta
 
 from __future__ import annotations
 
+import ibis
+import ibis.expr.types as ir
 import pandas as pd
 
-from defdip.countries import Vocabulary, load_vocabulary
+from defdip.countries import Vocabulary
 from defdip.errors import InvalidArgument
+from defdip.queries.names import actor_key, vocabulary
+from defdip.queries.tables import Tables, to_frame
 from defdip.store import Store
 
-__all__ = ["ROLES", "arms_deals", "arms_partners", "arms_ranking", "resolve_actor"]
+__all__ = ["ROLES", "arms_deals", "arms_partners", "arms_ranking"]
 
 ROLES = ("supplier", "recipient")
 
@@ -34,32 +38,33 @@ def _period(start: int, end: int) -> tuple[int, int]:
     return int(start), int(end)
 
 
-def resolve_actor(country: str | int, vocab: Vocabulary | None = None) -> str:
-    """The key used in the arms tables: ISO3 of a state, or a non-state actor's SIPRI label."""
-    vocab = vocab if vocab is not None else load_vocabulary()
-    return vocab.actor_key(country, context="the country argument")
+def _key(t: ir.Table, prefix: str) -> ir.StringValue:
+    """The actor key of one side: its ISO3, or SIPRI's label for a non-state actor."""
+    return t[f"{prefix}_iso3"].fill_null(t[f"{prefix}_label"])
 
 
-def _key(prefix: str) -> str:
-    return f'coalesce("{prefix}_iso3", "{prefix}_label")'
+def _actor(store: Store, country: str | int, vocab: Vocabulary | None) -> str:
+    """The arms tables' key for ``country`` (the one resolver, the store's vocabulary)."""
+    return actor_key(country, vocab if vocab is not None else vocabulary(store),
+                     "the country argument")
 
 
-def _volumes(store: Store, group: str, start: int, end: int, where: str = "TRUE",
-             params: list[object] | None = None) -> pd.DataFrame:
-    """TIV delivered in [start, end] per ``group`` actor, with rank and world share."""
-    store.require("sipri_deliveries")
-    query = f"""
-        WITH period AS (SELECT * FROM sipri_deliveries WHERE year BETWEEN ? AND ?),
-        world AS (SELECT sum(tiv) AS total FROM period),
-        grouped AS (
-            SELECT {_key(group)} AS country, min("{group}_label") AS name,
-                   sum(tiv) AS tiv
-            FROM period WHERE {where} GROUP BY 1)
-        SELECT CAST(rank() OVER (ORDER BY tiv DESC) AS BIGINT) AS rank, country, name, tiv,
-               100 * tiv / (SELECT total FROM world) AS share,
-               100 * tiv / sum(tiv) OVER () AS share_of_total
-        FROM grouped ORDER BY tiv DESC, country"""
-    return store.sql(query, [start, end, *(params or [])])
+def _volumes(store: Store, group: str, start: int, end: int, prefix: str | None = None,
+             key: str | None = None) -> pd.DataFrame:
+    """TIV delivered in [start, end] per ``group`` actor, with rank and world share; only the
+    deliveries whose ``prefix`` side is ``key`` when given."""
+    deliveries = Tables.from_store(store).table("sipri_deliveries")
+    period = deliveries.filter(deliveries.year.between(start, end))
+    world = period.tiv.sum().as_scalar()
+    chosen = period if prefix is None else period.filter(_key(period, prefix) == key)
+    grouped = chosen.group_by(country=_key(chosen, group)).aggregate(
+        name=chosen[f"{group}_label"].min(), tiv=chosen.tiv.sum())
+    ranked = grouped.mutate(
+        rank=(ibis.rank().over(order_by=ibis.desc(grouped.tiv)) + 1).cast("int64"),
+        share=100 * grouped.tiv / world,
+        share_of_total=100 * grouped.tiv / grouped.tiv.sum().over(ibis.window()))
+    ranked = ranked.select("rank", "country", "name", "tiv", "share", "share_of_total")
+    return to_frame(ranked.order_by([ibis.desc("tiv"), "country"]))
 
 
 def arms_ranking(store: Store, role: str, start: int, end: int,
@@ -88,8 +93,8 @@ def arms_partners(store: Store, country: str | int, role: str, start: int, end: 
     """
     prefix, other = _role(role)
     start, end = _period(start, end)
-    key = resolve_actor(country, vocab)
-    frame = _volumes(store, other, start, end, f"{_key(prefix)} = ?", [key])
+    key = _actor(store, country, vocab)
+    frame = _volumes(store, other, start, end, prefix, key)
     return frame.rename(columns={"share_of_total": "partner_share"})
 
 
@@ -99,18 +104,19 @@ def arms_deals(store: Store, country: str | int, role: str, start: int, end: int
     delivery year falls in [start, end]; newest order first, ``licensed_production`` shown."""
     prefix, other = _role(role)
     start, end = _period(start, end)
-    key = resolve_actor(country, vocab)
-    store.require("sipri_transfers")
-    query = f"""
-        SELECT deal_id, {other}_label AS partner_label, {other}_iso3 AS partner_iso3,
-               supplier_label, recipient_label, order_year, order_year_uncertain,
-               number_ordered, weapon_designation, weapon_description, number_delivered,
-               delivery_years, status, licensed_production, tiv_per_unit, tiv_total_order,
-               tiv_delivered, comments
-        FROM sipri_transfers
-        WHERE {_key(prefix)} = ?
-          AND (order_year BETWEEN ? AND ?
-               OR len(list_filter(string_split(coalesce(delivery_years, ''), ';'),
-                      x -> TRY_CAST(trim(x) AS INTEGER) BETWEEN ? AND ?)) > 0)
-        ORDER BY order_year DESC, partner_label, weapon_designation, deal_id"""
-    return store.sql(query, [key, start, end, start, end])
+    key = _actor(store, country, vocab)
+    t = Tables.from_store(store).table("sipri_transfers")
+    years = t.delivery_years.fill_null("").split(";").map(
+        lambda y: y.strip().try_cast("int64"))
+    delivered = years.filter(lambda y: y.between(start, end)).length() > 0
+    t = t.filter((_key(t, prefix) == key) & (t.order_year.between(start, end) | delivered))
+    deals = t.select(
+        t.deal_id, t[f"{other}_label"].name("partner_label"),
+        t[f"{other}_iso3"].name("partner_iso3"),
+        *(t[c] for c in ("supplier_label", "recipient_label", "order_year",
+                         "order_year_uncertain", "number_ordered", "weapon_designation",
+                         "weapon_description", "number_delivered", "delivery_years", "status",
+                         "licensed_production", "tiv_per_unit", "tiv_total_order",
+                         "tiv_delivered", "comments")))
+    return to_frame(deals.order_by([ibis.desc("order_year"), "partner_label",
+                                    "weapon_designation", "deal_id"]))

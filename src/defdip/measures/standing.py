@@ -26,9 +26,11 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from defdip.countries import Country, Vocabulary, load_vocabulary
+from defdip.countries import Country, Vocabulary
 from defdip.errors import InvalidArgument, NotLoaded
 from defdip.measures.engagement_index import INSTRUMENT_GROUPS
+from defdip.queries.names import vocabulary
+from defdip.queries.tables import Tables, to_frame
 from defdip.store import Store
 
 __all__ = ["STANDING_COLUMNS", "diplomatic_reach", "network_standing", "standing"]
@@ -39,11 +41,14 @@ STANDING_COLUMNS = ("ccode", "year", "partners", "strength", "eigenvector", "pag
 
 def diplomatic_reach(store: Store) -> pd.DataFrame | None:
     """ccode, year, diplomatic_reach (distinct host states with a post); None without Lowy."""
-    if not store.has("lowy_posts"):
+    tables = Tables.from_store(store)
+    if not tables.has("lowy_posts"):
         return None
-    return store.sql("SELECT sender_ccode::BIGINT AS ccode, year::BIGINT AS year, "
-                     "count(DISTINCT host_ccode) AS diplomatic_reach FROM lowy_posts "
-                     "WHERE sender_ccode IS NOT NULL AND host_ccode IS NOT NULL GROUP BY ALL")
+    posts = tables.table("lowy_posts")
+    posts = posts.filter(posts.sender_ccode.notnull() & posts.host_ccode.notnull())
+    return to_frame(posts.group_by(ccode=posts.sender_ccode.cast("int64"),
+                                   year=posts.year.cast("int64")).aggregate(
+        diplomatic_reach=posts.host_ccode.nunique()))
 
 
 def _leading_eigenvector(adjacency: np.ndarray, tol: float = 1e-12,
@@ -136,20 +141,20 @@ def standing(store: Store, year: int, *, top: int | None = None,
     """
     if top is not None and top < 1:
         raise InvalidArgument(f"--top {top!r} must be at least 1 (e.g. --top 20).")
-    if store.has("network_standing"):
-        frame = store.sql("SELECT * FROM network_standing WHERE year = ? ORDER BY rank, ccode",
-                          [int(year)])
-    elif store.has("engagement_index"):
-        index = store.sql("SELECT * FROM engagement_index WHERE year = ?", [int(year)])
-        frame = network_standing(index, diplomatic_reach(store))
-    else:
+    tables = Tables.from_store(store)
+    stored = "network_standing" if tables.has("network_standing") else "engagement_index"
+    if not tables.has(stored):
         raise NotLoaded("engagement_index")
+    table = tables.table(stored)
+    if stored == "network_standing":
+        frame = to_frame(table.filter(table.year == int(year)).order_by(["rank", "ccode"]))
+    else:
+        frame = network_standing(to_frame(table.filter(table.year == int(year))),
+                                 diplomatic_reach(store))
     if frame.empty:
-        known = store.sql("SELECT min(year) AS lo, max(year) AS hi FROM "
-                          + ("network_standing" if store.has("network_standing")
-                             else "engagement_index"))
+        lo, hi = tables.rows(table.aggregate(lo=table.year.min(), hi=table.year.max()))[0]
         raise InvalidArgument(f"no engagement recorded in year {year!r}; the standing covers "
-                              f"{known['lo'].iloc[0]}–{known['hi'].iloc[0]}.")
+                              f"{lo}–{hi}.")
     frame = frame.head(top) if top is not None else frame
     names = _names(store, vocab, [int(c) for c in frame["ccode"]])
     frame.insert(1, "iso3", [names.get(int(c), (None, None))[0] for c in frame["ccode"]])
@@ -160,10 +165,13 @@ def standing(store: Store, year: int, *, top: int | None = None,
 def _names(store: Store, vocab: Vocabulary | None, ccodes: list[int]
            ) -> dict[int, tuple[str, str]]:
     """ISO3 and name per COW code: from the stored ``country_codes``, else the vocabulary."""
-    if vocab is None and store.has("country_codes"):
-        rows = store.sql("SELECT ccode, min(iso3) AS iso3, min(name) AS name FROM country_codes "
-                         "WHERE ccode IS NOT NULL GROUP BY ccode")
-        return {int(r.ccode): (r.iso3, r.name) for r in rows.itertuples()}
-    vocab = vocab if vocab is not None else load_vocabulary()
+    tables = Tables.from_store(store)
+    if vocab is None and tables.has("country_codes"):
+        codes = tables.table("country_codes")
+        codes = codes.filter(codes.ccode.notnull())
+        rows = tables.rows(codes.group_by("ccode").aggregate(iso3=codes.iso3.min(),
+                                                             name=codes["name"].min()))
+        return {int(c): (iso3, name) for c, iso3, name in rows}
+    vocab = vocab if vocab is not None else vocabulary(store)
     found = {c: _country(vocab, c) for c in ccodes}
     return {c: (k.iso3, k.name) for c, k in found.items() if k is not None}

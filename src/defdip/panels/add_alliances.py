@@ -1,5 +1,10 @@
 """``add_*`` for alliances and international organisations: ATOP pledges, COW IGO
 co-membership, and NATO, OIC and UN membership flags.
+
+NATO membership is the query layer's one definition
+(:func:`defdip.queries.memberships.membership`: nato.int's member list, complete through its
+``complete_through`` year), the same list the regions and the tension monitor read; OIC
+membership comes from COW IGO's spells.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from defdip.panels._ops import (
     year_span,
 )
 from defdip.panels.core import Panel
+from defdip.queries.memberships import membership
 
 __all__ = [
     "ATOP_COLUMNS",
@@ -36,8 +42,10 @@ ATOP_COLUMNS = ("atop_defense", "atop_offense", "atop_neutral", "atop_nonagg", "
 ATOP_YEARS = (1815, 2018)
 IGO_SUMS = ("sum_igo_full", "sum_igo_associate", "sum_igo_observer", "sum_igo_anytype")
 IGO_YEARS = (1816, 2014)
-#: IGO abbreviations (as in cow_igo_spells.igo) flagged by add_igos, and the column stems.
-FLAGGED_IGOS = {"NATO": "nato", "OIC": "oic"}
+#: IGO abbreviations (as in cow_igo_spells.igo) flagged by add_igos from COW IGO's spells,
+#: and the column stems. NATO is flagged from the one NATO list (``NATO_STEM``).
+FLAGGED_IGOS = {"OIC": "oic"}
+NATO_STEM = "nato"
 
 
 def add_atop_alliance(panel: Panel) -> Panel:
@@ -90,7 +98,8 @@ def un_member_years(panel: Panel) -> ir.Table:
 
 
 def _member_flags(panel: Panel) -> tuple[ir.Table, dict[str, tuple[int, int]]]:
-    """(ccode, year, nato, oic, un) member flags, and each flag's years of coverage."""
+    """(ccode, year, oic, un) member flags, and each flag's years of coverage (with NATO's,
+    whose flag :func:`_nato` computes on the panel's own rows)."""
     spells = panel.tables.table("cow_igo_spells")
     chosen = spells.filter(spells.igo.isin(list(FLAGGED_IGOS)) & spells.ccode.notnull())
     chosen = chosen.select(ccode=chosen.ccode.cast("int64"), igo=chosen.igo,
@@ -106,7 +115,14 @@ def _member_flags(panel: Panel) -> tuple[ir.Table, dict[str, tuple[int, int]]]:
     merged = join_columns(merged, un, {"ccode": "ccode", "year": "year"}, {"un": "un"})
     first_un, last_un = _un_years(panel)
     coverage = {stem: IGO_YEARS for stem in FLAGGED_IGOS.values()} | {"un": (first_un, last_un)}
+    coverage[NATO_STEM] = (IGO_YEARS[0], membership("NATO").complete_through)
     return merged, coverage
+
+
+def _nato(ccode: ir.IntegerValue, year: ir.IntegerValue) -> ir.IntegerValue:
+    """1 if the state is a NATO member in the year, 0 if not; NULL after the list's last
+    complete year (the one NATO list, :mod:`defdip.queries.memberships`)."""
+    return membership("NATO").is_member(ccode, year).cast("int64")
 
 
 def _un_years(panel: Panel) -> tuple[int, int]:
@@ -125,21 +141,24 @@ def add_igos(panel: Panel) -> Panel:
     ``add_igos``; NULL where COW IGO has no row), ``nato_both``, ``oic_both``, ``un_both``
     (1 both members, 0 not, NULL outside the data's years). State-years: ``sum_igo_full``,
     ``sum_igo_associate``, ``sum_igo_observer``, ``sum_igo_anytype``, ``nato``, ``oic``, ``un``.
-    NATO and OIC come from the full-membership spells (1816-2014); UN membership follows
-    :func:`un_member_years`.
+    NATO comes from the one NATO list (nato.int, 1816 to the list's ``complete_through``
+    year: nobody before 1949), OIC from COW IGO's full-membership spells (1816-2014); UN
+    membership follows :func:`un_member_years`.
     """
     panel.require_unit("add_igos", "state_year", "dyad_year")
     flags, coverage = _member_flags(panel)
-    stems = [*FLAGGED_IGOS.values(), "un"]
+    spelled = [*FLAGGED_IGOS.values(), "un"]
+    stems = [NATO_STEM, *spelled]
     if panel.unit == "state_year":
         panel.require_new("add_igos", [*IGO_SUMS, *stems])
         sums = panel.tables.table("cow_igo_state_year")
         sums = sums.select(ccode=sums.ccode.cast("int64"), year=sums.year.cast("int64"),
                            **{c: sums[c].cast("int64") for c in IGO_SUMS})
         expr = join_monadic(panel, sums, list(IGO_SUMS))
+        expr = expr.mutate(**{NATO_STEM: _nato(expr.ccode, expr.year)})
         expr = join_columns(expr, flags, {"ccode": "ccode", "year": "year"},
-                            {s: s for s in stems})
-        for stem in stems:
+                            {s: s for s in spelled})
+        for stem in spelled:
             expr = fill(expr, [stem], 0, coverage[stem])
         return panel.evolve(expr, "cow_igo", "unga_votes", "unga_ideal_points")
     names = [f"{s}_both" for s in stems]
@@ -149,10 +168,10 @@ def add_igos(panel: Panel) -> Panel:
                        year=dyad.year.cast("int64"), dyadigos=dyad.dyadigos.cast("int64"))
     take = {"dyadigos": "dyadigos"}
     # the flags first: on bare dyad-years they are attached to the state-years before pairing
-    flagged = add_monadic(panel, flags, {s: f"__{s}" for s in stems})
+    flagged = add_monadic(panel, flags, {s: f"__{s}" for s in spelled})
     expr = join_stored_dyad(flagged, dyad, take)
-    both = {}
-    for stem in stems:
+    both = {f"{NATO_STEM}_both": _nato(expr.ccode_1, expr.year) * _nato(expr.ccode_2, expr.year)}
+    for stem in spelled:
         a, b = expr[f"__{stem}_1"].fill_null(0), expr[f"__{stem}_2"].fill_null(0)
         inside = expr.year.between(*coverage[stem])
         both[f"{stem}_both"] = ibis.ifelse(inside, (a * b).cast("int64"), ibis.null("int64"))

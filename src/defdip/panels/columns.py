@@ -65,7 +65,8 @@ _ROWS: tuple[tuple[str, str, str, str, str, str], ...] = (
      "share 0-1", "cow_nmc", "nmc"),
     ("dyadigos", "dyad_year", "IGOs in which both states are full members", "count",
      "cow_igo", "igo"),
-    ("nato_both", "dyad_year", "both states are full NATO members", "0/1", "cow_igo", "igo"),
+    ("nato_both", "dyad_year", "both states are NATO members (nato.int's member list; NULL "
+     "after the year it is complete through)", "0/1", "nato_members", "igo"),
     ("oic_both", "dyad_year", "both states are full OIC members", "0/1", "cow_igo", "igo"),
     ("un_both", "dyad_year", "both states are UN members (voted in the GA or have an ideal "
      "point that year)", "0/1", "unga_votes", "igo"),
@@ -77,7 +78,8 @@ _ROWS: tuple[tuple[str, str, str, str, str, str], ...] = (
      "igo"),
     ("sum_igo_anytype", "state_year", "IGOs with the state in any status", "count", "cow_igo",
      "igo"),
-    ("nato", "state_year", "full NATO member", "0/1", "cow_igo", "igo"),
+    ("nato", "state_year", "NATO member (nato.int's member list; NULL after the year it is "
+     "complete through)", "0/1", "nato_members", "igo"),
     ("oic", "state_year", "full OIC member", "0/1", "cow_igo", "igo"),
     ("un", "state_year", "UN member (voted in the GA or has an ideal point that year)", "0/1",
      "unga_votes", "igo"),
@@ -187,6 +189,10 @@ def citation_of(source: str) -> str:
     try:
         info = sources.get(source).INFO
     except LookupError:
+        if source == "nato_members":  # the query layer's one NATO list (curated, cited)
+            from defdip.queries.memberships import membership
+
+            return membership("NATO").citation()
         return {"engagements": _DERIVED_CITATION, "events": _EVENTS_CITATION}.get(source,
                                                                                   source)
     return f"{info.citation_key}: {info.title}"

@@ -19,19 +19,17 @@ def filter_years(panel: Panel, *, start: int, end: int) -> Panel:
     return replace(panel.evolve(expr), start=max(start, panel.start), end=min(end, panel.end))
 
 
-def _code(country: Any, system: str) -> int:
-    """The state's code in the panel's system: COW (``ccode``) or Gleditsch-Ward (``gwcode``)."""
+def _code(country: Any, system: str, store: Any = None) -> int:
+    """The state's code in the panel's system: COW (``ccode``) or Gleditsch-Ward (``gwcode``),
+    through the one resolver (:func:`defdip.queries.names.resolve_state`) with the store's
+    vocabulary."""
     if isinstance(country, int) and not isinstance(country, bool):
         return country
-    from defdip.countries import load_vocabulary
+    from defdip.queries.names import resolve_state, vocabulary
 
-    found = load_vocabulary().resolve(str(country))
-    code = found.gwcode if system == "gw" else found.ccode
-    if code is None:
-        label = "Gleditsch-Ward" if system == "gw" else "COW"
-        raise InvalidArgument(f"country {country!r} has no {label} code, so it has no rows in a "
-                              f"{label} panel; pick a state (e.g. 'TUR' or 640).")
-    return int(code)
+    code = "gwcode" if system == "gw" else "ccode"
+    found = resolve_state(str(country), vocabulary(store), "country", code=code)
+    return int(getattr(found, code))
 
 
 def filter_country(panel: Panel, country: Any, *, side: str = "either") -> Panel:
@@ -39,7 +37,7 @@ def filter_country(panel: Panel, country: Any, *, side: str = "either") -> Panel
 
     On dyad-years ``side`` picks ``"1"`` (the state is ``ccode_1``), ``"2"`` or ``"either"``.
     """
-    code = _code(country, panel.system)
+    code = _code(country, panel.system, panel.tables.store)
     expr = panel.expr
     if panel.unit == "state_year":
         return panel.evolve(expr.filter(expr[panel.code] == code))

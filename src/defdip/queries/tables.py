@@ -17,7 +17,8 @@ import ibis.expr.types as ir
 
 from defdip.errors import NotLoaded
 
-__all__ = ["DERIVED_TABLES", "Tables", "not_loaded", "spell_years", "year_range", "year_span"]
+__all__ = ["DERIVED_TABLES", "Tables", "not_loaded", "spell_years", "to_frame", "year_range",
+           "year_span"]
 
 #: Tables that layers above the sources build, and the command that builds each.
 DERIVED_TABLES: dict[str, str] = {
@@ -53,11 +54,14 @@ class Tables:
     #: asked for and whether it existed, and each probe query with the row it returned.
     checked: dict[str, bool] = field(default_factory=dict)
     probes: list[tuple[str, list[Any]]] = field(default_factory=list)
+    #: The store the tables are read from (None for a backend built otherwise, e.g. Spark):
+    #: where a read that needs the store's country vocabulary finds it.
+    store: Any = None
 
     @classmethod
     def from_store(cls, store: Any) -> Tables:
         """Tables of a :class:`defdip.store.Store`, read through its Ibis DuckDB backend."""
-        return cls(store.ibis(), store.owner_hint)
+        return cls(store.ibis(), store.owner_hint, store=store)
 
     @property
     def engine(self) -> str:
@@ -133,3 +137,13 @@ def year_span(tables: Tables, table: ir.Table, column: str = "year") -> tuple[in
     ``(0, -1)`` for an empty table, a span that holds no year."""
     lo, hi = tables.probe(table.aggregate(lo=table[column].min(), hi=table[column].max()))
     return (int(lo), int(hi)) if lo is not None and lo == lo else (0, -1)
+
+
+def to_frame(expr: ir.Table) -> Any:
+    """A query's rows as a pandas DataFrame, integer columns that hold NULLs as pandas'
+    nullable ``Int64`` (as the store's own reads give them) rather than floats."""
+    frame = expr.execute()
+    for name, dtype in expr.schema().items():
+        if dtype.is_integer() and frame[name].dtype.kind == "f":
+            frame[name] = frame[name].astype("Int64")
+    return frame

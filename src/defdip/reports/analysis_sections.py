@@ -7,6 +7,7 @@ import pandas as pd
 from defdip import analysis
 from defdip.analysis.effects import INSTRUMENTS
 from defdip.countries import Country
+from defdip.queries.tables import Tables, to_frame
 from defdip.reports import figures
 from defdip.reports.html import Section
 from defdip.store import Store
@@ -125,10 +126,13 @@ def trends_section(store: Store, focal: Country, end: int, horizon: int = 5) -> 
 
 def standing_section(store: Store, focal: Country) -> Section:
     section = Section("standing", "Standing and soft power")
-    frame = store.sql("SELECT * FROM network_standing WHERE ccode = ? ORDER BY year",
-                      [focal.ccode]) if store.has("network_standing") else pd.DataFrame()
+    tables = Tables.from_store(store)
+    frame, sizes = pd.DataFrame(), pd.DataFrame()
+    if tables.has("network_standing"):
+        standing = tables.table("network_standing")
+        frame = to_frame(standing.filter(standing.ccode == focal.ccode).order_by("year"))
+        sizes = to_frame(standing.group_by("year").aggregate(states=standing.count()))
     if len(frame):
-        sizes = store.sql("SELECT year, count(*) AS states FROM network_standing GROUP BY 1")
         full = set(sizes.loc[sizes["states"] >= 0.75 * sizes["states"].max(), "year"])
         frame = frame[frame["year"].isin(full)]
         section.figures.append(figures.line_plot(
@@ -142,10 +146,11 @@ def standing_section(store: Store, focal: Country) -> Section:
                              "quarters of the states are shown: in other years fewer sources "
                              "report (Lowy editions are biennial; curated records only after "
                              "2023), and ranks are not comparable.")
-    posts = store.sql(
-        """SELECT year, count(*) AS posts, count(DISTINCT host_iso3) AS host_countries,
-                  min(overall_rank) AS lowy_rank
-           FROM lowy_posts WHERE sender_iso3 = ? GROUP BY 1 ORDER BY 1""", [focal.iso3])
+    lowy = tables.table("lowy_posts")
+    lowy = lowy.filter(lowy.sender_iso3 == focal.iso3)
+    posts = to_frame(lowy.group_by("year").aggregate(
+        posts=lowy.count(), host_countries=lowy.host_iso3.nunique(),
+        lowy_rank=lowy.overall_rank.min()).order_by("year"))
     if len(posts):
         section.tables["Diplomatic network (Lowy Global Diplomacy Index)"] = posts
         last = posts.iloc[-1]

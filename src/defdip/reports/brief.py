@@ -13,10 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from defdip import __version__
-from defdip.countries import Country, load_vocabulary
+from defdip.countries import Country
 from defdip.errors import InvalidArgument
 from defdip.paths import replacing
 from defdip.plain import records
+from defdip.queries.names import resolve_state, vocabulary
 from defdip.reports import analysis_sections as sa
 from defdip.reports import record_sections as sr
 from defdip.reports.html import Section, render_html
@@ -62,7 +63,7 @@ def build_brief(store: Store, country: str | int, *, start: int = 1995, end: int
     if start > end:
         raise InvalidArgument(f"--from {start} is after --to {end}.")
     store.require(*REQUIRED)
-    focal = load_vocabulary().resolve(country)
+    focal = resolve_state(country, vocabulary(store), "the country argument")
     un_end = min(end, 2019)
     sections = [
         sr.footprint_section(store, focal, start, end),

@@ -5,10 +5,13 @@ from __future__ import annotations
 import html
 import json
 
+import ibis
 import pandas as pd
 
 from defdip.countries import Country
 from defdip.engagements.query import select_records
+from defdip.queries.record import select
+from defdip.queries.tables import Tables, to_frame
 from defdip.reports import figures
 from defdip.reports.html import Section
 from defdip.store import Store
@@ -55,7 +58,8 @@ def partner_counts(store: Store, focal: Country, start: int, end: int) -> pd.Dat
 
 
 def _names(store: Store) -> dict[str, str]:
-    codes = store.sql("SELECT iso3, name FROM country_codes WHERE iso3 IS NOT NULL")
+    codes = Tables.from_store(store).table("country_codes")
+    codes = to_frame(codes.filter(codes.iso3.notnull()).select("iso3", "name"))
     return dict(zip(codes["iso3"], codes["name"], strict=True))
 
 
@@ -103,8 +107,8 @@ def _organisations(counts: pd.DataFrame) -> int:
 
 def map_features(store: Store) -> list[dict]:
     """Natural Earth 1:110m countries as GeoJSON features keyed by ``properties.iso_a3``."""
-    rows = store.sql("SELECT iso3, geometry FROM natural_earth_countries "
-                     "WHERE iso3 IS NOT NULL")
+    shapes = Tables.from_store(store).table("natural_earth_countries")
+    rows = to_frame(shapes.filter(shapes.iso3.notnull()).select("iso3", "geometry"))
     features = []
     for iso3, text in zip(rows["iso3"], rows["geometry"], strict=True):
         shape = json.loads(text)
@@ -115,32 +119,32 @@ def map_features(store: Store) -> list[dict]:
 
 
 def _capital_markers(store: Store, partners: pd.DataFrame, year: int) -> pd.DataFrame:
-    if partners.empty or not store.has("cow_capitals"):
+    tables = Tables.from_store(store)
+    if partners.empty or not tables.has("cow_capitals"):
         return pd.DataFrame(columns=["iso3", "lat", "lon", "instrument", "hover"])
-    capitals = store.sql(
-        """SELECT c.iso3, k.lat, k.lng AS lon FROM cow_capitals k
-           JOIN country_codes c ON c.ccode = k.ccode
-           WHERE year(k.start) <= ? QUALIFY row_number() OVER
-             (PARTITION BY c.iso3 ORDER BY k.start DESC) = 1""", [year])
+    k, c = tables.table("cow_capitals"), tables.table("country_codes")
+    k = k.filter(k.start.year() <= year)
+    c = c.select(c_ccode=c.ccode, iso3=c.iso3)
+    joined = k.join(c, k.ccode == c.c_ccode)
+    latest = joined.mutate(n=ibis.row_number().over(group_by="iso3",
+                                                    order_by=ibis.desc(joined.start)))
+    capitals = to_frame(latest.filter(latest.n == 0).select("iso3", "lat", lon=latest.lng))
     return partners.merge(capitals, on="iso3", how="inner")
 
 
 def timeline_section(store: Store, focal: Country, start: int, end: int) -> Section:
-    frame = store.sql(
-        """SELECT year(e.start) AS year, e.kind, count(DISTINCT e.id) AS records
-           FROM engagements e JOIN engagement_actors a ON a.engagement_id = e.id
-           WHERE a.iso3 = ? AND year(e.start) BETWEEN ? AND ?
-           GROUP BY 1, 2 ORDER BY 1, 2""", [focal.iso3, start, end])
+    mine, _ = select(Tables.from_store(store), country=focal.iso3)
+    begun = mine.filter(mine.first_year.between(start, end))
+    frame = to_frame(begun.group_by(year=begun.first_year, kind=begun.kind).aggregate(
+        records=begun.id.nunique()).order_by(["year", "kind"]))
     section = Section("timeline", "Timeline of engagement")
     section.figures.append(figures.bars_by_year(
         frame[frame["kind"] != "diplomatic_post"], "year", "records", "kind",
         "Engagements starting each year, by instrument (diplomatic posts omitted)",
         "records"))
-    coverage = store.sql(
-        """SELECT e.kind, e.source, min(year(e.start)) AS first_year,
-                  max(year(e.start)) AS last_year, count(DISTINCT e.id) AS records
-           FROM engagements e JOIN engagement_actors a ON a.engagement_id = e.id
-           WHERE a.iso3 = ? GROUP BY 1, 2 ORDER BY 1, 2""", [focal.iso3])
+    coverage = to_frame(mine.group_by(["kind", "source"]).aggregate(
+        first_year=mine.first_year.min(), last_year=mine.first_year.max(),
+        records=mine.id.nunique()).order_by(["kind", "source"]))
     section.tables["Which source covers which years"] = coverage
     section.notes.append("MME exercises end in 2010, IPI mission detail covers 2009–2014, "
                          "Lowy posts 2016–2023; later years rest on the curated record.")
@@ -151,13 +155,13 @@ def alignment_section(store: Store, focal: Country, start: int, end: int,
                       partners: tuple[str, ...] = ("USA", "RUS", "CHN", "GRC", "DEU")
                       ) -> Section:
     section = Section("alignment", "UN General Assembly alignment with key partners")
-    frame = store.sql(
-        """SELECT u.year, c.iso3 AS partner, u.un_agree, u.un_sscore, u.un_kappa,
-                  u.idealpoint_dist, u.un_nvotes
-           FROM un_alignment u JOIN country_codes c ON c.ccode = u.ccode_2
-           WHERE u.ccode_1 = ? AND u.year BETWEEN ? AND ?
-             AND c.iso3 IN (SELECT unnest(?::VARCHAR[]))
-           ORDER BY 1, 2""", [focal.ccode, start, end, list(partners)])
+    tables = Tables.from_store(store)
+    u, c = tables.table("un_alignment"), tables.table("country_codes")
+    u = u.filter((u.ccode_1 == focal.ccode) & u.year.between(start, end))
+    c = c.filter(c.iso3.isin(list(partners))).select(c_ccode=c.ccode, partner=c.iso3)
+    joined = u.join(c, u.ccode_2 == c.c_ccode)
+    frame = to_frame(joined.select("year", "partner", "un_agree", "un_sscore", "un_kappa",
+                                   "idealpoint_dist", "un_nvotes").order_by(["year", "partner"]))
     section.figures.append(figures.line_plot(
         frame, "year", "un_agree", "partner",
         f"Share of identical UNGA votes, {focal.name} with …", "share of identical votes"))
