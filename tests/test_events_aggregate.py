@@ -241,3 +241,29 @@ def test_the_brief_shows_the_balance_or_says_there_is_none(loaded_store, sample,
     totals = section.tables[title].set_index("iso3_2")
     assert totals.loc["RUS", "events"] == 15 and totals.loc["ARM", "net_coop"] == -1
     assert any("months covered in 2017–2018: 2018-06" in t for t in section.text)
+
+
+def test_a_cached_panel_job_notices_the_event_files(loaded_store, sample, tmp_path):
+    """`defdip panel … --add events --out x.parquet` reuses compiled SQL; the cache asks how
+    many event files there are, so loads and removals are seen."""
+    import shutil
+
+    from defdip.panels import build_panel
+    from defdip.store import Store
+    from defdip.store.events import NoEventData
+
+    small = Store(tmp_path / "defdip.duckdb")
+    small.replace_tables({"cow_system": loaded_store.table("cow_system")}, owner="cow_states")
+    shutil.copytree(sample.root, tmp_path / "events")
+    first = build_panel(small, unit="dyad_year", start=2018, end=2018, add="events",
+                        out=tmp_path / "a.parquet")
+    again = build_panel(small, unit="dyad_year", start=2018, end=2018, add="events",
+                        out=tmp_path / "b.parquet")
+    assert first.rows == again.rows and "ev_n" in again.columns
+    assert pd.read_parquet(tmp_path / "a.parquet").equals(pd.read_parquet(tmp_path / "b.parquet"))
+    for part in EventStore(tmp_path / "events").parts():
+        part.unlink()
+    with pytest.raises(NoEventData):
+        build_panel(small, unit="dyad_year", start=2018, end=2018, add="events",
+                    out=tmp_path / "c.parquet")
+    small.close()
