@@ -197,19 +197,26 @@ def test_add_events_keeps_rows_and_nulls_uncovered_years(loaded_store, sample):
 
 
 def test_cli_load_status_and_tension(loaded_store, mirror, tmp_path):
+    import zipfile
+
     from defdip.cli import app
 
     loaded_store.close()  # the CLI opens the file read-only; one mode per process
     events = tmp_path / "events"
+    gdelt = tmp_path / "20180601001500.export.CSV.zip"
+    with zipfile.ZipFile(gdelt, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.write(FIXTURES / "20180601001500.export.CSV", "20180601001500.export.CSV")
     runner = CliRunner()
     common = ["--store", str(loaded_store.path), "--events", str(events)]
-    out = runner.invoke(app, ["events", "load", str(FIXTURES / "icews_bad_rows.tab"),
+    out = runner.invoke(app, ["events", "load", str(FIXTURES / "icews_bad_rows.tab"), str(gdelt),
                               str(FIXTURES / "polecat_ngec_2023_06.txt"), *common])
     assert out.exit_code == 0, out.output
     flat = " ".join(out.output.split())  # the console wraps long lines
     assert "bad row: icews_bad_rows.tab, line 7, column 'Event Date': '2018-06-31' is not " \
            "a date" in flat
     assert "… 2 more bad rows of icews_bad_rows.tab: all are in" in flat
+    assert "bad row: 20180601001500.export.CSV.zip, line 6, column 'EventCode'" in flat
+    assert "note: 20180601001500.export.CSV.zip: 1 rows: published QuadClass differs" in flat
     out = runner.invoke(app, ["events", "load", str(mirror / "icews_events_sample" /
                                                     "events.2018.sample.tab"), *common,
                               "--json"])
@@ -217,12 +224,57 @@ def test_cli_load_status_and_tension(loaded_store, mirror, tmp_path):
         "file": "events.2018.sample.tab", "status": "loaded", "format": "icews", "rows": 3705,
         "bad": 0, "duplicates": 80, "stored": 3625, "notes": {}, "rejects": None}
     status = json.loads(runner.invoke(app, ["events", "status", *common, "--json"]).output)
-    assert status["months"] == ["2018-06", "2018-07", "2023-06", "2023-07"]
+    assert status["months"] == ["2018-05", "2018-06", "2018-07", "2023-06", "2023-07"]
+    assert [(f["file"], f["bad"], f["duplicates"]) for f in status["files"]] == [
+        ("icews_bad_rows.tab", 7, 1), ("20180601001500.export.CSV.zip", 4, 1),
+        ("polecat_ngec_2023_06.txt", 3, 1), ("events.2018.sample.tab", 0, 80)]
     out = runner.invoke(app, ["tension", "TUR", "--year", "2018", *common])
     assert out.exit_code == 0, out.output
     assert "Event balance of Türkiye by partner and month" in out.output
-    assert "months covered in 2018–2018: 2018-06, 2018-07" in " ".join(out.output.split())
+    assert "months covered in 2018–2018: 2018-05, 2018-06, 2018-07" in \
+        " ".join(out.output.split())
     target = tmp_path / "dm.parquet"
     out = runner.invoke(app, ["events", "aggregate", "--out", str(target), *common, "--json"])
     assert out.exit_code == 0, out.output
     assert json.loads(out.output)["rows"] == len(pd.read_parquet(target))
+
+
+def test_the_brief_shows_the_balance_or_says_there_is_none(loaded_store, sample, monkeypatch):
+    from defdip.countries import load_vocabulary
+    from defdip.reports.analysis_sections import challenges_section
+
+    turkey = load_vocabulary().resolve("TUR")
+    section = challenges_section(loaded_store, turkey, 2017, 2018)
+    assert any(t.startswith("Event balance: no event data loaded (") for t in section.text)
+    monkeypatch.setattr(EventStore, "beside", classmethod(lambda cls, store=None: sample))
+    section = challenges_section(loaded_store, turkey, 2017, 2018)
+    [title] = [t for t in section.tables if t.startswith("Event balance with partners")]
+    totals = section.tables[title].set_index("iso3_2")
+    assert totals.loc["RUS", "events"] == 15 and totals.loc["ARM", "net_coop"] == -1
+    assert any("months covered in 2017–2018: 2018-06" in t for t in section.text)
+
+
+def test_a_cached_panel_job_notices_the_event_files(loaded_store, sample, tmp_path):
+    """`defdip panel … --add events --out x.parquet` reuses compiled SQL; the cache asks how
+    many event files there are, so loads and removals are seen."""
+    import shutil
+
+    from defdip.panels import build_panel
+    from defdip.store import Store
+    from defdip.store.events import NoEventData
+
+    small = Store(tmp_path / "defdip.duckdb")
+    small.replace_tables({"cow_system": loaded_store.table("cow_system")}, owner="cow_states")
+    shutil.copytree(sample.root, tmp_path / "events")
+    first = build_panel(small, unit="dyad_year", start=2018, end=2018, add="events",
+                        out=tmp_path / "a.parquet")
+    again = build_panel(small, unit="dyad_year", start=2018, end=2018, add="events",
+                        out=tmp_path / "b.parquet")
+    assert first.rows == again.rows and "ev_n" in again.columns
+    assert pd.read_parquet(tmp_path / "a.parquet").equals(pd.read_parquet(tmp_path / "b.parquet"))
+    for part in EventStore(tmp_path / "events").parts():
+        part.unlink()
+    with pytest.raises(NoEventData):
+        build_panel(small, unit="dyad_year", start=2018, end=2018, add="events",
+                    out=tmp_path / "c.parquet")
+    small.close()

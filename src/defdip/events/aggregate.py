@@ -41,23 +41,24 @@ def interstate(events: ir.Table) -> ir.Table:
 def coverage(events: ir.Table) -> ir.Table:
     """(year, month, days_covered, events_all): the months the loaded files hold events in."""
     t = events
-    return t.group_by(year=t.event_date.year().cast("int32"),
-                      month=t.event_date.month().cast("int32")).aggregate(
-        days_covered=t.event_date.nunique().cast("int32"),
-        events_all=t.count().cast("int64"))
+    days = t.group_by(day=t.event_date).aggregate(n=t.count())
+    return days.group_by(year=days.day.year().cast("int32"),
+                         month=days.day.month().cast("int32")).aggregate(
+        days_covered=days.count().cast("int32"), events_all=days.n.sum().cast("int64"))
 
 
 def _counts(events: ir.Table, directed: bool) -> ir.Table:
     """Counts per dyad and month, for dyads with at least one event: ccode_1 → ccode_2
-    (directed), or both directions together with ccode_1 < ccode_2."""
+    (directed), or both directions together with ccode_1 < ccode_2. Keyed by two packed
+    integers, ``dyad`` = ccode_1·1000 + ccode_2 and ``ym`` = year·100 + month (COW codes are
+    below 1000): one integer per key groups and joins faster on every engine."""
     s = interstate(events)
     quad = s.quad_class
     one, two = s.source_ccode.cast("int32"), s.target_ccode.cast("int32")
     if not directed:
         one, two = ibis.least(one, two), ibis.greatest(one, two)
-    return s.group_by(ccode_1=one, ccode_2=two,
-                      year=s.event_date.year().cast("int32"),
-                      month=s.event_date.month().cast("int32")).aggregate(
+    ym = s.event_date.year().cast("int32") * 100 + s.event_date.month().cast("int32")
+    return s.group_by(dyad=one * 1000 + two, ym=ym).aggregate(
         **{name: (s.count() if q is None else quad.count(where=quad == q)).cast("int64")
            for name, q in COUNTS.items()},
         goldstein_sum=s.goldstein.cast("float64").sum(),
@@ -76,12 +77,14 @@ def _finish(frame: ir.Table) -> ir.Table:
 def _monthly(events: ir.Table, directed: bool) -> ir.Table:
     """Every dyad seen × every covered month, with the counts (0 where none)."""
     counts = _counts(events, directed)
-    dyads = counts.select("ccode_1", "ccode_2").distinct()
-    months = coverage(events).select("year", "month", "days_covered")
+    seen = counts.select("dyad").distinct()
+    dyads = seen.mutate(ccode_1=(seen.dyad // 1000).cast("int32"),
+                        ccode_2=(seen.dyad % 1000).cast("int32"))
+    cover = coverage(events)
+    months = cover.select("year", "month", "days_covered", ym=cover.year * 100 + cover.month)
     grid = dyads.cross_join(months)
-    c = counts.rename(**{f"c_{k}": k for k in ("ccode_1", "ccode_2", "year", "month")})
-    joined = grid.left_join(c, [grid.ccode_1 == c.c_ccode_1, grid.ccode_2 == c.c_ccode_2,
-                                grid.year == c.c_year, grid.month == c.c_month])
+    c = counts.rename(c_dyad="dyad", c_ym="ym")
+    joined = grid.left_join(c, [grid.dyad == c.c_dyad, grid.ym == c.c_ym])
     sums = (*COUNTS, "goldstein_n")
     return joined.select("ccode_1", "ccode_2", "year", "month", "days_covered",
                          **{n: joined[n].fill_null(0) for n in sums},

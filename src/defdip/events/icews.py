@@ -12,7 +12,7 @@ underscores for spaces.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pyarrow as pa
@@ -42,7 +42,9 @@ def sniff(header: str) -> bool:
     return {"cameo_code", "source_country", "target_country"} <= names
 
 
-def _splitter(path: Path, header: str) -> tuple[object, list[str]]:
+def _splitter(header: str) -> tuple[Callable[[str], list[str]], list[str]]:
+    """How to split the file's lines (tab: the Dataverse .tab; comma: the R package's CSV),
+    and the header's names."""
     if "\t" in header:
         return (lambda text: text.split("\t")), header.split("\t")
     return (lambda text: next(csv.reader([text]))), next(csv.reader([header]))
@@ -60,7 +62,7 @@ def read(path: Path, context: ReadContext, report: FileReport) -> Iterator[pa.Ta
         raise SourceFormatError(path, "is not an ICEWS events file: its first line is not the "
                                 "header (Event ID, Event Date, Source Name, …, CAMEO Code, …)",
                                 row=1, fix="Load the .tab file as Dataverse serves it.")
-    split, header = _splitter(path, first[1])
+    split, header = _splitter(first[1])
     keys = [_key(n) for n in header]
     missing = [c for c in REQUIRED if c not in keys]
     if missing:

@@ -29,7 +29,6 @@ if TYPE_CHECKING:  # what the names below resolve to, for readers and type check
         add_minimum_distance,
         add_nmc,
     )
-    from defdip.panels.add_event_data import add_events
     from defdip.panels.add_instruments import (
         add_agreements,
         add_arms_transfers,
@@ -43,6 +42,7 @@ if TYPE_CHECKING:  # what the names below resolve to, for readers and type check
     from defdip.panels.build import NAMES, PanelSummary, build_panel, parse_adders
     from defdip.panels.columns import CATALOGUE, catalogue
     from defdip.panels.core import Panel, Tables
+    from defdip.panels.event_columns import add_events
     from defdip.panels.filters import filter_country, filter_prd, filter_years
     from defdip.panels.units import create_dyad_years, create_state_years
 
@@ -93,7 +93,7 @@ _HOME = {
     **dict.fromkeys(["add_agreements", "add_arms_transfers", "add_diplomacy", "add_engagement",
                      "add_exercises", "add_peacekeeping", "add_un_alignment"],
                     "add_instruments"),
-    "add_events": "add_event_data",
+    "add_events": "event_columns",
     "ADDERS": "adders",
     **dict.fromkeys(["NAMES", "PanelSummary", "build_panel", "parse_adders"], "build"),
     **dict.fromkeys(["CATALOGUE", "catalogue"], "columns"),

@@ -18,7 +18,6 @@ from defdip.panels.add_cow import (
     add_minimum_distance,
     add_nmc,
 )
-from defdip.panels.add_event_data import add_events
 from defdip.panels.add_instruments import (
     add_agreements,
     add_arms_transfers,
@@ -29,6 +28,7 @@ from defdip.panels.add_instruments import (
     add_un_alignment,
 )
 from defdip.panels.core import Panel
+from defdip.panels.event_columns import add_events
 
 __all__ = ["ADDERS", "MONADIC_FIRST", "add_all"]
 

@@ -64,6 +64,12 @@ def challenges_section(store: Store, focal: Country, start: int, end: int) -> Se
         names = ", ".join(str(v) for v in coexisting["name_2"].head(8))
         section.text.append(f"{len(coexisting)} partners combine engagement with tension "
                             f"in {start}–{end}: {names}.")
+    if tension.events is not None:
+        months = tension.events.months
+        if len(months):
+            section.tables["Event balance with partners (interstate events, both directions, "
+                           "covered months only)"] = _event_totals(months)
+        section.text.append(tension.events.note)
     hits = analysis.screen(store, country=focal.iso3, role="any")
     section.tables["Deliveries into UN arms-embargo windows (SIPRI × curated embargoes)"] = hits
     section.text.append(f"{len(hits)} SIPRI delivery-years involving {focal.name} fall "
@@ -76,6 +82,17 @@ def challenges_section(store: Store, focal: Country, start: int, end: int) -> Se
         section.text.append(f"{len(strong)} of {len(breaks.table)} breakpoint tests reject "
                             "'no break' at 5%.")
     return section
+
+
+def _event_totals(months: pd.DataFrame) -> pd.DataFrame:
+    """Partner totals over the covered months, most events first."""
+    counts = ["events", "verbal_coop", "material_coop", "verbal_conflict", "material_conflict",
+              "net_coop", "goldstein_sum"]
+    totals = months.groupby(["iso3_2", "name_2"], dropna=False)[counts].sum().reset_index()
+    totals["goldstein_mean"] = totals["goldstein_sum"] / totals["events"].where(
+        totals["events"] > 0)
+    totals = totals.drop(columns="goldstein_sum")
+    return totals.sort_values("events", ascending=False).head(15).reset_index(drop=True)
 
 
 def regions_section(store: Store, focal: Country, start: int, end: int,

@@ -9,7 +9,8 @@ Loading appends, idempotently: a file whose sha256 was loaded before is skipped,
 whose key (day, source, target, code, story: :data:`defdip.events.KEY`) is already stored, or
 repeats within the batch, are dropped and counted as duplicates. New rows are written as new
 part files, and the list of loads is replaced last, so an interrupted load leaves the dataset
-readable and the next load finishes it without doubling a row.
+readable and the next load finishes it without doubling a row. Rows are written sorted by
+dyad and day, which makes the month files smaller and their scans faster.
 """
 
 from __future__ import annotations
@@ -82,10 +83,13 @@ def _sql_text(value: str) -> str:
 
 
 class EventStore:
-    """The event dataset under ``root``."""
+    """The event dataset under ``root``: a folder, or for Spark a URI any cluster node can
+    read (``hdfs://…``, ``s3a://…``; only reading goes through a URI)."""
 
     def __init__(self, root: Path | str) -> None:
-        self.root = Path(root)
+        text = str(root)
+        self.uri = text if "://" in text else None
+        self.root = Path(text.split("://", 1)[1]) if self.uri else Path(root)
 
     @classmethod
     def beside(cls, store: Any = None) -> EventStore:
@@ -111,9 +115,11 @@ class EventStore:
         return sorted(self.root.glob("month=*/*.parquet"))
 
     def exists(self) -> bool:
-        return bool(self.parts())
+        return self.uri is not None or bool(self.parts())
 
     def glob(self) -> str:
+        if self.uri is not None:
+            return self.uri.rstrip("/") + "/month=*/*.parquet"
         return str(self.root / "month=*" / "*.parquet")
 
     def months(self) -> list[str]:
@@ -141,7 +147,7 @@ class EventStore:
             columns = ", ".join(f'"{c}"' for c in COLUMNS)
             return backend.sql(f"SELECT {columns} FROM read_parquet({_sql_text(self.glob())}, "
                                "hive_partitioning = false)")
-        return backend.read_parquet(str(self.root)).select(*COLUMNS)
+        return backend.read_parquet(self.uri or str(self.root)).select(*COLUMNS)
 
     # ---- writing ---------------------------------------------------------------------------
     @contextmanager
@@ -214,7 +220,8 @@ class EventStore:
             if sum(kept.values()):
                 out = batch / "out"
                 con.execute(f"""COPY (SELECT *, strftime(event_date, '%Y-%m') AS month FROM kept
-                    ORDER BY event_date, file, line) TO {_sql_text(str(out))}
+                    ORDER BY source_ccode, target_ccode, event_date, file, line)
+                    TO {_sql_text(str(out))}
                     (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (month),
                      FILENAME_PATTERN 'part-{batch.name}-{{i}}')""")
                 for part in sorted(out.glob("month=*/*.parquet")):

@@ -39,6 +39,10 @@ def add_events(panel: Panel, events: EventStore | None = None) -> Panel:
     panel.require_new("add_events", names)
     dataset = events if events is not None else EventStore.for_backend(panel.tables.backend)
     table = dataset.table(panel.tables.backend)
+    if panel.tables.engine == "duckdb":  # the SQL cache re-asks this: files added or removed
+        listing = dataset.glob().replace("'", "''")
+        panel.tables.probe(panel.tables.backend.sql(
+            f"SELECT count(*) AS files FROM glob('{listing}')"))
     years = dyad_years(table)
     expr = join_columns(panel.expr, years, {"ccode_1": "ccode_1", "ccode_2": "ccode_2",
                                             "year": "year"}, EVENT_COLUMNS)
