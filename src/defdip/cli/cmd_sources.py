@@ -62,7 +62,19 @@ def build_derived(store: Store, mirror: Path | None) -> list[dict[str, object]]:
              "rows": int(record["engagements"]), "seconds": round(middle - began, 3)},
             {"source": "(measures)", "status": "built",
              "rows": int(sum(v for v in measures.values() if isinstance(v, int))),
-             "seconds": round(time.perf_counter() - middle, 3)}]
+             "seconds": round(time.perf_counter() - middle, 3)}, build_panel_base(store)]
+
+
+def build_panel_base(store: Store) -> dict[str, object]:
+    """Store the dyad-year base the panel jobs read (``defdip.panels.base``)."""
+    import time
+
+    from defdip.panels.base import build_base
+
+    began = time.perf_counter()
+    rows = build_base(store)
+    return {"source": "(panel base)", "status": "built" if rows else "skipped", "rows": rows,
+            "seconds": round(time.perf_counter() - began, 3)}
 
 
 def register(app: typer.Typer) -> None:

@@ -205,6 +205,34 @@ class Store:
             raise
         return counts
 
+    def replace_tables_from_queries(self, queries: Mapping[str, str], *, owner: str,
+                                    descriptions: Mapping[str, str] | None = None
+                                    ) -> dict[str, int]:
+        """Replace tables with the rows of queries over this store, all in one transaction.
+
+        DuckDB computes each table where the data are (``CREATE TABLE … AS``), in the query's
+        row order, without a copy through Python: for derived tables of millions of rows.
+        """
+        con = self.con
+        counts: dict[str, int] = {}
+        con.execute("BEGIN TRANSACTION")
+        try:
+            for name, query in queries.items():
+                con.execute(f'CREATE OR REPLACE TABLE "{name}" AS {query}')
+                counts[name] = int(con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0])
+                types = con.execute("SELECT column_name, data_type FROM information_schema."
+                                    "columns WHERE table_name = ? AND table_schema = "
+                                    "current_schema() ORDER BY ordinal_position",
+                                    [name]).fetchall()
+                con.execute("INSERT OR REPLACE INTO _tables VALUES (?, ?, ?, ?, ?)",
+                            [name, owner, (descriptions or {}).get(name, ""), counts[name],
+                             json.dumps(dict(types))])
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        return counts
+
     def fingerprint_of(self, source: str) -> str | None:
         row = self.con.execute("SELECT fingerprint FROM _sources WHERE name = ?",
                                [source]).fetchone()
