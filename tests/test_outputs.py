@@ -63,8 +63,7 @@ def test_a_failed_panel_write_leaves_the_earlier_file(loaded_store, tmp_path, mo
         Path(path).write_bytes(b"PAR1 partial")
         raise OSError("No space left on device")
 
-    monkeypatch.setattr(sqlcache, "copy_parquet", broken)
-    monkeypatch.setattr("defdip.panels.core.copy_parquet", broken)
+    monkeypatch.setattr(sqlcache, "copy_parquet", broken)  # every Parquet write goes here
     with pytest.raises(OSError, match="No space"):
         build.build_panel(loaded_store, unit="dyad_year", start=1990, end=2000, add="majors",
                           out=out, cache=False)

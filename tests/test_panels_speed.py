@@ -142,8 +142,10 @@ def test_builders_ask_the_data_only_through_probes():
     import defdip.panels as panels
 
     folder = Path(panels.__file__).parent
-    offenders = [p.name for p in folder.glob("*.py")
-                 if p.name not in ("core.py", "sqlcache.py") and ".execute(" in p.read_text()]
+    # sqlcache and base read what they stored (entries, the base's record), not the data that
+    # shapes an expression
+    offenders = [p.name for p in folder.glob("*.py") if p.name not in
+                 ("core.py", "sqlcache.py", "base.py") and ".execute(" in p.read_text()]
     assert offenders == []
 
 

@@ -16,7 +16,8 @@ ToOption = typer.Option(..., "--to", help="Last year (after 2016 the COW members
                         "December 2016 carry on).")
 AddOption = typer.Option("", "--add", help=f"Comma-separated column families: "
                          f"{', '.join(NAMES)}.")
-OutOption = typer.Option(..., "--out", help="Output file: .parquet or .csv.")
+OutOption = typer.Option(..., "--out", help="Output file: .parquet, .arrow or .feather (Arrow "
+                         "IPC, the fastest hand-off) or .csv.")
 SystemOption = typer.Option("cow", "--system", help="State system: cow (Correlates of War) or "
                             "gw (Gleditsch-Ward; units only, the families need COW codes).")
 

@@ -28,7 +28,7 @@ __all__ = ["NAMES", "PanelSummary", "build_panel", "parse_adders"]
 NAMES = ("atop", "majors", "nmc", "igo", "contiguity", "capdist", "mindist", "mids", "wars",
          "rivalries", "arms", "exercises", "peacekeeping", "diplomacy", "agreements",
          "un_alignment", "engagement", "terr_threat", "events")
-FORMATS = (".parquet", ".csv")
+FORMATS = (".parquet", ".arrow", ".feather", ".csv")
 
 
 @dataclass(frozen=True)
@@ -59,16 +59,19 @@ def parse_adders(text: str | Sequence[str]) -> list[str]:
 
 def build_panel(store: Any, *, unit: str, start: int, end: int, add: str | Sequence[str] = (),
                 directed: bool = True, out: Path | str | None = None, ordered: bool = True,
-                cache: bool = True, system: str = "cow") -> Panel | PanelSummary:
+                cache: bool = True, system: str = "cow", base: bool = True
+                ) -> Panel | PanelSummary:
     """Create a ``state_year`` or ``dyad_year`` panel, add the named families, and write it.
 
     ``system`` is ``"cow"`` (Correlates of War) or ``"gw"`` (Gleditsch-Ward, units only: the
     column families join on COW codes).
 
-    With ``out`` (``.parquet`` or ``.csv``) the panel is written and a :class:`PanelSummary`
-    returned; without, the lazy :class:`Panel`. ``ordered=False`` skips sorting by the keys.
-    A Parquet job on a DuckDB store reuses the SQL compiled for the same job before
-    (``panels.sqlcache``, checked against the data first) unless ``cache=False``.
+    With ``out`` (``.parquet``, ``.arrow``/``.feather`` for Arrow IPC, or ``.csv``) the panel
+    is written and a :class:`PanelSummary` returned; without, the lazy :class:`Panel`.
+    ``ordered=False`` skips sorting by the keys. On a DuckDB store, a Parquet or Arrow job
+    is answered from the stored dyad-year base when it holds the job (``panels.base``, built
+    by ``defdip load``; ``base=False`` skips it), else reuses the SQL compiled for the same job
+    before (``panels.sqlcache``, checked against the data first) unless ``cache=False``.
     """
     from defdip.store import Store  # DuckDB only: a cache hit needs nothing more
 
@@ -77,16 +80,29 @@ def build_panel(store: Any, *, unit: str, start: int, end: int, add: str | Seque
         raise InvalidArgument(f"unit {unit!r} is not 'dyad_year' or 'state_year'.")
     path = Path(out) if out is not None else None
     if path is not None and path.suffix.lower() not in FORMATS:
-        raise InvalidArgument(f"--out {str(path)!r}: write a .parquet or .csv file.")
+        raise InvalidArgument(f"--out {str(path)!r}: write a .parquet, .arrow, .feather or "
+                              ".csv file.")
+    arrow = path is not None and path.suffix.lower() in sqlcache.ARROW_SUFFIXES
+    binary = path is not None and path.suffix.lower() != ".csv" and isinstance(store, Store)
+    if binary and base:
+        from defdip.panels.base import lookup
+
+        served = lookup(store.con, unit=unit, system=system, directed=directed, start=start,
+                        end=end, names=names)
+        if served is not None:
+            assert path is not None
+            with replacing(path) as partial:
+                rows = sqlcache.write_query(store.con, served.sql, partial, arrow=arrow)
+            return PanelSummary(path, unit, directed, start, end, rows, served.columns,
+                                served.sources)
     shape = {"unit": unit, "start": start, "end": end, "add": names, "directed": directed,
              "ordered": ordered, "system": system}
-    cacheable = cache and path is not None and path.suffix.lower() == ".parquet" \
-        and isinstance(store, Store)
+    cacheable = cache and binary
     key = sqlcache.job_key(shape) if cacheable else ""
     if cacheable and (hit := sqlcache.lookup(store.con, key, sqlcache.cache_dir())):
         assert path is not None
         with replacing(path) as partial:
-            rows = sqlcache.copy_parquet(store.con, hit.sql, partial)
+            rows = sqlcache.write_query(store.con, hit.sql, partial, arrow=arrow)
         return PanelSummary(path, unit, directed if unit == "dyad_year" else False, start, end,
                             rows, list(hit.columns), list(hit.sources))
     from defdip.panels.adders import add_all
@@ -100,8 +116,8 @@ def build_panel(store: Any, *, unit: str, start: int, end: int, add: str | Seque
     panel = add_all(panel, names)
     if path is None:
         return panel
-    if path.suffix.lower() == ".parquet":
-        sql = panel.copy_to_parquet(path, ordered=ordered)
+    if path.suffix.lower() != ".csv":
+        sql = panel.copy_to_file(path, ordered=ordered)
         if cacheable and sql is not None:
             tables = panel.tables
             entry = sqlcache.Entry(sql, panel.columns, list(panel.sources),
@@ -120,4 +136,9 @@ def _rows_written(panel: Panel, path: Path) -> int:
         import pyarrow.parquet as pq
 
         return int(pq.ParquetFile(path).metadata.num_rows)
+    if path.suffix.lower() in sqlcache.ARROW_SUFFIXES:
+        import pyarrow as pa
+
+        with pa.memory_map(str(path)) as source:
+            return int(pa.ipc.open_file(source).read_all().num_rows)
     return panel.count()

@@ -19,7 +19,7 @@ import ibis.expr.types as ir
 import pandas as pd
 
 from defdip.errors import InvalidArgument
-from defdip.panels.sqlcache import MEMTABLE, copy_parquet
+from defdip.panels.sqlcache import ARROW_SUFFIXES, MEMTABLE, write_query
 from defdip.paths import replacing
 from defdip.queries.tables import DERIVED_TABLES, Tables, not_loaded
 
@@ -141,28 +141,44 @@ class Panel:
     def to_csv(self, path: Path | str, *, ordered: bool = True) -> Path:
         return self._write(Path(path), "csv", ordered)
 
+    def to_feather(self, path: Path | str, *, ordered: bool = True) -> Path:
+        """Write the panel as an Arrow IPC file (Feather v2, LZ4): the fastest hand-off to
+        pandas (``read_feather``), polars, R's arrow or DuckDB; larger than Parquet."""
+        self.copy_to_file(path, ordered=ordered)
+        return Path(path)
+
     def copy_to_parquet(self, path: Path | str, *, ordered: bool = True) -> str | None:
         """Write Parquet as :meth:`to_parquet` does; return the DuckDB query it ran (else None).
 
         The returned SQL is what ``panels.sqlcache`` stores for the job.
         """
+        return self.copy_to_file(path, ordered=ordered)
+
+    def copy_to_file(self, path: Path | str, *, ordered: bool = True) -> str | None:
+        """Write Parquet, or Arrow IPC when ``path`` ends in ``.arrow``/``.feather``; return
+        the DuckDB query that produced the rows (None when it cannot be reused)."""
         expr = self.ordered() if ordered else self.expr
-        sql: str | None = None
+        arrow = Path(path).suffix.lower() in ARROW_SUFFIXES
         with replacing(path) as partial:  # whole file or none; an earlier file stays intact
-            if self.tables.engine != "duckdb":
-                self.to_pandas().to_parquet(partial, index=False)
-                return None
-            sql = str(self.tables.backend.compile(expr))
-            if MEMTABLE in sql:  # let Ibis register its in-memory tables first
+            sql = str(self.tables.backend.compile(expr)) if self.tables.engine == "duckdb" \
+                else None
+            if sql is not None and MEMTABLE not in sql:
+                write_query(self.tables.backend.con, sql, partial, arrow=arrow)
+                return sql
+            # Ibis registers its in-memory tables per query (or this is not DuckDB): let it run
+            if arrow:
+                import pyarrow.feather as feather
+
+                feather.write_feather(expr.to_pyarrow(), str(partial), compression="lz4")
+            elif sql is not None:
                 self.tables.backend.to_parquet(expr, partial, compression="snappy")
-                sql = None
             else:
-                copy_parquet(self.tables.backend.con, sql, partial)
-        return sql
+                self.to_pandas().to_parquet(partial, index=False)
+        return None
 
     def _write(self, path: Path, fmt: str, ordered: bool) -> Path:
         if fmt == "parquet":
-            self.copy_to_parquet(path, ordered=ordered)
+            self.copy_to_file(path, ordered=ordered)
             return path
         with replacing(path) as partial:
             if self.tables.engine == "duckdb":  # DuckDB writes the file itself (COPY … TO)

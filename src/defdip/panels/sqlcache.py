@@ -21,11 +21,14 @@ from typing import Any
 
 from defdip.paths import replacing
 
-__all__ = ["Entry", "cache_dir", "copy_parquet", "job_key", "lookup", "save", "schemas"]
+__all__ = ["ARROW_SUFFIXES", "Entry", "cache_dir", "copy_parquet", "job_key", "lookup", "save",
+           "schemas", "write_arrow", "write_query"]
 
 #: Bump when the entry layout or the rules for reuse change.
 FORMAT = 1
 MEMTABLE = "ibis_pandas_memtable_"
+#: Output names written as Arrow IPC files (Feather v2) instead of Parquet.
+ARROW_SUFFIXES = (".arrow", ".feather")
 
 
 @dataclass(frozen=True)
@@ -120,3 +123,29 @@ def copy_parquet(con: Any, sql: str, path: Path) -> int:
     row = con.execute(f"COPY ({sql}) TO '{target}' (FORMAT parquet, COMPRESSION snappy)"
                       ).fetchone()
     return int(row[0]) if row is not None else -1
+
+
+def write_arrow(con: Any, sql: str, path: Path) -> int:
+    """The query's rows as an Arrow IPC file (Feather v2, LZ4-compressed buffers), streamed
+    batch by batch in the query's order; returns the number of rows written."""
+    import pyarrow as pa
+
+    reader = con.execute(sql).to_arrow_reader(1 << 17)
+    options = pa.ipc.IpcWriteOptions(compression="lz4")
+    rows = 0
+    with pa.OSFile(str(path), "wb") as sink, \
+            pa.ipc.new_file(sink, reader.schema, options=options) as writer:
+        for batch in reader:
+            writer.write_batch(batch)
+            rows += batch.num_rows
+    return rows
+
+
+def write_query(con: Any, sql: str, path: Path, *, arrow: bool = False) -> int:
+    """Write the query's rows to ``path``: Parquet (:func:`copy_parquet`) or Arrow IPC.
+
+    DuckDB's progress bar is turned off first: it would print into the caller's output
+    (``defdip panel … --json``) when a write takes more than two seconds.
+    """
+    con.execute("SET enable_progress_bar = false")
+    return write_arrow(con, sql, path) if arrow else copy_parquet(con, sql, path)

@@ -92,20 +92,25 @@ def resolve_countries(ctx: Context, names: Sequence[str], *, year: int | None = 
 
 
 def rebuild(store: Any) -> list[dict[str, object]]:
-    """Rebuild the engagement record and the measures from what ``store`` holds (inside the
-    caller's write session)."""
+    """Rebuild the engagement record, the measures and the panels' stored dyad-year base from
+    what ``store`` holds (inside the caller's write session)."""
     from defdip.engagements import build_record
     from defdip.measures import build_measures
+    from defdip.panels.base import build_base
 
     began = time.perf_counter()
     record = build_record(store, store.ensure_vocabulary())
     middle = time.perf_counter()
     measures = build_measures(store)
+    done = time.perf_counter()
+    base = build_base(store)  # the panels' stored dyad-year base (defdip.panels.base)
     return [{"source": "(engagement record)", "status": "built",
              "rows": int(record["engagements"]), "seconds": round(middle - began, 3)},
             {"source": "(measures)", "status": "built",
              "rows": int(sum(v for v in measures.values() if isinstance(v, int))),
-             "seconds": round(time.perf_counter() - middle, 3)}]
+             "seconds": round(done - middle, 3)},
+            {"source": "(panel base)", "status": "built" if base else "skipped",
+             "rows": base, "seconds": round(time.perf_counter() - done, 3)}]
 
 
 def load(ctx: Context, names: Sequence[str] = (), *, mirror: Path | None = None,

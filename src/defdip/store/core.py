@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 import duckdb
 
 from defdip.errors import DefdipError, NoStore, NotLoaded
 from defdip.paths import default_store_path
+from defdip.store.fingerprint import parser_fingerprint
 from defdip.store.migrations import MIGRATIONS
 
 if TYPE_CHECKING:  # frames come from DuckDB (.df()); a job that writes files needs no pandas
@@ -24,46 +23,6 @@ if TYPE_CHECKING:  # frames come from DuckDB (.df()); a job that writes files ne
     from defdip.countries import Vocabulary
 
 __all__ = ["LoadResult", "Store", "open_store"]
-
-PARSER_VERSION = "1"
-
-
-def parser_fingerprint(module: Any) -> str:
-    """A digest of the code that turns raw files into tables: the source module, every defdip
-    module it draws on (shared helpers such as ``_base``, ``_checks`` and ``_peacesciencer``,
-    another source it reuses, the country vocabulary), and the alias files. A change to any
-    of them means a reload."""
-    import inspect
-
-    from defdip.countries import alias_files
-
-    digest = hashlib.sha256(PARSER_VERSION.encode())
-    for part in _defdip_dependencies(module):
-        digest.update(part.__name__.encode())
-        digest.update(inspect.getsource(part).encode())
-    for item in alias_files():
-        digest.update(item.read_bytes())
-    return digest.hexdigest()
-
-
-def _defdip_dependencies(module: ModuleType) -> list[ModuleType]:
-    """``module`` and the ``defdip.*`` modules it reaches through its globals (modules,
-    functions, classes and instances it imported), transitively, sorted by name."""
-    seen: dict[str, ModuleType] = {}
-    todo = [module]
-    while todo:
-        current = todo.pop()
-        if current.__name__ in seen:
-            continue
-        seen[current.__name__] = current
-        for value in vars(current).values():
-            name = value.__name__ if isinstance(value, ModuleType) else \
-                getattr(value, "__module__", None)
-            if isinstance(name, str) and name.startswith("defdip.") and name not in seen \
-                    and name in sys.modules:
-                todo.append(sys.modules[name])
-    return [seen[name] for name in sorted(seen)]
-
 
 @dataclass(frozen=True)
 class LoadResult:
@@ -276,6 +235,34 @@ class Store:
                 con.execute("INSERT OR REPLACE INTO _tables VALUES (?, ?, ?, ?, ?)",
                             [table, "engagements", description, counts[table],
                              json.dumps(list(columns))])
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        return counts
+
+    def replace_tables_from_queries(self, queries: Mapping[str, str], *, owner: str,
+                                    descriptions: Mapping[str, str] | None = None
+                                    ) -> dict[str, int]:
+        """Replace tables with the rows of queries over this store, all in one transaction.
+
+        DuckDB computes each table where the data are (``CREATE TABLE … AS``), in the query's
+        row order, without a copy through Python: for derived tables of millions of rows.
+        """
+        con = self.con
+        counts: dict[str, int] = {}
+        con.execute("BEGIN TRANSACTION")
+        try:
+            for name, query in queries.items():
+                con.execute(f'CREATE OR REPLACE TABLE "{name}" AS {query}')
+                counts[name] = int(con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0])
+                types = con.execute("SELECT column_name, data_type FROM information_schema."
+                                    "columns WHERE table_name = ? AND table_schema = "
+                                    "current_schema() ORDER BY ordinal_position",
+                                    [name]).fetchall()
+                con.execute("INSERT OR REPLACE INTO _tables VALUES (?, ?, ?, ?, ?)",
+                            [name, owner, (descriptions or {}).get(name, ""), counts[name],
+                             json.dumps(dict(types))])
             con.execute("COMMIT")
         except Exception:
             con.execute("ROLLBACK")
