@@ -46,6 +46,11 @@ class EventStudyResult:
     cohorts: dict[int, int]
     specification: str
     focal: Focal | None = None
+    #: Joint Wald test that the plotted leads (event times −window..−2) are all zero
+    #: (statistic, number of leads, p-value); None when it cannot be computed.
+    pretest: tuple[float, int, float] | None = None
+    #: The mean of the plotted post-onset event-time estimates (0..window), with its CI.
+    post_mean: tuple[float, float, float] | None = None
 
     def pretrend_ok(self) -> bool:
         """True when no lead's CI excludes zero (a weak check; read the leads themselves)."""
@@ -59,6 +64,10 @@ class EventStudyResult:
                 "n_dropped_already_treated": self.n_dropped_already_treated,
                 "cohorts": {str(k): v for k, v in self.cohorts.items()},
                 "pretrend_ok": self.pretrend_ok(), "specification": self.specification,
+                "pretest": (dict(zip(("wald", "leads", "p_value"), self.pretest, strict=True))
+                            if self.pretest else None),
+                "post_mean": (dict(zip(("estimate", "ci_low", "ci_high"), self.post_mean,
+                                       strict=True)) if self.post_mean else None),
                 "focal": self.focal.to_dict() if self.focal else None,
                 "event_times": records(self.table)}
 
@@ -121,6 +130,7 @@ def attgt_event_study(frame: pd.DataFrame, *, outcome: str, cohort: pd.Series,
               .groupby("e")[unit].nunique())
     event["n_units"] = event["event_time"].map(lambda e: int(counts.get(float(e), 0)))
     simple = att.aggregate("simple", alpha=alpha).iloc[0].to_numpy()
+    pretest, post_mean = _event_tests(att, window, alpha)
     cohorts = {int(k): int(v) for k, v in
                work.dropna(subset=["cohort"]).groupby("cohort")[unit].nunique().items()}
     spec = (f"Callaway & Sant'Anna (2021) group-time ATTs of {outcome} around {onset}, "
@@ -132,7 +142,48 @@ def attgt_event_study(frame: pd.DataFrame, *, outcome: str, cohort: pd.Series,
                "out (no pre-period)." if n_always else "."))
     return EventStudyResult(onset, outcome, event.reset_index(drop=True), float(simple[0]),
                             (float(simple[2]), float(simple[3])), n_treated, n_never,
-                            n_always, cohorts, spec)
+                            n_always, cohorts, spec, pretest=pretest,
+                            post_mean=post_mean)
+
+
+def _event_tests(att: Any, window: int, alpha: float
+                 ) -> tuple[tuple[float, int, float] | None, tuple[float, float, float] | None]:
+    """From the influence functions of the event-time aggregates (as ``differences`` forms
+    them): the joint Wald test that the plotted leads (event times −``window``..−2) are all
+    zero — (statistic, number of leads, p-value) — and the mean of the plotted post-onset
+    estimates (0..``window``) with its CI, so the summary number is the average of what is
+    drawn. (None, None) when the package's internals cannot be read."""
+    from scipy import stats
+
+    try:
+        from differences.models.attgt import aggregate
+
+        inst = att._result_dict["full_sample"]["aggregate_inst"]
+        events = aggregate.event_agg(ntl=inst.ntl, weights=inst.weights,
+                                     cohort_dummy_flag=inst.cohort_dummy_flag)
+    except (KeyError, AttributeError, ImportError, TypeError, ValueError):
+        return None, None
+    by = {int(e.relative_period): e for e in events if e.influence_func is not None}
+    pre, post = None, None
+    leads = [by[e] for e in range(-window, -1) if e in by]
+    if leads:
+        b = np.array([e.ATT for e in leads])
+        inf = np.column_stack([np.asarray(e.influence_func).ravel() for e in leads])
+        n = inf.shape[0]
+        vcv = inf.T @ inf / n
+        try:
+            wald = float(n * b @ np.linalg.solve(vcv, b))
+            pre = (wald, len(leads), float(stats.chi2.sf(wald, len(leads))))
+        except np.linalg.LinAlgError:
+            pre = None
+    lags = [by[e] for e in range(0, window + 1) if e in by]
+    if lags:
+        mean = float(np.mean([e.ATT for e in lags]))
+        inf = np.column_stack([np.asarray(e.influence_func).ravel() for e in lags]).mean(axis=1)
+        se = float(np.sqrt(inf @ inf / inf.shape[0] / inf.shape[0]))
+        z = float(stats.norm.ppf(1 - alpha / 2))
+        post = (mean, mean - z * se, mean + z * se)
+    return pre, post
 
 
 def event_study(store: Store, country: str | int, *, onset: str = "exercise",
