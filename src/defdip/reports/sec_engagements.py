@@ -59,7 +59,9 @@ def engagements_section(ctx: BriefContext) -> Section:
     if len(named):
         series = named.groupby("key").agg(
             editions=("year", "nunique"), first=("year", "min"), last=("year", "max"),
-            partners=("partners", lambda p: len({i for row in p for i in (row or [])})),
+            partners=("partners", lambda p: len({i for row in p if hasattr(row, "__len__")
+                                                  and not isinstance(row, str)
+                                                  for i in list(row)})),
             name=("series", lambda s: s.dropna().mode().iloc[0] if s.notna().any() else None),
             alt=("name", "first"), sources=("source", lambda s: ", ".join(sorted(set(s)))),
             url=("url", lambda u: next((x for x in u if isinstance(x, str)
