@@ -154,7 +154,8 @@ def _html(store: Store, brief: Brief) -> str:
 
     focal = brief.country
     last = max((int(str(r["data as of"])[:4]) for r in brief.as_of
-                if str(r["data as of"])[:4].isdigit()), default=brief.end or 0)
+                if str(r["data as of"])[:4].isdigit() and r["years"] != "retrieval date"),
+               default=brief.end or 0)
     subtitle = (f"COW {focal.ccode} · ISO3 {focal.iso3} · from {brief.start} to the last year "
                 f"each source covers (latest {brief.end or last}) · defdip {__version__} · "
                 f"data vintage {store.vintage()[:12]}")

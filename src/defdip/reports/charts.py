@@ -78,7 +78,7 @@ def _ticks(lo: float, hi: float, n: int = 5) -> list[float]:
             step *= mult
             break
     first = math.floor(lo / step) * step
-    return [first + i * step for i in range(int(math.ceil((hi - first) / step)) + 1)]
+    return [float(first + i * step) for i in range(int(math.ceil((hi - first) / step)) + 1)]
 
 
 class _Frame:

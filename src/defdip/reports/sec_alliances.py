@@ -55,8 +55,9 @@ def alliances_section(ctx: BriefContext) -> Section:
             "other members": [len(m) for m in members], "who": shown})
         defence = {c for m, k in zip(members, kinds, strict=True) if "defence" in k for c in m}
         section.find(f"{ctx.focal.name} belongs to {len(frame)} alliances in force in {last} "
-                     f"(ATOP); {len(defence)} states are bound to defend it or be defended by "
-                     "it.", "strong", rank=40)
+                     f"(ATOP); {len(defence)} "
+                     f"{'states are' if len(defence) != 1 else 'state is'} bound to defend it "
+                     "or be defended by it.", "strong", rank=40)
     _organisations(ctx, section)
     return section
 

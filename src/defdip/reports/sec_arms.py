@@ -41,7 +41,8 @@ def arms_numbers(ctx: BriefContext) -> dict[str, KeyNumber]:
             rank = int(row["rank"].iloc[0]) if len(row) else None
             share = float(row["share"].iloc[0]) if len(row) else 0.0
             out[key] = KeyNumber(key, f"{label} {a}–{b}", round(value, 1), "TIV m",
-                                 f"{share:.1f}% of the world total" + (
+                                 (f"{share:.1f}%" if share >= 0.05 else "<0.1%")
+                                 + " of the world total" + (
                                      f", rank {rank} of {len(ranking)}" if rank else
                                      ", none recorded"), rank, "arms")
         return out

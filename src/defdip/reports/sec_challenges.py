@@ -67,7 +67,8 @@ def _restrictions(ctx: BriefContext, section: Section) -> None:
     items = "; ".join(f"{n} ({s[:4]}{'–' + e[:4] if isinstance(e, str) else ''})"
                       for n, s, e in zip(frame["name"], frame["start"], frame["end"],
                                          strict=True))
-    section.find(f"{len(frame)} restrictions were aimed at {ctx.focal.name} itself: {items}.",
+    count = f"{len(frame)} restrictions were" if len(frame) > 1 else "1 restriction was"
+    section.find(f"{count} aimed at {ctx.focal.name} itself: {items}.",
                  "strong", rank=14)
 
 

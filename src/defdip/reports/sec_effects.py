@@ -29,7 +29,7 @@ def _alignment(ctx: BriefContext, section: Section, first: int, last: int) -> No
                          if i in ctx.vocab.countries) if c is not None]
     frame = ctx.store.sql(
         """SELECT year, ccode_2, un_agree, un_nvotes FROM un_alignment
-           WHERE ccode_1 = ? AND year BETWEEN ? AND ?
+           WHERE ccode_1 = ? AND year BETWEEN ? AND ? AND un_nvotes >= 10
              AND ccode_2 IN (SELECT unnest(?::INTEGER[])) ORDER BY year""",
         [ctx.focal.ccode, first, last, codes])
     if frame.empty:
@@ -41,7 +41,8 @@ def _alignment(ctx: BriefContext, section: Section, first: int, last: int) -> No
          for p, g in frame.groupby("partner", sort=False)],
         y_label="share of identical votes (0–1)",
         note="Partners chosen for this state: the largest global powers, its main arms "
-             "partners and its peers. Source: UNGA roll calls (Voeten et al.)."))
+             "partners and its peers. Years with fewer than 10 joint votes are left out. "
+             "Source: UNGA roll calls (Voeten et al.)."))
     latest = frame[frame["year"] == frame["year"].max()].sort_values("un_agree")
     words = ", ".join(f"{p} {a:.0%}" for p, a in zip(latest["partner"], latest["un_agree"],
                                                       strict=True))

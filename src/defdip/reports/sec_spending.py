@@ -30,7 +30,8 @@ def spending_number(ctx: BriefContext) -> KeyNumber | None:
         gdp = f", {r['gdp']:.1f}% of GDP" if pd.notna(r["gdp"]) else ""
         return KeyNumber("milex", f"military spending {last}", round(float(r["milex"]) / 1000,
                                                                         1),
-                         "US$ bn (2023 prices)", f"rank {int(r['rank'])} of {len(frame)}{gdp}",
+                         "US$ bn", f"rank {int(r['rank'])} of {len(frame)}{gdp}; constant "
+                         "2023 prices",
                          int(r["rank"]), "spending")
     return ctx.memo("milex_number", compute)
 
