@@ -18,7 +18,8 @@ LEGEND = [
     {"class": "b3", "label": "3–4 instruments", "colour": "#2171b5"},
     {"class": "b2", "label": "2 instruments", "colour": "#6baed6"},
     {"class": "b1", "label": "1 instrument", "colour": "#c6dbef"},
-    {"class": "posts", "label": "diplomatic posts or memberships only", "colour": "#f2e6c9"},
+    {"class": "posts", "label": "posts, memberships or third-party roles only",
+     "colour": "#f2e6c9"},
     {"class": "third", "label": "observer or third party only", "colour": "#d9d9d9"},
 ]
 

@@ -40,15 +40,22 @@ def _project(lon: float, lat: float) -> tuple[float, float]:
 
 
 def _ring(coords: list[list[float]]) -> str:
-    pts = []
+    """One ring as SVG path data; a ring that crosses the antimeridian (Russia, Fiji) is cut
+    where it jumps across the map, so no line is drawn from one edge to the other."""
+    parts: list[list[str]] = [[]]
     last = None
+    prev_lon = None
     for lon, lat in coords:
+        if prev_lon is not None and abs(lon - prev_lon) > 180:
+            parts.append([])
+            last = None
+        prev_lon = lon
         x, y = _project(lon, lat)
         p = (round(x, 1), round(y, 1))
         if p != last:
-            pts.append(f"{p[0]:g},{p[1]:g}")
+            parts[-1].append(f"{p[0]:g},{p[1]:g}")
             last = p
-    return "M" + "L".join(pts) + "Z" if len(pts) > 2 else ""
+    return "".join("M" + "L".join(pts) + "Z" for pts in parts if len(pts) > 2)
 
 
 def map_shapes(store: Store) -> dict[str, str]:
