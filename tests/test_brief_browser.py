@@ -63,7 +63,9 @@ def test_brief_opens_fits_and_prints(briefs, browser, built_store, iso3, tmp_pat
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.on("request", lambda r: requests.append(r.url))
     page.goto(path.as_uri())
-    paint = page.evaluate("(performance.getEntriesByName('first-contentful-paint')[0]||{})"
+    page.wait_for_function("performance.getEntriesByName('first-contentful-paint').length",
+                           timeout=10_000)
+    paint = page.evaluate("performance.getEntriesByName('first-contentful-paint')[0]"
                           ".startTime")
     assert paint is not None and paint < 2000
     cards = dict(page.evaluate("Array.from(document.querySelectorAll('.number'))"

@@ -20,7 +20,8 @@ from defdip.errors import InvalidArgument
 from defdip.plain import records
 from defdip.store import Store
 
-__all__ = ["ONSETS", "EventStudyResult", "attgt_event_study", "event_study", "onset_cohorts"]
+__all__ = ["ONSETS", "EventStudyResult", "attgt_event_study", "event_study",
+           "event_study_frame", "onset_cohorts"]
 
 #: onset name → (panel column, default threshold, panel verb, description)
 ONSETS: dict[str, tuple[str, float, str, str]] = {
@@ -119,6 +120,11 @@ def attgt_event_study(frame: pd.DataFrame, *, outcome: str, cohort: pd.Series,
     work["year"] = work["year"].astype("int64")
     data = work.set_index([unit, "year"]).sort_index()
     att = ATTgt(data=data, cohort_column="cohort", base_period="universal")
+    # Only the group-time cells within the window are estimated: they are all the plotted
+    # event times use, so the summary ATT averages what is plotted, and the fit is several
+    # times faster than over every cohort-year pair.
+    att.filter_gt(base_period="universal", relative_period_start=-window,
+                  relative_period_end=window)
     att.fit(outcome, control_group="never_treated", cluster_var=None, alpha=alpha,
             progress_bar=False)
     event = att.aggregate("event", alpha=alpha)
@@ -135,7 +141,8 @@ def attgt_event_study(frame: pd.DataFrame, *, outcome: str, cohort: pd.Series,
                work.dropna(subset=["cohort"]).groupby("cohort")[unit].nunique().items()}
     spec = (f"Callaway & Sant'Anna (2021) group-time ATTs of {outcome} around {onset}, "
             f"outcome-regression estimator, never-treated partners as controls, universal base "
-            f"period (event time −1 = 0), aggregated by event time; analytic SEs, "
+            f"period (event time −1 = 0), group-time cells within ±{window} years of onset, "
+            f"aggregated by event time; analytic SEs, "
             f"{int((1 - alpha) * 100)}% pointwise CIs; {n_treated} treated and {n_never} "
             f"never-treated partners, {int(work['year'].min())}–{int(last)}"
             + (f"; {n_always} partners treated from their first observed year were left "
@@ -200,9 +207,24 @@ def event_study(store: Store, country: str | int, *, onset: str = "exercise",
     check_years(start, end)
     if onset not in ONSETS:
         raise InvalidArgument(f"Unknown onset {onset!r}; choose one of {sorted(ONSETS)}.")
-    column, default, verb, words = ONSETS[onset]
+    column, _default, verb, _words = ONSETS[onset]
     focal = resolve_focal(store, country)
     frame = _focal_panel(store, focal, start, end, ["add_un_alignment", verb])
+    return event_study_frame(frame, focal, onset=onset, outcome=outcome, start=start,
+                             end=end, threshold=threshold, window=window)
+
+
+def event_study_frame(frame: pd.DataFrame, focal: Focal, *, onset: str = "exercise",
+                      outcome: str = "un_sscore", start: int = 1980, end: int = 2019,
+                      threshold: float | None = None, window: int = 5) -> EventStudyResult:
+    """:func:`event_study` on a focal panel already built (``ccode_1`` = the focal state,
+    with ``add_un_alignment`` and the onset's column), e.g. one panel a report shares with
+    :func:`defdip.analysis.effects.effects_frame`. Rows outside ``start``..``end`` are
+    ignored."""
+    if onset not in ONSETS:
+        raise InvalidArgument(f"Unknown onset {onset!r}; choose one of {sorted(ONSETS)}.")
+    column, default, _verb, words = ONSETS[onset]
+    frame = frame[frame["year"].between(start, end)]
     if outcome not in frame.columns:
         raise InvalidArgument(f"Outcome {outcome!r} is not in the panel; use one of the "
                               "add_un_alignment columns (un_sscore, un_kappa, un_agree, "

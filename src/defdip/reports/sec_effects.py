@@ -6,14 +6,18 @@ from __future__ import annotations
 
 import pandas as pd
 
-from defdip import analysis
-from defdip.analysis.effects import INSTRUMENTS
+from defdip.analysis._common import Focal
+from defdip.analysis.effects import INSTRUMENTS, effects_frame, focal_panel
+from defdip.analysis.event_study import event_study_frame
 from defdip.errors import DefdipError
 from defdip.reports import charts, choose
 from defdip.reports.facts import BriefContext
 from defdip.reports.model import Section
 
-__all__ = ["TERMS", "effects_section"]
+__all__ = ["EVENT_START", "TERMS", "effects_section"]
+
+#: The event study reads from 1980 (MME's first year), so onsets after 1980 have pre-periods.
+EVENT_START = 1980
 
 TERMS = {"exercises_joint": "joint exercises", "arms_out_log": "arms delivered to the partner",
          "arms_in_log": "arms received from the partner",
@@ -59,9 +63,14 @@ def effects_section(ctx: BriefContext) -> Section:
     first, last = span
     _alignment(ctx, section, first, last)
     instruments = [i for i in INSTRUMENTS if i != "embassy_1in2"]
+    focal = Focal(int(ctx.focal.ccode), ctx.focal.iso3, ctx.focal.name)
+    ctx.progress("effects: panel of partner-years")
     try:
-        result = analysis.effects(ctx.store, ctx.focal.iso3, outcome="un_sscore",
-                                  start=first, end=last, instruments=instruments)
+        panel = ctx.memo("focal_panel", lambda: focal_panel(ctx.store, focal, EVENT_START,
+                                                            last))
+        ctx.progress("effects: fixed effects")
+        result = effects_frame(panel, focal, outcome="un_sscore", start=first, end=last,
+                               instruments=instruments)
     except DefdipError as exc:
         section.text.append(f"No fixed-effects estimate: {exc}")
         result = None
@@ -87,14 +96,17 @@ def effects_section(ctx: BriefContext) -> Section:
                          "proven effect.", "moderate", rank=55)
         section.notes.append("Sample and method: " + result.specification + (
             " Left out: " + "; ".join(result.dropped) + "." if result.dropped else ""))
-    _event_study(ctx, section, last)
+    ctx.progress("effects: event study")
+    _event_study(ctx, section, focal, last)
     return section
 
 
-def _event_study(ctx: BriefContext, section: Section, last: int) -> None:
+def _event_study(ctx: BriefContext, section: Section, focal: Focal, last: int) -> None:
     try:
-        study = analysis.event_study(ctx.store, ctx.focal.iso3, onset="exercise",
-                                     outcome="un_sscore", start=1980, end=last)
+        panel = ctx.memo("focal_panel", lambda: focal_panel(ctx.store, focal, EVENT_START,
+                                                            last))
+        study = event_study_frame(panel, focal, onset="exercise", outcome="un_sscore",
+                                  start=EVENT_START, end=last)
     except DefdipError as exc:
         section.text.append(f"No event study around first joint exercises: {exc}")
         return
