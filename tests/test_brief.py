@@ -124,3 +124,12 @@ def test_restrictions_file_is_validated(tmp_path):
     assert "kind 'ban' must be one of" in str(err.value)
     assert "field 'sources' is required" in str(err.value)
     assert "start '2019-13'" not in str(err.value) or "is not YYYY" in str(err.value)
+
+
+def test_the_service_layer_serves_the_brief(built_store):
+    from defdip.service.context import Context
+    from defdip.service.reads import brief as service_brief
+
+    result = service_brief(Context(built_store.path), "NGA")
+    assert result.document["country"]["iso3"] == "NGA" and result.vintage
+    assert [s.id for s in result.detail.sections] == list(SECTIONS)

@@ -89,3 +89,14 @@ def test_brief_opens_fits_and_prints(briefs, browser, built_store, iso3, tmp_pat
     page.close()
     assert errors == []
     assert [u for u in requests if not u.startswith("file://")] == []
+
+
+def test_pdf_format_prints_a4_pages(built_store, tmp_path):
+    from defdip.reports import write_brief
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is missing: `apt-get install -y chromium` (.ci/run does this).")
+    path = write_brief(built_store, "NGA", tmp_path / "brief-NGA.pdf", fmt="pdf")
+    data = path.read_bytes()
+    assert data.startswith(b"%PDF")
+    assert data.count(b"/Type /Page") - data.count(b"/Type /Pages") > 1

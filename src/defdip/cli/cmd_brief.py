@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from defdip.cli._common import StoreOption, console, open_cli_store
+from defdip.cli._common import StoreOption, console
 
 __all__ = ["register"]
 
@@ -33,8 +33,9 @@ def register(app: typer.Typer) -> None:
 
         from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-        from defdip.reports import write_brief
         from defdip.reports.brief import SECTIONS
+        from defdip.service.context import Context
+        from defdip.service.reads import write_brief
 
         began = time.perf_counter()
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
@@ -44,7 +45,8 @@ def register(app: typer.Typer) -> None:
             def step(name: str) -> None:
                 bar.update(task, description=f"brief: {name}", advance=1)
 
-            path = write_brief(open_cli_store(store), country, out, fmt=fmt, start=start,
-                               end=end, progress=step)
+            result = write_brief(Context(store), country, out, fmt=fmt, start=start,
+                                 end=end, progress=step)
+        path = Path(result.document["path"])
         console.print(f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB) in "
                       f"{time.perf_counter() - began:.1f} s")

@@ -26,15 +26,16 @@ from defdip.reports import record_sections as sr
 from defdip.reports.facts import BriefContext
 from defdip.reports.model import Finding, KeyNumber, Section
 from defdip.reports.resolve import resolve_state
+from defdip.reports.sec_arms import TIV_WORDS
 from defdip.store import Store
 
-__all__ = ["FORMATS", "SECTIONS", "Brief", "build_brief", "brief_filename", "write_brief"]
+__all__ = ["FORMATS", "SECTIONS", "Brief", "brief_filename", "brief_html", "build_brief",
+           "write_brief"]
 
 FORMATS = ("html", "json", "pdf")
 REQUIRED = ("engagements", "engagement_actors", "country_codes", "natural_earth_countries")
 READING = [
-    "TIV = SIPRI trend-indicator value, in millions: a common unit for the volume of major "
-    "arms delivered, based on production cost — not a price paid.",
+    TIV_WORDS,
     "Evidence: strong = a direct count from data covering every state in those years; "
     "moderate = partial coverage (curated records) or an estimate distinguishable from zero; "
     "weak = few observations, an estimate not distinguishable from zero, or data that stop "
@@ -147,6 +148,11 @@ def brief_filename(brief_or_iso3: Brief | str, fmt: str = "html") -> str:
     """``brief-<ISO3>.<format>``: the default file name, by ISO3, whatever name was typed."""
     iso3 = brief_or_iso3.country.iso3 if isinstance(brief_or_iso3, Brief) else brief_or_iso3
     return f"brief-{iso3}.{fmt}"
+
+
+def brief_html(store: Store, brief: Brief) -> str:
+    """The brief as one self-contained HTML page (what ``write_brief`` writes)."""
+    return _html(store, brief)
 
 
 def _html(store: Store, brief: Brief) -> str:

@@ -62,14 +62,15 @@ def _milex(ctx: BriefContext) -> pd.DataFrame:
 def _near(ctx: BriefContext) -> set[str]:
     if not ctx.store.has("cow_mindist") or ctx.focal.ccode is None:
         return set()
-    near = ctx.store.sql(
-        """SELECT ccode2 AS ccode FROM cow_mindist WHERE ccode1 = ? AND mindist <= ?
-           AND year = (SELECT max(year) FROM cow_mindist WHERE ccode1 = ?)""",
-        [ctx.focal.ccode, NEAR_KM, ctx.focal.ccode])
+    near = ctx.store.sql(  # the table may hold each pair once: read both directions
+        """SELECT CASE WHEN ccode1 = ? THEN ccode2 ELSE ccode1 END AS ccode FROM cow_mindist
+           WHERE (ccode1 = ? OR ccode2 = ?) AND mindist <= ?
+             AND year = (SELECT max(year) FROM cow_mindist WHERE ccode1 = ? OR ccode2 = ?)""",
+        [ctx.focal.ccode] * 3 + [NEAR_KM] + [ctx.focal.ccode] * 2)
     return {ctx.iso3_of[int(c)] for c in near["ccode"] if int(c) in ctx.iso3_of}
 
 
-def peers(ctx: BriefContext, n: int = 7) -> pd.DataFrame:
+def peers(ctx: BriefContext, n: int = 8) -> pd.DataFrame:
     """Peers (iso3, name, why): rivals, the biggest spenders within :data:`NEAR_KM`, and the
     two states spending closest to the focal state — at most ``n``, each with its reason."""
     def choose() -> pd.DataFrame:

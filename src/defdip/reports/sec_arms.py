@@ -73,7 +73,6 @@ def arms_section(ctx: BriefContext) -> Section:
         section.omitted = (f"SIPRI records no major-arms delivery to or from "
                            f"{ctx.focal.name} in {span[0]}–{span[1]}.")
         return section
-    section.text.append(TIV_WORDS)
     section.figures.append(charts.lines(
         f"Major arms delivered by and to {ctx.focal.name}, {span[0]}–{span[1]}",
         [{"name": "exports", "x": yearly["year"].tolist(), "y": yearly["exports"].tolist()},
