@@ -63,11 +63,16 @@ def spending_section(ctx: BriefContext) -> Section:
     first, last = own.iloc[0], own.iloc[-1]
     change = (last["milex"] / first["milex"] - 1) if first["milex"] else float("nan")
     gdp = f" ({last['gdp']:.1f}% of GDP)" if pd.notna(last["gdp"]) else ""
+    latest = frame.sort_values("year").groupby("iso3").tail(1)
+    above = latest[(latest["iso3"] != ctx.focal.iso3) & (latest["milex"] > last["milex"])]
+    among = (f"; {len(above)} of its {len(latest) - 1} peers spend more ("
+             + ", ".join(above.sort_values("milex", ascending=False)["iso3"].map(ctx.name))
+             + ")" if len(above) else f"; it outspends all {len(latest) - 1} of its peers"
+             ) if len(latest) > 1 else ""
     section.find(f"Military spending was US${last['milex']:,.1f} bn in {int(last['year'])}"
                  f"{gdp}, {number.note.split(',')[0]} in the world; "
                  f"{'up' if change >= 0 else 'down'} {abs(change):.0%} in real terms since "
-                 f"{int(first['year'])}.", "strong", rank=25)
-    latest = frame.sort_values("year").groupby("iso3").tail(1)
+                 f"{int(first['year'])}{among}.", "strong", rank=25)
     section.tables[f"{ctx.focal.name} and its peers, latest year SIPRI reports"] = \
         pd.DataFrame({"state": latest["iso3"].map(ctx.name), "year": latest["year"],
                       "US$ bn (2023 prices)": latest["milex"].round(1),
