@@ -1,6 +1,6 @@
 """The state's partners by instrument, with the role each side plays.
 
-Read from the engagement record through ``engagements.query.select_records`` — the records
+Read from the engagement record through ``queries.record.select`` — the records
 ``defdip record list --country X --from A --to B`` returns (one rule for "active in year").
 Roles are kept, because a role changes what a record says about a partner: a state that is a
 third party to an arrangement (Russia and Iran beside Türkiye at the Idlib posts) does not
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from defdip.engagements.query import select_records
+from defdip.queries import record
 from defdip.reports.facts import BriefContext
 
 __all__ = ["CLASS_WORDS", "MILITARY", "partner_table", "partners_by_class"]
@@ -65,8 +65,13 @@ def partner_table(ctx: BriefContext, start: int, end: int) -> pd.DataFrame:
     organisations and non-state actors are left out (memberships count the member states).
     """
     def read() -> pd.DataFrame:
-        records, actors = select_records(ctx.store, country=ctx.focal.iso3, year_from=start,
-                                         year_to=end, vocab=None)
+        chosen, people = record.select(ctx.tables, country=ctx.focal.iso3, year_from=start,
+                                       year_to=end)
+        # only the columns the table needs: the one rule picks the records, no more is read
+        records = chosen.select("id", "kind", "start", "end", "tiv").execute()
+        actors = people.select("engagement_id", "iso3", "label", "role").execute()
+        records["start"] = pd.to_datetime(records["start"])
+        records["end"] = pd.to_datetime(records["end"])
         actors = actors.assign(key=actors["iso3"].where(actors["iso3"].notna(),
                                                         actors["label"].where(
                                                             actors["label"] == "TRNC")))

@@ -31,21 +31,23 @@ def dedupe_exercises(frame: pd.DataFrame, days: int = 7) -> pd.DataFrame:
     """One row per exercise: rows (id, start, source, key) of different sources within
     ``days`` of each other, with the same series key or no name, are merged."""
     frame = frame.sort_values("start").reset_index(drop=True)
+    starts = frame["start"].to_numpy(dtype="datetime64[D]").astype("int64")
+    sources = frame["source"].tolist()
+    keys = frame["key"].tolist()
+    heads = [str(k).split()[0] if k else None for k in keys]
     keep: list[int] = []
-    for i, row in frame.iterrows():
+    for i in range(len(frame)):
         twin = False
         for j in reversed(keep):
-            other = frame.loc[j]
-            if (row["start"] - other["start"]).days > days:
+            if starts[i] - starts[j] > days:
                 break
-            if other["source"] != row["source"] and (
-                    row["key"] is None or other["key"] is None or row["key"] == other["key"]
-                    or str(row["key"]).split()[:1] == str(other["key"]).split()[:1]):
+            if sources[j] != sources[i] and (keys[i] is None or keys[j] is None
+                                             or heads[i] == heads[j]):
                 twin = True
                 break
         if not twin:
-            keep.append(int(i))  # type: ignore[arg-type]
-    return frame.loc[keep].reset_index(drop=True)
+            keep.append(i)
+    return frame.iloc[keep].reset_index(drop=True)
 
 
 def _record_starts(ctx: BriefContext, start: int, end: int) -> pd.DataFrame:
