@@ -109,15 +109,16 @@ def tension_partners(ctx: BriefContext, tension: pd.DataFrame, n: int = 6) -> pd
 
 def engaged_regions(ctx: BriefContext, counts: pd.DataFrame, share: float = 0.1
                     ) -> pd.DataFrame:
-    """World Bank regions holding at least ``share`` of the state's partner-records (posts
-    and memberships left out: nearly every state has them everywhere), largest first."""
-    work = counts[~counts["kind"].isin(["diplomatic_post", "membership"])]
+    """World Bank regions holding at least ``share`` of the state's partner states (posts,
+    memberships and observer or third-party roles left out), most partners first."""
+    work = counts[~counts["kind"].isin(["diplomatic_post", "membership", "exercise_observer",
+                                         "third_party"])]
     work = work.merge(ctx.codes[["iso3", "region_wb"]], on="iso3", how="left")
     by = work.groupby("region_wb").agg(partners=("iso3", "nunique"),
                                        records=("records", "sum")).reset_index()
-    total = by["records"].sum()
-    by["share"] = by["records"] / total if total else 0.0
-    by = by.sort_values("records", ascending=False)
+    total = by["partners"].sum()
+    by["share"] = by["partners"] / total if total else 0.0
+    by = by.sort_values(["partners", "records"], ascending=False)
     return by[by["share"] >= share].reset_index(drop=True)
 
 

@@ -125,6 +125,8 @@ class BriefContext:
 
     def name(self, key: object) -> str:
         """A display name for an ISO3 code, a COW code or a label."""
+        if hasattr(key, "item") and not isinstance(key, str):
+            key = key.item()
         if isinstance(key, int | float) and not pd.isna(key):
             key = self.iso3_of.get(int(key), str(int(key)))
         return self.names.get(str(key), str(key))

@@ -71,7 +71,7 @@ tr,figure{break-inside:avoid}a{color:#1d2733;text-decoration:none}
 """
 
 _YEARISH = re.compile(r"year|first|last|since|until|from|ordered|joined|left_in|break|"
-                      r"^last$|held", re.IGNORECASE)
+                      r"\bid\b", re.IGNORECASE)
 
 
 def cell_html(value: Any, column: str = "") -> tuple[str, bool]:
@@ -87,11 +87,12 @@ def cell_html(value: Any, column: str = "") -> tuple[str, bool]:
             _YEARISH.search(column):
         value = int(value)
     if isinstance(value, int):
-        text = str(value) if _YEARISH.search(column) and 1000 <= value <= 2200 else f"{value:,}"
+        plain = _YEARISH.search(column) and (1000 <= value <= 2200 or " id" in f" {column}")
+        text = str(value) if plain else f"{value:,}"
         return text, True
     if isinstance(value, float):
-        return (f"{value:,.3f}" if abs(value) < 1 else f"{value:,.2f}" if abs(value) < 10
-                else f"{value:,.1f}"), True
+        places = next((d for d in range(3) if abs(round(value, d) - value) < 1e-9), 3)
+        return f"{value:,.{places}f}", True
     text = str(value)
     if text.startswith("http"):
         return " ".join(f'<a href="{html.escape(u)}">{html.escape(_short(u))}</a>'

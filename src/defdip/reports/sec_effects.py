@@ -4,6 +4,8 @@ its sample and coverage in words, and claims no stronger than the estimates."""
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from defdip.analysis._common import Focal
@@ -14,7 +16,7 @@ from defdip.reports import charts, choose
 from defdip.reports.facts import BriefContext
 from defdip.reports.model import Section
 
-__all__ = ["EVENT_START", "TERMS", "effects_section"]
+__all__ = ["EVENT_START", "TERMS", "effects_section", "plain_words"]
 
 #: The event study reads from 1980 (MME's first year), so onsets after 1980 have pre-periods.
 EVENT_START = 1980
@@ -24,6 +26,16 @@ TERMS = {"exercises_joint": "joint exercises", "arms_out_log": "arms delivered t
          "agreements_in_force": "defence agreements in force",
          "pk_codeploy": "UN missions shared", "atop_defense": "defence pledge (ATOP)",
          "embassy_1in2": "embassy in the partner"}
+
+
+def plain_words(text: str) -> str:
+    """An analysis's specification with column names as words (``un_sscore`` → S-score)."""
+    words = {"un_sscore": "the UN-vote S-score (Signorino & Ritter; −1 to 1)",
+             "dyad-years": "partner-years", "dyads": "partners", "dyad": "partner",
+             **TERMS}
+    for raw, human in sorted(words.items(), key=lambda kv: -len(kv[0])):
+        text = re.sub(rf"\b{re.escape(raw)}\b", human, text)
+    return re.sub(r" \(ccode_1 = \d+\)", "", text)
 
 
 def _alignment(ctx: BriefContext, section: Section, first: int, last: int) -> None:
@@ -94,8 +106,8 @@ def effects_section(ctx: BriefContext) -> Section:
                          f"(S-score {row.estimate:+.3f}, 95% CI {row.ci_low:+.3f} to "
                          f"{row.ci_high:+.3f}); an association within partner pairs, not a "
                          "proven effect.", "moderate", rank=55)
-        section.notes.append("Sample and method: " + result.specification + (
-            " Left out: " + "; ".join(result.dropped) + "." if result.dropped else ""))
+        section.notes.append("Sample and method: " + plain_words(result.specification + (
+            " Left out: " + "; ".join(result.dropped) + "." if result.dropped else "")))
     ctx.progress("effects: event study")
     _event_study(ctx, section, focal, last)
     return section
@@ -127,8 +139,10 @@ def _event_study(ctx: BriefContext, section: Section, focal: Focal, last: int) -
                      + ("" if clear else ", not distinguishable from zero"))
     if study.pretest is not None:
         w, q, p = study.pretest
-        verdict = "no evidence of diverging pre-trends" if p >= 0.1 else \
-            "pre-trends diverge, so the estimates after the exercise are not credible"
+        verdict = ("no evidence of diverging pre-trends" if p >= 0.1 else
+                   "a weak sign of diverging pre-trends: read the estimates after the exercise "
+                   "with caution" if p >= 0.05 else
+                   "pre-trends diverge, so the estimates after the exercise are not credible")
         words.append(f"a joint test that the {q} plotted leads are zero gives χ²({q}) = "
                      f"{w:.2f}, p = {p:.3f}: {verdict}")
     if words:
@@ -137,4 +151,4 @@ def _event_study(ctx: BriefContext, section: Section, focal: Focal, last: int) -
                                   and study.pretest and study.pretest[2] >= 0.1) else "weak"
         section.find("Event study of first joint exercises: " + "; ".join(words) + ".",
                      strength, rank=65)
-    section.notes.append("Event study sample: " + study.specification)
+    section.notes.append("Event study sample: " + plain_words(study.specification))

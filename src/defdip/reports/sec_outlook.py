@@ -39,6 +39,13 @@ def outlook_section(ctx: BriefContext) -> Section:
                          "forecast": "none", "why": "too few observed years"})
             continue
         naive_mae, _ = naive_errors(part["value"].to_numpy(), int(row.holdout_years))
+        if int(row.last_observed) < end - 1:
+            rows.append({"series": words, "years": f"{row.first_year}–{row.last_observed}",
+                         "model error (MAE)": round(float(row.mae), 1),
+                         "naive error (MAE)": round(float(naive_mae), 1), "forecast": "none",
+                         "why": f"the data end in {row.last_observed}: a forecast would be of "
+                                "years already past"})
+            continue
         beats = row.mae < naive_mae
         rows.append({"series": words, "years": f"{row.first_year}–{row.last_observed}",
                      "model error (MAE)": round(float(row.mae), 1),

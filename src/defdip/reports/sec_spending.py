@@ -47,7 +47,7 @@ def spending_section(ctx: BriefContext) -> Section:
         return section
     section.numbers.append(number)
     peers = choose.peers(ctx)
-    codes = [ctx.focal.iso3, *peers["iso3"].head(6)]
+    codes = [ctx.focal.iso3, *peers["iso3"]]
     frame = ctx.store.sql(
         """SELECT iso3, year, milex_constant_2023_usd_m / 1000 AS milex, milex_share_gdp AS gdp
            FROM sipri_milex WHERE iso3 IN (SELECT unnest(?::VARCHAR[])) AND year BETWEEN ? AND ?
@@ -63,9 +63,10 @@ def spending_section(ctx: BriefContext) -> Section:
     first, last = own.iloc[0], own.iloc[-1]
     change = (last["milex"] / first["milex"] - 1) if first["milex"] else float("nan")
     gdp = f" ({last['gdp']:.1f}% of GDP)" if pd.notna(last["gdp"]) else ""
-    latest = frame.sort_values("year").groupby("iso3").tail(1)
+    latest = frame.dropna(subset=["milex"]).sort_values("year").groupby("iso3").tail(1)
     above = latest[(latest["iso3"] != ctx.focal.iso3) & (latest["milex"] > last["milex"])]
-    among = (f"; {len(above)} of its {len(latest) - 1} peers spend more ("
+    among = (f"; {len(above)} of its {len(latest) - 1} peers "
+             f"{'spends' if len(above) == 1 else 'spend'} more ("
              + ", ".join(above.sort_values("milex", ascending=False)["iso3"].map(ctx.name))
              + ")" if len(above) else f"; it outspends all {len(latest) - 1} of its peers"
              ) if len(latest) > 1 else ""

@@ -109,11 +109,12 @@ def where_section(ctx: BriefContext, shapes: set[str]) -> Section:
     if len(regions):
         words = ", ".join(f"{r} ({s:.0%})" for r, s in zip(regions["region_wb"],
                                                            regions["share"], strict=True))
-        section.text.append(f"Regions its recorded military engagement reaches (share of "
-                            f"partner-records, World Bank regions): {words}.")
+        section.text.append(f"Regions its recorded military engagement reaches (share of its "
+                            f"military partners, World Bank regions): {words}.")
         section.tables["Regions engaged"] = pd.DataFrame({
             "region (World Bank)": regions["region_wb"], "partners": regions["partners"],
-            "records": regions["records"], "share": regions["share"]})
+            "records": regions["records"],
+            "share of partners": regions["share"].map(lambda v: f"{v:.0%}")})
     if not ctx.focal_is_curated():
         section.notes.append("After 2010 exercises come only from the JME dataset, and "
                              "defence agreements only from sources that cover every state: "
