@@ -78,6 +78,8 @@ class Brief:
     as_of: list[dict[str, Any]] = field(default_factory=list)
     sources: list[dict[str, Any]] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    #: the map's country shapes (SVG path data by key), for rendering the map spec
+    shapes: dict[str, str] = field(default_factory=dict, repr=False)
 
     def headline(self) -> list[str]:
         """The first page's findings as plain lines."""
@@ -138,10 +140,8 @@ def build_brief(store: Store, country: str | int, *, start: int = 1995,
     sources = [{k: v for k, v in row.items() if k != "files"}
                for row in sr.sources_table(store).to_dict("records")]
     timings["total"] = round(time.perf_counter() - began, 3)
-    brief = Brief(focal, start, end, sections, numbers, findings, summary.data_as_of(ctx),
-                  sources, timings)
-    brief.shapes = shapes  # type: ignore[attr-defined]
-    return brief
+    return Brief(focal, start, end, sections, numbers, findings, summary.data_as_of(ctx),
+                 sources, timings, shapes)
 
 
 def brief_filename(brief_or_iso3: Brief | str, fmt: str = "html") -> str:
@@ -167,7 +167,7 @@ def _html(store: Store, brief: Brief) -> str:
                 f"data vintage {store.vintage()[:12]}")
     return render_page(f"{focal.name} — defence diplomacy brief", subtitle, brief.numbers,
                        brief.findings, brief.as_of, brief.sections,
-                       getattr(brief, "shapes", {}), sr.footer_html(store), READING)
+                       brief.shapes, sr.footer_html(store), READING)
 
 
 def write_brief(store: Store, country: str | int, out: Path | str | None = None, *,
