@@ -50,6 +50,18 @@ def _expected(store, iso3: str) -> dict[str, str]:
         row = ranking[ranking["country"] == iso3]
         if len(row):
             out[key] = f"rank {int(row['rank'].iloc[0])} of {len(ranking)}"
+    # military spending rank, computed here with SQL's own rank() (an independent count)
+    milex = store.sql("""SELECT iso3, rank() OVER (ORDER BY milex_constant_2023_usd_m DESC)
+        AS r, count(*) OVER () AS n FROM sipri_milex WHERE iso3 IS NOT NULL
+        AND milex_constant_2023_usd_m IS NOT NULL
+        AND year = (SELECT max(year) FROM sipri_milex)""")
+    row = milex[milex["iso3"] == iso3]
+    if len(row):
+        out["milex"] = f"rank {int(row['r'].iloc[0])} of {int(row['n'].iloc[0])}"
+    posts = store.sql("SELECT count(*) AS n FROM lowy_posts WHERE sender_iso3 = ? AND year = "
+                      "(SELECT max(year) FROM lowy_posts)", [iso3])
+    if int(posts["n"].iloc[0]):
+        out["posts"] = str(int(posts["n"].iloc[0]))
     return out
 
 
