@@ -69,3 +69,20 @@ def test_no_controls_message() -> None:
     cohort, _ = onset_cohorts(frame, "exercises_joint")
     with pytest.raises(InvalidArgument, match="needs treated and never-treated partners"):
         attgt_event_study(frame, outcome="un_sscore", cohort=cohort.dropna())
+
+
+def test_joint_lead_test_and_the_plotted_mean() -> None:
+    """The joint Wald test of the plotted leads keeps flat leads and rejects an anticipation
+    effect; the summary is the mean of the plotted post-onset estimates (truth: the mean of
+    0.5 + 0.1·e over e = 0..4, i.e. 0.7)."""
+    frame = _staggered()
+    cohort, _ = onset_cohorts(frame, "exercises_joint")
+    clean = attgt_event_study(frame, outcome="un_sscore", cohort=cohort, window=4)
+    assert clean.pretest is not None and clean.pretest[1] == 3 and clean.pretest[2] > 0.01
+    post = clean.table.loc[clean.table["event_time"] >= 0, "att"].mean()
+    mean, low, high = clean.post_mean
+    assert mean == pytest.approx(post) and low <= 0.7 <= high
+    g = frame["ccode_2"].map(cohort)
+    frame.loc[(frame["year"] - g).isin([-3, -2]), "un_sscore"] += 1.0
+    shifted = attgt_event_study(frame, outcome="un_sscore", cohort=cohort, window=4)
+    assert shifted.pretest is not None and shifted.pretest[2] < 0.001

@@ -7,6 +7,7 @@ Messages say what went wrong, where (file, row, column, argument) and what to do
 from __future__ import annotations
 
 __all__ = [
+    "AmbiguousCountry",
     "DefdipError",
     "InvalidArgument",
     "InvalidRecord",
@@ -109,3 +110,14 @@ class NotLoaded(DefdipError, LookupError):
         self.table = table
         load = f"`defdip load {source}`" if source else "`defdip load`"
         super().__init__(f"Table {table!r} is not in the store. Run {load} first.")
+
+
+class AmbiguousCountry(DefdipError, LookupError):
+    """A name that fits more than one state (Korea, Congo): the caller must choose."""
+
+    def __init__(self, value: object, candidates: list[str]) -> None:
+        self.value = value
+        self.candidates = candidates
+        super().__init__(
+            f"Country {value!r} is ambiguous: it could be {', '.join(candidates)}. Pass the "
+            f"ISO3 code of the one you mean (e.g. {candidates[0].rsplit('(', 1)[-1][:3]!r}).")

@@ -27,7 +27,9 @@ __all__ = [
     "OUTCOMES",
     "EffectsResult",
     "effects",
+    "effects_frame",
     "estimate_effects",
+    "focal_panel",
     "lag_within",
 ]
 
@@ -225,6 +227,13 @@ _VERBS = ["add_un_alignment", "add_exercises", "add_arms_transfers", "add_agreem
           "add_peacekeeping", "add_atop_alliance", "add_diplomacy"]
 
 
+def focal_panel(store: Store, focal: Focal, start: int, end: int) -> pd.DataFrame:
+    """The focal state's directed dyad-years with every column :func:`effects_frame` and
+    :func:`~defdip.analysis.event_study.event_study_frame` read: build it once, use it for
+    both."""
+    return _focal_panel(store, focal, start, end, _VERBS)
+
+
 def effects(store: Store, country: str | int | None, *, outcome: str = "un_sscore",
             start: int = 1995, end: int = 2019, instruments: list[str] | None = None,
             lag: int = 1, fixed_effects: str = "dyad+year") -> EffectsResult:
@@ -244,6 +253,18 @@ def effects(store: Store, country: str | int | None, *, outcome: str = "un_sscor
         raise InvalidArgument(f"Unknown instrument(s) {unknown!r}; choose from "
                               f"{sorted(INSTRUMENTS)}.")
     frame = _focal_panel(store, focal, start - lag, end, _VERBS)
+    return effects_frame(frame, focal, outcome=outcome, start=start, end=end,
+                         instruments=chosen, lag=lag, fixed_effects=fixed_effects)
+
+
+def effects_frame(frame: pd.DataFrame, focal: Focal | None, *, outcome: str = "un_sscore",
+                  start: int = 1995, end: int = 2019, instruments: list[str] | None = None,
+                  lag: int = 1, fixed_effects: str = "dyad+year") -> EffectsResult:
+    """:func:`effects` on a panel already built with the columns of ``_VERBS`` (the focal
+    state's dyads, or all dyads once when ``focal`` is None), e.g. one panel a report shares
+    with the event study. Rows outside ``start - lag``..``end`` are ignored."""
+    chosen = instruments or list(INSTRUMENTS)
+    frame = frame[frame["year"].between(start - lag, end)]
     present = [i for i in chosen if all(c in frame.columns for c in INSTRUMENTS[i][0])]
     result = estimate_effects(frame, outcome=outcome, instruments=present, lag=lag,
                               fixed_effects=fixed_effects)
@@ -258,4 +279,3 @@ def effects(store: Store, country: str | int | None, *, outcome: str = "un_sscor
              "record is left out); outside their years those instruments are unknown, not 0")
     result.specification = f"{result.specification} Sample: {who}; {where}."
     return result
-

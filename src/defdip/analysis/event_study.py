@@ -20,7 +20,8 @@ from defdip.errors import InvalidArgument
 from defdip.plain import records
 from defdip.store import Store
 
-__all__ = ["ONSETS", "EventStudyResult", "attgt_event_study", "event_study", "onset_cohorts"]
+__all__ = ["ONSETS", "EventStudyResult", "attgt_event_study", "event_study",
+           "event_study_frame", "onset_cohorts"]
 
 #: onset name → (panel column, default threshold, panel verb, description)
 ONSETS: dict[str, tuple[str, float, str, str]] = {
@@ -46,6 +47,11 @@ class EventStudyResult:
     cohorts: dict[int, int]
     specification: str
     focal: Focal | None = None
+    #: Joint Wald test that the plotted leads (event times −window..−2) are all zero
+    #: (statistic, number of leads, p-value); None when it cannot be computed.
+    pretest: tuple[float, int, float] | None = None
+    #: The mean of the plotted post-onset event-time estimates (0..window), with its CI.
+    post_mean: tuple[float, float, float] | None = None
 
     def pretrend_ok(self) -> bool:
         """True when no lead's CI excludes zero (a weak check; read the leads themselves)."""
@@ -59,6 +65,10 @@ class EventStudyResult:
                 "n_dropped_already_treated": self.n_dropped_already_treated,
                 "cohorts": {str(k): v for k, v in self.cohorts.items()},
                 "pretrend_ok": self.pretrend_ok(), "specification": self.specification,
+                "pretest": (dict(zip(("wald", "leads", "p_value"), self.pretest, strict=True))
+                            if self.pretest else None),
+                "post_mean": (dict(zip(("estimate", "ci_low", "ci_high"), self.post_mean,
+                                       strict=True)) if self.post_mean else None),
                 "focal": self.focal.to_dict() if self.focal else None,
                 "event_times": records(self.table)}
 
@@ -110,6 +120,11 @@ def attgt_event_study(frame: pd.DataFrame, *, outcome: str, cohort: pd.Series,
     work["year"] = work["year"].astype("int64")
     data = work.set_index([unit, "year"]).sort_index()
     att = ATTgt(data=data, cohort_column="cohort", base_period="universal")
+    # Only the group-time cells within the window are estimated: they are all the plotted
+    # event times use, so the summary ATT averages what is plotted, and the fit is several
+    # times faster than over every cohort-year pair.
+    att.filter_gt(base_period="universal", relative_period_start=-window,
+                  relative_period_end=window)
     att.fit(outcome, control_group="never_treated", cluster_var=None, alpha=alpha,
             progress_bar=False)
     event = att.aggregate("event", alpha=alpha)
@@ -121,18 +136,61 @@ def attgt_event_study(frame: pd.DataFrame, *, outcome: str, cohort: pd.Series,
               .groupby("e")[unit].nunique())
     event["n_units"] = event["event_time"].map(lambda e: int(counts.get(float(e), 0)))
     simple = att.aggregate("simple", alpha=alpha).iloc[0].to_numpy()
+    pretest, post_mean = _event_tests(att, window, alpha)
     cohorts = {int(k): int(v) for k, v in
                work.dropna(subset=["cohort"]).groupby("cohort")[unit].nunique().items()}
     spec = (f"Callaway & Sant'Anna (2021) group-time ATTs of {outcome} around {onset}, "
             f"outcome-regression estimator, never-treated partners as controls, universal base "
-            f"period (event time −1 = 0), aggregated by event time; analytic SEs, "
+            f"period (event time −1 = 0), group-time cells within ±{window} years of onset, "
+            f"aggregated by event time; analytic SEs, "
             f"{int((1 - alpha) * 100)}% pointwise CIs; {n_treated} treated and {n_never} "
             f"never-treated partners, {int(work['year'].min())}–{int(last)}"
             + (f"; {n_always} partners treated from their first observed year were left "
                "out (no pre-period)." if n_always else "."))
     return EventStudyResult(onset, outcome, event.reset_index(drop=True), float(simple[0]),
                             (float(simple[2]), float(simple[3])), n_treated, n_never,
-                            n_always, cohorts, spec)
+                            n_always, cohorts, spec, pretest=pretest,
+                            post_mean=post_mean)
+
+
+def _event_tests(att: Any, window: int, alpha: float
+                 ) -> tuple[tuple[float, int, float] | None, tuple[float, float, float] | None]:
+    """From the influence functions of the event-time aggregates (as ``differences`` forms
+    them): the joint Wald test that the plotted leads (event times −``window``..−2) are all
+    zero — (statistic, number of leads, p-value) — and the mean of the plotted post-onset
+    estimates (0..``window``) with its CI, so the summary number is the average of what is
+    drawn. (None, None) when the package's internals cannot be read."""
+    from scipy import stats
+
+    try:
+        from differences.models.attgt import aggregate
+
+        inst = att._result_dict["full_sample"]["aggregate_inst"]
+        events = aggregate.event_agg(ntl=inst.ntl, weights=inst.weights,
+                                     cohort_dummy_flag=inst.cohort_dummy_flag)
+    except (KeyError, AttributeError, ImportError, TypeError, ValueError):
+        return None, None
+    by = {int(e.relative_period): e for e in events if e.influence_func is not None}
+    pre, post = None, None
+    leads = [by[e] for e in range(-window, -1) if e in by]
+    if leads:
+        b = np.array([e.ATT for e in leads])
+        inf = np.column_stack([np.asarray(e.influence_func).ravel() for e in leads])
+        n = inf.shape[0]
+        vcv = inf.T @ inf / n
+        try:
+            wald = float(n * b @ np.linalg.solve(vcv, b))
+            pre = (wald, len(leads), float(stats.chi2.sf(wald, len(leads))))
+        except np.linalg.LinAlgError:
+            pre = None
+    lags = [by[e] for e in range(0, window + 1) if e in by]
+    if lags:
+        mean = float(np.mean([e.ATT for e in lags]))
+        inf = np.column_stack([np.asarray(e.influence_func).ravel() for e in lags]).mean(axis=1)
+        se = float(np.sqrt(inf @ inf / inf.shape[0] / inf.shape[0]))
+        z = float(stats.norm.ppf(1 - alpha / 2))
+        post = (mean, mean - z * se, mean + z * se)
+    return pre, post
 
 
 def event_study(store: Store, country: str | int, *, onset: str = "exercise",
@@ -149,9 +207,24 @@ def event_study(store: Store, country: str | int, *, onset: str = "exercise",
     check_years(start, end)
     if onset not in ONSETS:
         raise InvalidArgument(f"Unknown onset {onset!r}; choose one of {sorted(ONSETS)}.")
-    column, default, verb, words = ONSETS[onset]
+    column, _default, verb, _words = ONSETS[onset]
     focal = resolve_focal(store, country)
     frame = _focal_panel(store, focal, start, end, ["add_un_alignment", verb])
+    return event_study_frame(frame, focal, onset=onset, outcome=outcome, start=start,
+                             end=end, threshold=threshold, window=window)
+
+
+def event_study_frame(frame: pd.DataFrame, focal: Focal, *, onset: str = "exercise",
+                      outcome: str = "un_sscore", start: int = 1980, end: int = 2019,
+                      threshold: float | None = None, window: int = 5) -> EventStudyResult:
+    """:func:`event_study` on a focal panel already built (``ccode_1`` = the focal state,
+    with ``add_un_alignment`` and the onset's column), e.g. one panel a report shares with
+    :func:`defdip.analysis.effects.effects_frame`. Rows outside ``start``..``end`` are
+    ignored."""
+    if onset not in ONSETS:
+        raise InvalidArgument(f"Unknown onset {onset!r}; choose one of {sorted(ONSETS)}.")
+    column, default, _verb, words = ONSETS[onset]
+    frame = frame[frame["year"].between(start, end)]
     if outcome not in frame.columns:
         raise InvalidArgument(f"Outcome {outcome!r} is not in the panel; use one of the "
                               "add_un_alignment columns (un_sscore, un_kappa, un_agree, "

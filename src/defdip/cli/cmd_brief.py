@@ -1,4 +1,4 @@
-"""`defdip brief COUNTRY --out FILE [--format html|json]`."""
+"""`defdip brief COUNTRY [--out FILE] [--format html|json|pdf]`."""
 
 from __future__ import annotations
 
@@ -6,27 +6,47 @@ from pathlib import Path
 
 import typer
 
-from defdip.cli._common import StoreOption, console, open_cli_store
+from defdip.cli._common import StoreOption, console
 
 __all__ = ["register"]
 
 
 def register(app: typer.Typer) -> None:
     @app.command("brief")
-    def brief_cmd(country: str = typer.Argument(..., help="ISO3, COW code or name."),
+    def brief_cmd(country: str = typer.Argument(..., help="ISO3, COW code or name (an "
+                                                "ambiguous name stops with the candidates)."),
                   out: Path = typer.Option(None, "--out", help="Output file (default: "
-                                           "brief-<ISO3>.html or .json)."),
-                  fmt: str = typer.Option("html", "--format", help="html or json."),
+                                           "brief-<ISO3>.html, .json or .pdf)."),
+                  fmt: str = typer.Option("html", "--format", help="html, json or pdf (pdf "
+                                          "prints the HTML with headless Chromium; without "
+                                          "it, print the HTML from a browser, A4)."),
                   start: int = typer.Option(1995, "--from", help="First year."),
-                  end: int = typer.Option(2024, "--to", help="Last year."),
+                  end: int = typer.Option(None, "--to", help="Last year (default: each "
+                                          "section runs to the last year its data cover)."),
                   store: Path = StoreOption) -> None:
-        """Write the country brief: one self-contained HTML file that opens offline.
+        """Write the country brief: a first page with key numbers, findings and the data's
+        dates, then the sections; one self-contained file that opens offline.
 
         Example: defdip brief TUR --out brief-TUR.html
         """
-        from defdip.reports import write_brief
+        import time
 
-        target = out or Path(f"brief-{country.upper()}.{fmt}")
-        path = write_brief(open_cli_store(store), country, target, fmt=fmt, start=start,
-                           end=end)
-        console.print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB)")
+        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        from defdip.reports.brief import SECTIONS
+        from defdip.service.context import Context
+        from defdip.service.reads import write_brief
+
+        began = time.perf_counter()
+        with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                      console=console, transient=True) as bar:
+            task = bar.add_task("brief: reading the store", total=len(SECTIONS) + 2)
+
+            def step(name: str) -> None:
+                bar.update(task, description=f"brief: {name}", advance=1)
+
+            result = write_brief(Context(store), country, out, fmt=fmt, start=start,
+                                 end=end, progress=step)
+        path = Path(result.document["path"])
+        console.print(f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB) in "
+                      f"{time.perf_counter() - began:.1f} s")

@@ -1,32 +1,68 @@
-"""The country brief: the record, the panels, the measures and the analysis in one file.
+"""The country brief: a first page a minister can read, then sections in the order a reader
+asks — where and with whom, arms and industry, spending, alliances, key engagements, the
+timeline, effects on relations, challenges, outlook — for any state, from the data.
 
-``build_brief`` gathers every section as data; ``write_brief`` renders it as one
-self-contained HTML file (plotly.js and the world map inline, no network) or as JSON with
-the same content.
+``build_brief`` runs one function per section (each returns a :class:`~defdip.reports.model.
+Section`: data, findings and figure specs; the web app calls the same functions);
+``write_brief`` renders it as one self-contained HTML file (no script, no network), as JSON
+with the same content, or as PDF through headless Chromium. Each section runs to the last year
+its own data cover (``facts.BriefContext``); a section without data is left out with one line
+saying why.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from defdip import __version__
 from defdip.countries import Country
-from defdip.errors import InvalidArgument
+from defdip.errors import DefdipError, InvalidArgument
 from defdip.paths import replacing
-from defdip.plain import records
-from defdip.queries.names import resolve_state, vocabulary
-from defdip.reports import analysis_sections as sa
 from defdip.reports import record_sections as sr
-from defdip.reports.html import Section, render_html
+from defdip.reports.facts import BriefContext
+from defdip.reports.model import Finding, KeyNumber, Section
+from defdip.reports.resolve import resolve_state
+from defdip.reports.sec_arms import TIV_WORDS
 from defdip.store import Store
 
-__all__ = ["Brief", "build_brief", "write_brief"]
+__all__ = ["FORMATS", "SECTIONS", "Brief", "brief_filename", "brief_html", "build_brief",
+           "write_brief"]
 
-REQUIRED = ("engagements", "engagement_actors", "un_alignment", "natural_earth_countries",
-            "country_codes", "lowy_posts")
+FORMATS = ("html", "json", "pdf")
+REQUIRED = ("engagements", "engagement_actors", "country_codes", "natural_earth_countries")
+READING = [
+    TIV_WORDS,
+    "Evidence: strong = a direct count from data covering every state in those years; "
+    "moderate = partial coverage (curated records) or an estimate distinguishable from zero; "
+    "weak = few observations, an estimate not distinguishable from zero, or data that stop "
+    "early. Outside what a source covers a value is unknown, not zero.",
+]
+
+
+def _sections() -> list[tuple[str, Callable[..., Section]]]:
+    from defdip.reports.sec_alliances import alliances_section
+    from defdip.reports.sec_arms import arms_section
+    from defdip.reports.sec_challenges import challenges_section
+    from defdip.reports.sec_effects import effects_section
+    from defdip.reports.sec_engagements import engagements_section
+    from defdip.reports.sec_outlook import outlook_section
+    from defdip.reports.sec_spending import spending_section
+    from defdip.reports.sec_timeline import timeline_section
+    from defdip.reports.sec_where import where_section
+
+    return [("where", where_section), ("arms", arms_section), ("spending", spending_section),
+            ("alliances", alliances_section), ("engagements", engagements_section),
+            ("timeline", timeline_section), ("effects", effects_section),
+            ("challenges", challenges_section), ("outlook", outlook_section)]
+
+
+#: Section ids in reading order.
+SECTIONS = ("where", "arms", "spending", "alliances", "engagements", "timeline", "effects",
+            "challenges", "outlook")
 
 
 @dataclass
@@ -35,12 +71,19 @@ class Brief:
 
     country: Country
     start: int
-    end: int
+    end: int | None
     sections: list[Section]
+    numbers: list[KeyNumber] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    as_of: list[dict[str, Any]] = field(default_factory=list)
     sources: list[dict[str, Any]] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    #: the map's country shapes (SVG path data by key), for rendering the map spec
+    shapes: dict[str, str] = field(default_factory=dict, repr=False)
 
     def headline(self) -> list[str]:
-        return [line for s in self.sections for line in s.text[:2]]
+        """The first page's findings as plain lines."""
+        return [f.text for f in self.findings]
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -48,53 +91,105 @@ class Brief:
                         "name": self.country.name},
             "period": {"start": self.start, "end": self.end},
             "defdip_version": __version__,
+            "summary": {"numbers": [n.to_dict() for n in self.numbers],
+                        "findings": [f.to_dict() for f in self.findings],
+                        "data_as_of": self.as_of},
             "headline": self.headline(),
-            "sections": [{"id": s.id, "title": s.title, "findings": s.text, "notes": s.notes,
-                          "tables": {k: records(v) for k, v in s.tables.items()},
-                          "figures": len(s.figures)} for s in self.sections],
-            "skipped": {},  # kept for readers of earlier briefs: every section is built
+            "sections": [s.to_dict() for s in self.sections],
+            "skipped": {s.id: s.omitted for s in self.sections if s.omitted},
             "sources": self.sources,
         }
 
 
-def build_brief(store: Store, country: str | int, *, start: int = 1995, end: int = 2024
+def build_brief(store: Store, country: str | int, *, start: int = 1995,
+                end: int | None = None, progress: Callable[[str], None] | None = None
                 ) -> Brief:
-    """Gather every section for ``country`` over [start, end] (alignment stops in 2019)."""
-    if start > end:
-        raise InvalidArgument(f"--from {start} is after --to {end}.")
+    """Every section for ``country`` from ``start`` to the last year each source covers (or
+    ``end``). ``progress`` hears the name of each step as it starts."""
+    import time
+
+    from defdip.reports import summary
+    from defdip.reports.worldmap import map_shapes
+
+    if end is not None and start > end:
+        raise InvalidArgument(f"--from {start} is after --to {end}: give the earlier year "
+                              "first.")
     store.require(*REQUIRED)
-    focal = resolve_state(country, vocabulary(store), "the country argument")
-    un_end = min(end, 2019)
-    sections = [
-        sr.footprint_section(store, focal, start, end),
-        sr.timeline_section(store, focal, 1980, end),
-        sr.alignment_section(store, focal, 1946, un_end),
-        sa.effects_section(store, focal, start, un_end),
-        sa.challenges_section(store, focal, 1990, un_end),
-        sa.regions_section(store, focal, start, un_end),
-        sa.trends_section(store, focal, end),
-        sa.standing_section(store, focal),
-    ]
+    vocab = store.vocabulary()
+    system_end = int(store.sql("SELECT max(year) AS y FROM cow_system")["y"].iloc[0]) \
+        if store.has("cow_system") else 2016
+    focal = resolve_state(vocab, country, system_end)
+    say = progress or (lambda _s: None)
+    ctx = BriefContext(store, focal, vocab, start, end, say)
+    timings: dict[str, float] = {}
+    began = time.perf_counter()
+    shapes = ctx.memo("shapes", lambda: map_shapes(store))
+    sections = []
+    for name, make in _sections():
+        say(name)
+        t0 = time.perf_counter()
+        try:
+            section = make(ctx, set(shapes)) if name == "where" else make(ctx)
+        except DefdipError as exc:  # a section that cannot run says why; the rest stands
+            section = Section(name, name.title(), omitted=str(exc))
+        timings[name] = round(time.perf_counter() - t0, 3)
+        sections.append(section)
+    say("summary")
+    numbers = summary.key_numbers(ctx, sections)
+    findings = summary.pick_findings(sections)
     sources = [{k: v for k, v in row.items() if k != "files"}
                for row in sr.sources_table(store).to_dict("records")]
-    return Brief(focal, start, end, sections, sources)
+    timings["total"] = round(time.perf_counter() - began, 3)
+    return Brief(focal, start, end, sections, numbers, findings, summary.data_as_of(ctx),
+                 sources, timings, shapes)
 
 
-def write_brief(store: Store, country: str | int, out: Path | str, *, fmt: str = "html",
-                start: int = 1995, end: int = 2024) -> Path:
-    """Build the brief and write it as ``html`` or ``json``; return the path written."""
-    if fmt not in ("html", "json"):
-        raise InvalidArgument(f"--format {fmt!r} must be 'html' or 'json'.")
-    brief = build_brief(store, country, start=start, end=end)
-    path = Path(out)
+def brief_filename(brief_or_iso3: Brief | str, fmt: str = "html") -> str:
+    """``brief-<ISO3>.<format>``: the default file name, by ISO3, whatever name was typed."""
+    iso3 = brief_or_iso3.country.iso3 if isinstance(brief_or_iso3, Brief) else brief_or_iso3
+    return f"brief-{iso3}.{fmt}"
+
+
+def brief_html(store: Store, brief: Brief) -> str:
+    """The brief as one self-contained HTML page (what ``write_brief`` writes)."""
+    return _html(store, brief)
+
+
+def _html(store: Store, brief: Brief) -> str:
+    from defdip.reports.page import render_page
+
+    focal = brief.country
+    last = max((int(str(r["data as of"])[:4]) for r in brief.as_of
+                if str(r["data as of"])[:4].isdigit() and r["years"] != "retrieval date"),
+               default=brief.end or 0)
+    subtitle = (f"COW {focal.ccode} · ISO3 {focal.iso3} · from {brief.start} to the last year "
+                f"each source covers (latest {brief.end or last}) · defdip {__version__} · "
+                f"data vintage {store.vintage()[:12]}")
+    return render_page(f"{focal.name} — defence diplomacy brief", subtitle, brief.numbers,
+                       brief.findings, brief.as_of, brief.sections,
+                       brief.shapes, sr.footer_html(store), READING)
+
+
+def write_brief(store: Store, country: str | int, out: Path | str | None = None, *,
+                fmt: str = "html", start: int = 1995, end: int | None = None,
+                progress: Callable[[str], None] | None = None) -> Path:
+    """Build the brief and write it as ``html``, ``json`` or ``pdf``; return the path.
+
+    ``out`` defaults to ``brief-<ISO3>.<fmt>`` in the working directory.
+    """
+    if fmt not in FORMATS:
+        raise InvalidArgument(f"--format {fmt!r} must be one of {', '.join(FORMATS)}.")
+    brief = build_brief(store, country, start=start, end=end, progress=progress)
+    path = Path(out) if out is not None else Path(brief_filename(brief, fmt))
     if fmt == "json":
         text = json.dumps(brief.to_dict(), ensure_ascii=False, indent=2, default=str)
     else:
-        focal = brief.country
-        text = render_html(
-            f"{focal.name} — military diplomacy brief",
-            f"COW {focal.ccode} · ISO3 {focal.iso3} · {start}–{end} · defdip {__version__}",
-            brief.sections, sr.footer_html(store))
+        text = _html(store, brief)
+    if fmt == "pdf":
+        from defdip.reports.pdf import html_to_pdf
+
+        html_to_pdf(text, path)
+        return path
     with replacing(path) as partial:  # a failed write leaves an earlier brief as it was
         partial.write_text(text, encoding="utf-8")
     return path

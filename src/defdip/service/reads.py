@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "alignment",
+    "brief",
+    "write_brief",
     "arms_deals",
     "arms_partners",
     "arms_ranking",
@@ -177,3 +179,28 @@ def region(ctx: Context, name: str, country: str, **options: Any) -> Result:
 
     return _analysis(ctx, f"region {name}", lambda s, **k: run(s, country, name, **k),
                      **options)
+
+
+def brief(ctx: Context, country: str, *, start: int = 1995, end: int | None = None,
+          progress: Any = None) -> Result:
+    """The country brief as data: ``document`` is its JSON form, ``detail`` the
+    :class:`~defdip.reports.brief.Brief` (sections with figure specs, for a face that renders
+    them; ``defdip.reports.page`` and ``defdip.reports.brief.brief_html`` render HTML)."""
+    from defdip.reports.brief import build_brief
+
+    with ctx.reading() as store:
+        made = build_brief(store, country, start=start, end=end, progress=progress)
+        return Result(f"brief of {made.country.name}", document=made.to_dict(),
+                      vintage=store.vintage(), detail=made,
+                      coverage=f"from {start} to the last year each source covers")
+
+
+def write_brief(ctx: Context, country: str, out: Path | None = None, *, fmt: str = "html",
+                start: int = 1995, end: int | None = None, progress: Any = None) -> Result:
+    """Write the brief (html, json or pdf; default file ``brief-<ISO3>.<fmt>``)."""
+    from defdip.reports.brief import write_brief as run
+
+    with ctx.reading() as store:
+        path = run(store, country, out, fmt=fmt, start=start, end=end, progress=progress)
+        return Result("brief", document={"path": str(path), "bytes": path.stat().st_size},
+                      vintage=store.vintage())

@@ -1,0 +1,118 @@
+"""Section "Timeline": what began each year, without the artefacts of how sources record it.
+
+- Exercises recorded by more than one source (MME, JME, the curated record) are counted once:
+  two records of different sources starting within a week are one exercise when their names
+  share a series or either has no name.
+- Only events that *begin* are counted as starts — exercises, agreements signed, arms deals
+  ordered, operations, visits. Spells that sources cut into years or snapshots (peacekeeping
+  contributions, posts, memberships, troop presence) are drawn as levels, not as starts: a
+  snapshot of an old mission is not a new deployment.
+- A year outside every source of an instrument draws no bar (unknown, not zero), and the note
+  names where each source stops.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from defdip.reports import charts
+from defdip.reports.facts import BriefContext
+from defdip.reports.model import Section
+from defdip.reports.sec_engagements import exercise_key
+
+__all__ = ["dedupe_exercises", "timeline_section"]
+
+STARTS = {"exercise": "joint exercises", "defence_agreement": "defence agreements signed",
+          "operation": "operations begun", "visit": "high-level visits",
+          "arms_order": "arms deals ordered (SIPRI)"}
+
+
+def dedupe_exercises(frame: pd.DataFrame, days: int = 7) -> pd.DataFrame:
+    """One row per exercise: rows (id, start, source, key) of different sources within
+    ``days`` of each other, with the same series key or no name, are merged."""
+    frame = frame.sort_values("start").reset_index(drop=True)
+    starts = frame["start"].to_numpy(dtype="datetime64[D]").astype("int64")
+    sources = frame["source"].tolist()
+    keys = frame["key"].tolist()
+    heads = [str(k).split()[0] if k else None for k in keys]
+    keep: list[int] = []
+    for i in range(len(frame)):
+        twin = False
+        for j in reversed(keep):
+            if starts[i] - starts[j] > days:
+                break
+            if sources[j] != sources[i] and (keys[i] is None or keys[j] is None
+                                             or heads[i] == heads[j]):
+                twin = True
+                break
+        if not twin:
+            keep.append(i)
+    return frame.iloc[keep].reset_index(drop=True)
+
+
+def _record_starts(ctx: BriefContext, start: int, end: int) -> pd.DataFrame:
+    rows = ctx.store.sql(
+        """SELECT DISTINCT e.id, e.kind, e.name, e.series, e.start, e.source
+           FROM engagements e JOIN engagement_actors a ON a.engagement_id = e.id
+           WHERE a.iso3 = ? AND a.role <> 'observer' AND year(e.start) BETWEEN ? AND ?
+             AND e.kind IN ('exercise', 'defence_agreement', 'operation', 'visit')""",
+        [ctx.focal.iso3, start, end])
+    ex = rows[rows["kind"] == "exercise"].copy()
+    ex["key"] = [exercise_key(n, s) for n, s in zip(ex["name"], ex["series"], strict=True)]
+    ex = dedupe_exercises(ex)
+    rows = pd.concat([ex, rows[rows["kind"] != "exercise"]], ignore_index=True)
+    rows["year"] = rows["start"].dt.year
+    return rows.groupby(["kind", "year"]).size().rename("n").reset_index()
+
+
+def timeline_section(ctx: BriefContext) -> Section:
+    end = ctx.end or max(s.last for s in ctx.spans.values())
+    start = min(ctx.start, 1990)
+    section = Section("timeline", f"Timeline, {start}–{end}")
+    counts = _record_starts(ctx, start, end)
+    if ctx.store.has("sipri_transfers"):
+        orders = ctx.store.sql(
+            """SELECT 'arms_order' AS kind, order_year AS year, count(*) AS n
+               FROM sipri_transfers WHERE (supplier_iso3 = ? OR recipient_iso3 = ?)
+                 AND order_year BETWEEN ? AND ? GROUP BY 2""",
+            [ctx.focal.iso3, ctx.focal.iso3, start, end])
+        counts = pd.concat([counts, orders], ignore_index=True)
+    if counts.empty:
+        section.omitted = f"Nothing recorded begins for {ctx.focal.name} in {start}–{end}."
+        return section
+    series = []
+    for kind, words in STARTS.items():
+        part = counts[counts["kind"] == kind].sort_values("year")
+        if len(part):
+            series.append({"name": words, "x": part["year"].tolist(),
+                           "y": part["n"].astype(int).tolist()})
+    stops = [f"{s.words} {s.years()}" for k, s in ctx.spans.items()
+             if k in ("mme_participants", "jme_exercises", "sipri_deliveries")]
+    curated = "; after 2010 exercises come from JME" + (
+        " and the curated record" if ctx.focal_is_curated() else " only")
+    section.figures.append(charts.bars(
+        f"What began each year: {ctx.focal.name}", series, y_label="number begun",
+        note="Exercises counted once across sources; unnamed exercises included. Sources: "
+             + "; ".join(stops) + curated + ". A fall after a source ends is not a trend."))
+    _peacekeepers(ctx, section, start, end)
+    return section
+
+
+def _peacekeepers(ctx: BriefContext, section: Section, start: int, end: int) -> None:
+    if not ctx.store.has("ipi_contributor_month") or ctx.focal.ccode is None:
+        return
+    frame = ctx.store.sql(
+        """SELECT year(date) AS year, avg(total) AS personnel FROM ipi_contributor_month
+           WHERE ccode = ? AND year(date) BETWEEN ? AND ? GROUP BY 1 ORDER BY 1""",
+        [ctx.focal.ccode, start, end])
+    span = ctx.spans.get("ipi_contributor_month")
+    if frame.empty or span is None:
+        section.text.append(f"IPI records no UN peacekeeping personnel from {ctx.focal.name} "
+                            f"in {span.years() if span else 'its years'}.")
+        return
+    section.figures.append(charts.lines(
+        f"{ctx.focal.name}'s personnel in UN peace operations (monthly average)",
+        [{"name": "personnel", "x": frame["year"].tolist(),
+          "y": frame["personnel"].round(0).tolist()}], y_label="people",
+        note=f"IPI monthly contributions, {span.first}–{span.last_date}: later years are "
+             "not in the data loaded (unknown, not zero)."))

@@ -1,0 +1,113 @@
+"""The first page: the state's engagement in numbers, the findings that matter most (each with
+how strong its evidence is and a link to its section), and a "data as of" line per source.
+
+Every key number is the library's own answer (the arms ranks are ``measures.arms_ranking``'s,
+the partners are the record's), so a test can ask the library again and compare.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from defdip.queries.coverage import record_coverage
+from defdip.queries.record import active
+from defdip.reports.facts import BriefContext
+from defdip.reports.model import Finding, KeyNumber, Section
+
+__all__ = ["data_as_of", "key_numbers", "pick_findings"]
+
+
+def _posts(ctx: BriefContext) -> KeyNumber:
+    last = ctx.last("lowy_posts")
+    if last is None:
+        return KeyNumber("posts", "diplomatic posts", None)
+    frame = ctx.store.sql("SELECT count(*) AS n, min(overall_rank) AS rank FROM lowy_posts "
+                          "WHERE sender_iso3 = ? AND year = ?", [ctx.focal.iso3, last])
+    n = int(frame["n"].iloc[0])
+    if n == 0:
+        return KeyNumber("posts", f"diplomatic posts {last}", None, "",
+                         "the Lowy Index does not cover this state's network", section="where")
+    rank = frame["rank"].iloc[0]
+    return KeyNumber("posts", f"diplomatic posts {last}", n, "",
+                     f"Lowy Global Diplomacy Index, rank {int(rank)}" if rank == rank else
+                     "Lowy Global Diplomacy Index", int(rank) if rank == rank else None,
+                     "where")
+
+
+def _peacekeepers(ctx: BriefContext) -> KeyNumber:
+    span = ctx.spans.get("ipi_contributor_month")
+    if span is None or ctx.focal.ccode is None:
+        return KeyNumber("peacekeepers", "personnel in UN missions", None)
+    frame = ctx.store.sql(
+        """SELECT coalesce(sum(total), 0) AS n FROM ipi_contributor_month
+           WHERE ccode = ? AND date = (SELECT max(date) FROM ipi_contributor_month)""",
+        [ctx.focal.ccode])
+    return KeyNumber("peacekeepers", f"personnel in UN missions, {span.last_date}",
+                     int(frame["n"].iloc[0]), "people", "IPI monthly contributions (the last "
+                     "month loaded)", section="timeline")
+
+
+def _agreements(ctx: BriefContext) -> KeyNumber:
+    end = ctx.end or max(s.last for s in ctx.spans.values())
+    cover = record_coverage(ctx.tables, "defence_agreement")
+    observed = [s for s in cover.segments if s.states is None or ctx.focal.iso3 in s.states]
+    if not observed:
+        return KeyNumber("agreements", "defence agreements in force", None, "",
+                         "no loaded source records this state's defence agreements",
+                         section="engagements")
+    t = active(ctx.tables, end, end)
+    actors = ctx.tables.table("engagement_actors")
+    mine = actors.filter((actors.iso3 == ctx.focal.iso3) & (actors.role == "party"))
+    hits = t.filter((t.kind == "defence_agreement") & t.id.isin(mine.engagement_id))
+    n = int(hits.count().execute())
+    return KeyNumber("agreements", f"defence agreements in force {end}", n, "",
+                     "from " + ", ".join(s.describe() for s in observed),
+                     section="engagements")
+
+
+def key_numbers(ctx: BriefContext, sections: list[Section]) -> list[KeyNumber]:
+    """Partners, instruments, arms exports and imports with rank, spending, posts, people in
+    UN missions, agreements — in that order, each from the section (or query) that owns it."""
+    owned = {n.key: n for s in sections for n in s.numbers}
+    out = [owned[k] for k in ("partners", "instruments", "arms_exports", "arms_imports",
+                              "milex") if k in owned]
+    return out + [_posts(ctx), _peacekeepers(ctx), _agreements(ctx)]
+
+
+def pick_findings(sections: list[Section], most: int = 8) -> list[Finding]:
+    """The findings the first page shows: the best-ranked ones, at most one weak finding in
+    three, never more than ``most``."""
+    found = sorted((f for s in sections if s.omitted is None for f in s.findings),
+                   key=lambda f: f.rank)
+    chosen = [f for f in found if f.strength != "weak"][:most]
+    for f in found:
+        if len(chosen) >= max(5, min(most, len(found))):
+            break
+        if f not in chosen:
+            chosen.append(f)
+    order = {id(f): i for i, f in enumerate(found)}
+    return sorted(chosen[:most], key=lambda f: order[id(f)])
+
+
+def data_as_of(ctx: BriefContext) -> list[dict[str, Any]]:
+    """One line per source the brief reads: its years and the publisher's version."""
+    versions = dict(zip(ctx.store.provenance()["name"], ctx.store.provenance()["version"],
+                        strict=True))
+    source_of = {"sipri_deliveries": "sipri_deliveries", "sipri_milex": "sipri_milex",
+                 "un_alignment": "unga_votes", "unga_ideal_points": "unga_ideal_points",
+                 "lowy_posts": "lowy_gdi", "ipi_contributor_month": "ipi_peacekeeping",
+                 "mme_participants": "mme_exercises", "jme_exercises": "jme_exercises",
+                 "atop_dyad_year": "atop", "cow_mid_directed": "cow_mids",
+                 "td_rivalries": "td_rivalries", "cow_igo_state_year": "cow_igo",
+                 "us_troops": "us_troops"}
+    rows = [{"source": span.words,
+             "data as of": span.last_date if span.last_date else str(span.last),
+             "years": span.years(), "version": versions.get(source_of.get(key, key), "")}
+            for key, span in ctx.spans.items()]
+    if ctx.focal_is_curated():
+        cur = ctx.store.sql("SELECT max(retrieved) AS r, count(*) AS n FROM engagements "
+                            "WHERE origin = 'curated'")
+        rows.append({"source": "Curated record (cited public pages)",
+                     "data as of": str(cur["r"].iloc[0])[:10],
+                     "years": "retrieval date", "version": f"{int(cur['n'].iloc[0])} records"})
+    return rows
