@@ -248,3 +248,26 @@ def test_dcad_agreements_for_every_state(record):
     assert dcad["end"].notna().sum() == int(ended.sum())
     assert any(n.startswith("dcad_agreements: 1868 bilateral") for n in summary["notes"])
     assert any("left out 3 agreement(s)" in n for n in summary["notes"])
+
+
+def test_spells_break_on_an_observed_absence_not_on_a_gap():
+    from defdip.engagements.derive_peacekeeping import spells
+
+    # Months with a mission split: Jan-Feb 2014, then (after a gap with no data) Jan-Mar
+    # 2015. A is present Jan 2014, Feb 2014, Jan 2015 (one spell across the gap), absent in
+    # Feb 2015 (observed), back in Mar 2015 (a second spell). B is present only in Feb 2014.
+    split = pd.Series(pd.to_datetime(["2014-01-01", "2014-02-01", "2015-01-01", "2015-02-01",
+                                      "2015-03-01"]))
+    months = pd.DataFrame({
+        "actor": ["A", "A", "A", "A", "B"], "mission": ["M"] * 5,
+        "month": pd.to_datetime(["2014-01-01", "2014-02-01", "2015-01-01", "2015-03-01",
+                                 "2014-02-01"]),
+        "personnel": [5, 7, 6, 2, 1], "origin": ["ipi", "ipi", "un_monthly", "un_monthly",
+                                                 "ipi"]})
+    out = spells(months, split)
+    got = [(a, s.strftime("%Y-%m"), e.strftime("%Y-%m"), p, n, o) for a, s, e, p, n, o in zip(
+        out["actor"], out["start"], out["end"], out["personnel"], out["months"], out["origins"],
+        strict=True)]
+    assert got == [("A", "2014-01", "2015-01", 7, 3, "ipi+un_monthly"),
+                   ("A", "2015-03", "2015-03", 2, 1, "un_monthly"),
+                   ("B", "2014-02", "2014-02", 1, 1, "ipi")]

@@ -190,3 +190,25 @@ def test_turkiye_by_mission_in_2024(pk: pd.DataFrame) -> None:
     uniformed = month.groupby("mission")["personnel"].sum()
     assert uniformed.sum() == month["personnel"].sum() and uniformed["UNIFIL"] > 80
     assert month["mission"].notna().all() and (month["origin"] == "un_monthly").all()
+
+
+# ---- panel columns -------------------------------------------------------------------------
+def test_panel_peacekeeping_columns_read_the_series(loaded_store: Store) -> None:
+    from defdip.panels import add_peacekeeping, create_dyad_years, create_state_years
+
+    states = add_peacekeeping(create_state_years(loaded_store, start=2005, end=2026))
+    frame = states.to_pandas().set_index(["ccode", "year"])
+    # independent: Türkiye's month-end totals in the UN reports of 2015, averaged over the
+    # 11 months reported that year (2015-03 is missing)
+    monthly = loaded_store.sql("SELECT month, sum(total) AS n FROM un_pko_monthly WHERE "
+                               "iso3 = 'TUR' AND year = 2015 GROUP BY month")
+    assert len(monthly) == 11
+    assert frame.loc[(640, 2015), "pk_personnel"] == pytest.approx(monthly["n"].mean())
+    assert frame.loc[(640, 2015), "pk_missions"] == 11
+    assert pd.isna(frame.loc[(640, 2005), "pk_missions"])  # no mission split before 2009-11
+    assert frame.loc[(640, 2005), "pk_personnel"] > 0  # IPI's contributor totals
+    assert pd.isna(frame.loc[(640, 2026), "pk_personnel"])  # past the series
+    dyads = add_peacekeeping(create_dyad_years(loaded_store, start=2013, end=2024))
+    pairs = dyads.to_pandas()
+    tur_usa = pairs[(pairs["ccode_1"] == 640) & (pairs["ccode_2"] == 2)].set_index("year")
+    assert tur_usa["pk_codeploy"].notna().all() and tur_usa["pk_codeploy"].gt(0).all()
