@@ -99,3 +99,10 @@ def test_bad_rows_name_line_and_column(source_copy, vocab, old, new, message) ->
     with pytest.raises(SourceFormatError) as caught:
         dcad_agreements.parse(files, vocab)
     assert str(caught.value).startswith(f"{path}, row {number + 1}, {message}.")
+
+
+def test_the_file_is_the_readme_copy(mirror: Path) -> None:
+    # README "Source": 254,938 bytes, sha256 f7d56e17…405a, copied byte-for-byte
+    got = dcad_agreements.fetch(mirror=mirror)["main"]
+    assert got.path.stat().st_size == 254938
+    assert got.sha256 == "f7d56e1703ae7cd7395b636210fa5d33a5fc3feafe5686734c212ffd5af7405a"

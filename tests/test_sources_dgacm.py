@@ -168,3 +168,13 @@ def test_a_repeated_symbol_must_repeat_its_votes(source_copy, vocab) -> None:
     assert str(caught.value).startswith(
         f"{path}, row {second + 1}, column 'MS_in_favour': resolution {symbols[second]!r} "
         f"repeats line {first + 1} of 79.json with different votes.")
+
+
+def test_files_are_the_readme_copies(mirror: Path) -> None:
+    # README "Source": the first 16 hex digits of each file's sha256
+    expected = {"74": "70f4e80922ec7542", "75": "b48efdb74739d862", "76": "1138b54c4b6b10c5",
+                "77": "fa9ba30c6f2a0654", "78": "ab8b9ad03f5e22dc", "79": "610f8aa502662bca",
+                "80": "f024775cf6ee4f6d", "ES-10": "ca470b45a979de77",
+                "ES-11": "14c3982981dcbfb7", "S-32": "64b635e8b09c6037"}
+    fetched = unga_votes_dgacm.fetch(mirror=mirror)
+    assert {k.removeprefix("session_"): f.sha256[:16] for k, f in fetched.items()} == expected

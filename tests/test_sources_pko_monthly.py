@@ -182,3 +182,15 @@ def test_bad_rows_name_line_and_column(source_copy, vocab, find, old, new, messa
     with pytest.raises(SourceFormatError) as caught:
         un_peacekeeping_monthly.parse(files, vocab)
     assert str(caught.value).startswith(f"{path}, row {seen['row']}, {message}")
+
+
+def test_layouts_and_assignment(pko) -> None:
+    # README "Layouts": the report format of particular months, and how contributors were read
+    rows = pko["un_pko_monthly"]
+    layout = rows.groupby("month")["layout"].unique()
+    assert [str(v) for v in layout[_month("2016-11")]] == ["F2_country_mission"]
+    assert [str(v) for v in layout[_month("2019-09")]] == ["F5_flat"]
+    assert [str(v) for v in layout[_month("2019-10")]] == ["F10_wide_country_mission"]
+    assert [str(v) for v in layout[_month("2023-09")]] == ["F8_wide_country_only"]
+    assert [str(v) for v in layout[_month("2024-10")]] == ["F9_flat"]
+    assert rows["assignment"].value_counts()["carry-over"] == 4
