@@ -12,8 +12,8 @@ from defdip.engagements.derive_exercises import derive_jme
 from defdip.store import Store
 
 SOURCES = ("country_codes", "cow_states", "mme_exercises", "jme_exercises", "us_defense_visits",
-           "sipri_transfers", "sipri_deliveries", "ipi_peacekeeping", "atop", "cow_igo",
-           "lowy_gdi", "us_troops")
+           "sipri_transfers", "sipri_deliveries", "ipi_peacekeeping", "un_peacekeeping_monthly",
+           "atop", "cow_igo", "dcad_agreements", "lowy_gdi", "us_troops")
 
 
 @pytest.fixture(scope="module")
@@ -121,7 +121,14 @@ def test_sipri_deals_as_transfers(record):
 def test_peacekeeping_memberships_posts_and_bases(record):
     store, _ = record
     pko = _tur(store, "peacekeeping_deployment")
-    unifil = pko[(pko["name"] == "UNIFIL") & (pko["source"] == "ipi_peacekeeping")]
+    unifil = pko[pko["name"] == "UNIFIL"]
+    # one spell from IPI's first mission month to the UN reports' last: Türkiye is in UNIFIL
+    # in every month with a mission split (un_peacekeeping_monthly/README.md: all 122 months)
+    assert len(unifil) == 1 and unifil["source"].iloc[0] == "un_peacekeeping_monthly"
+    assert (str(unifil["start"].iloc[0]), str(unifil["end"].iloc[0])) == ("2009-11-01",
+                                                                          "2025-07-01")
+    assert unifil["citation"].iloc[0] == "perry2013ipi; undpo2025contributions"
+    assert set(unifil["start_precision"]) == {"month"}
     assert unifil["personnel"].iloc[0] == 578  # un_peacekeeping_ipi/README.md
     first = pko[pko["subtype"] == "all_missions"].sort_values("start").iloc[0]
     assert str(first["start"]) == "1990-11-01"  # README: first record 1990-11-30
@@ -189,3 +196,78 @@ def test_us_presence_names_join_the_spellings_in_sorted_order(record):
                       "AND series = 'US forces abroad'")["name"]
     for (_, year), labels in doubled.items():
         assert f"US forces in {' / '.join(labels)} ({year})" in set(names)
+
+
+def test_peacekeeping_spells_for_every_contributor(record):
+    store, _ = record
+    spells = store.sql("""
+        SELECT e.id, e.source, e.start, e."end", a.iso3 FROM engagements e
+        JOIN engagement_actors a ON a.engagement_id = e.id AND a.role = 'contributor'
+        WHERE e.kind = 'peacekeeping_deployment' AND e.subtype = 'un_mission'""")
+    # every contributor with personnel in a mission in the series has a spell
+    contributors = store.sql("""
+        SELECT count(DISTINCT coalesce(iso3, contributor_label)) AS n FROM (
+            SELECT iso3, contributor_label FROM ipi_contributor_mission_month WHERE total > 0
+            UNION SELECT iso3, contributor_label FROM un_pko_monthly
+            WHERE mission IS NOT NULL)""")["n"].iloc[0]
+    assert spells["iso3"].nunique() == contributors
+    assert set(spells["source"]) == {"ipi_peacekeeping", "un_peacekeeping_monthly"}
+    assert pd.to_datetime(spells["end"]).max() == pd.Timestamp("2025-07-01")
+    assert spells["id"].is_unique
+
+
+def test_dcad_agreements_for_every_state(record):
+    store, summary = record
+    dcad = store.sql("""
+        SELECT e.*, list(a.iso3 ORDER BY a.iso3) AS parties FROM engagements e
+        JOIN engagement_actors a ON a.engagement_id = e.id AND a.role = 'party'
+        WHERE e.source = 'dcad_agreements' GROUP BY ALL""")
+    # defence_cooperation_agreements/README.md: 1,871 agreements, 160 states; three rows
+    # name one state on both sides (counted from the file) and are left out of the record
+    table = store.table("dcad_agreements")
+    same = table[table["ccode_1"] == table["ccode_2"]]
+    assert list(same["dcad_id"]) == ["DCADv1.0-0297", "DCADv1.0-1625", "DCADv1.0-1847"]
+    assert len(dcad) == 1871 - 3 and (dcad["kind"] == "defence_agreement").all()
+    ccodes = store.sql("SELECT count(DISTINCT a.ccode) AS n FROM engagement_actors a JOIN "
+                       "engagements e ON e.id = a.engagement_id WHERE e.source = "
+                       "'dcad_agreements'")["n"].iloc[0]
+    assert ccodes == 160
+    assert dcad["parties"].map(len).eq(2).all()
+    deca = dcad[(dcad["start"] == pd.Timestamp("1980-03-29"))
+                & dcad["parties"].map(lambda p: list(p) == ["TUR", "USA"])]
+    assert sorted(deca["subtype"]) == ["defence_industry", "framework"]  # DIC and DCA
+    assert deca["confidence"].eq("high").all()  # treaty-sourced
+    israel = dcad[dcad["parties"].map(lambda p: list(p) == ["ISR", "TUR"])
+                  & (pd.to_datetime(dcad["start"]).dt.year == 1996)]
+    assert sorted(israel["subtype"]) == ["framework", "research"]
+    assert israel["confidence"].eq("low").all()  # news-sourced, category confidence low
+    assert dcad["citation"].str.startswith("kinne2020dcad, DCADv1.0-").all()
+    # ended before DCAD's last year -> an end; in force in 2010 -> open
+    table = table[table["ccode_1"] != table["ccode_2"]]
+    ended = table["terminated"].eq(1) | table["end_year_estimate"].lt(2010)
+    assert dcad["end"].notna().sum() == int(ended.sum())
+    assert any(n.startswith("dcad_agreements: 1868 bilateral") for n in summary["notes"])
+    assert any("left out 3 agreement(s)" in n for n in summary["notes"])
+
+
+def test_spells_break_on_an_observed_absence_not_on_a_gap():
+    from defdip.engagements.derive_peacekeeping import spells
+
+    # Months with a mission split: Jan-Feb 2014, then (after a gap with no data) Jan-Mar
+    # 2015. A is present Jan 2014, Feb 2014, Jan 2015 (one spell across the gap), absent in
+    # Feb 2015 (observed), back in Mar 2015 (a second spell). B is present only in Feb 2014.
+    split = pd.Series(pd.to_datetime(["2014-01-01", "2014-02-01", "2015-01-01", "2015-02-01",
+                                      "2015-03-01"]))
+    months = pd.DataFrame({
+        "actor": ["A", "A", "A", "A", "B"], "mission": ["M"] * 5,
+        "month": pd.to_datetime(["2014-01-01", "2014-02-01", "2015-01-01", "2015-03-01",
+                                 "2014-02-01"]),
+        "personnel": [5, 7, 6, 2, 1], "origin": ["ipi", "ipi", "un_monthly", "un_monthly",
+                                                 "ipi"]})
+    out = spells(months, split)
+    got = [(a, s.strftime("%Y-%m"), e.strftime("%Y-%m"), p, n, o) for a, s, e, p, n, o in zip(
+        out["actor"], out["start"], out["end"], out["personnel"], out["months"], out["origins"],
+        strict=True)]
+    assert got == [("A", "2014-01", "2015-01", 7, 3, "ipi+un_monthly"),
+                   ("A", "2015-03", "2015-03", 2, 1, "un_monthly"),
+                   ("B", "2014-02", "2014-02", 1, 1, "ipi")]

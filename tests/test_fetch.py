@@ -71,6 +71,14 @@ OFFICIAL: dict[tuple[str, str], tuple[str, str]] = {
        for key, name in (("votes", "un_votes"), ("roll_calls", "un_roll_calls"),
                          ("issues", "un_roll_call_issues"))},
     ("unga_votes", "codelist"): (FILE, "codelist_without_cldr.csv, copied byte-for-byte"),
+    **{("unga_votes_dgacm", f"session_{s}"): (FILE, f"UNxml/GAresolutions data_extract/{s}.json "
+                                                  "at the mirrored commit, byte-for-byte")
+       for s in ("74", "75", "76", "77", "78", "79", "80", "ES-10", "ES-11", "S-32")},
+    ("un_peacekeeping_monthly", "contributions"): ("html!", "the UN's contributors page (monthly "
+                                                            "PDFs); the mirror holds the table "
+                                                            "parsed from them"),
+    ("dcad_agreements", "main"): ("html!", "the COW data-set page; the CSV comes in "
+                                           "kinne_dca.zip"),
     ("unga_ideal_points", "ideal_points"): ("404!", "a dataset DOI, not a datafile id: the "
                                                     "Dataverse access API answers 404"),
     ("lowy_gdi", "posts"): ("html!", "the GDI website; the data is an .xlsx download"),

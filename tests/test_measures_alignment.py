@@ -12,6 +12,7 @@ from defdip.countries import Vocabulary
 from defdip.errors import InvalidArgument, UnknownCountry
 from defdip.measures.alignment import (
     ALIGNMENT_COLUMNS,
+    MIN_JOINT_VOTES,
     alignment,
     dyad_alignment,
     partner_agreement,
@@ -55,7 +56,7 @@ def _votes(table: dict[int, list[int | None]], year: int, rc0: int = 1) -> pd.Da
 def hand() -> pd.DataFrame:
     ideal = pd.DataFrame([(c, 2000, v) for c, v in IDEAL.items()],
                          columns=["ccode", "year", "ideal_point"])
-    return dyad_alignment(_votes(HAND, 2000), ideal)
+    return dyad_alignment(_votes(HAND, 2000), ideal, min_votes=1)  # the formulas, any n
 
 
 def test_hand_computed_measures(hand: pd.DataFrame) -> None:
@@ -74,7 +75,7 @@ def test_hand_computed_measures(hand: pd.DataFrame) -> None:
 def test_unanimous_pair_has_undefined_kappa() -> None:
     # Both always yes: agreement 1 and S 1, but no variation, so chance agreement is total
     # (D_e = 0, 1 − p_e = 0) and kappa is undefined.
-    out = dyad_alignment(_votes({5: [1, 1, 1], 6: [1, 1, 1]}, 1950))
+    out = dyad_alignment(_votes({5: [1, 1, 1], 6: [1, 1, 1]}, 1950), min_votes=1)
     assert out["un_agree"].tolist() == [1.0, 1.0]
     assert out["un_sscore"].tolist() == [1.0, 1.0]
     assert out["un_kappa"].isna().all() and out["un_kappa_nominal"].isna().all()
@@ -88,7 +89,7 @@ def test_pairs_without_joint_votes_have_no_row() -> None:
 
 def test_years_are_kept_apart() -> None:
     votes = pd.concat([_votes(HAND, 2000), _votes({2: [3, 3], 20: [1, 1]}, 2001, rc0=10)])
-    out = dyad_alignment(votes)
+    out = dyad_alignment(votes, min_votes=1)
     later = out[out["year"] == 2001]
     assert len(later) == 2 and (later["un_nvotes"] == 2).all()
     assert later["un_sscore"].tolist() == [-1.0, -1.0]  # yes against no, every time
@@ -101,7 +102,7 @@ def test_agrees_with_brute_force_on_random_votes() -> None:
     rng = np.random.default_rng(7)
     matrix = rng.choice([0, 1, 2, 3], size=(12, 40), p=[0.2, 0.5, 0.2, 0.1])
     table = {100 + s: [int(v) if v else None for v in matrix[s]] for s in range(12)}
-    out = dyad_alignment(_votes(table, 1999)).set_index(["ccode_1", "ccode_2"])
+    out = dyad_alignment(_votes(table, 1999), min_votes=1).set_index(["ccode_1", "ccode_2"])
     for a in table:
         for b in table:
             pairs = [(x, y) for x, y in zip(table[a], table[b], strict=True)
@@ -120,6 +121,33 @@ def test_agrees_with_brute_force_on_random_votes() -> None:
             assert row["un_nvotes"] == n
             assert [row["un_agree"], row["un_sscore"], row["un_kappa"]] == pytest.approx(
                 [agree, s, kappa])
+
+
+def test_fewer_joint_votes_than_the_minimum_give_null_measures() -> None:
+    # 9 joint votes (one short of MIN_JOINT_VOTES = 10): the count stays, the measures go.
+    few = dyad_alignment(_votes({5: [1] * 9, 6: [1] * 8 + [3]}, 1990))
+    assert MIN_JOINT_VOTES == 10
+    assert few["un_nvotes"].tolist() == [9, 9]
+    assert few[["un_agree", "un_sscore", "un_kappa", "un_kappa_nominal"]].isna().all().all()
+    enough = dyad_alignment(_votes({5: [1] * 10, 6: [1] * 9 + [3]}, 1990))
+    assert enough["un_agree"].tolist() == pytest.approx([0.9, 0.9])  # 9 of 10 identical
+    assert enough["un_sscore"].tolist() == pytest.approx([0.8, 0.8])  # 1 − 2/10
+    assert dyad_alignment(_votes({5: [1] * 9, 6: [1] * 9}, 1990), min_votes=9)[
+        "un_agree"].tolist() == [1.0, 1.0]
+    with pytest.raises(InvalidArgument, match=r"min_votes 0 must be at least 1 \(default 10\)"):
+        dyad_alignment(_votes({5: [1], 6: [1]}, 1990), min_votes=0)
+
+
+def test_ideal_points_without_votes_still_give_the_distance() -> None:
+    # Votes only in 2000, ideal points also in 2001: 2001 gets rows with 0 votes and the
+    # distance |1.0 − (−0.5)| = 1.5, its vote measures NULL.
+    ideal = pd.DataFrame([(c, y, v) for y in (2000, 2001) for c, v in IDEAL.items()],
+                         columns=["ccode", "year", "ideal_point"])
+    out = dyad_alignment(_votes(HAND, 2000), ideal)
+    later = out[out["year"] == 2001].set_index(["ccode_1", "ccode_2"])
+    assert len(later) == 6 and (later["un_nvotes"] == 0).all()
+    assert later.loc[(2, 20), "idealpoint_dist"] == pytest.approx(1.5)
+    assert later[["un_agree", "un_sscore", "un_kappa"]].isna().all().all()
 
 
 def test_bad_votes_are_refused() -> None:
@@ -170,9 +198,14 @@ def test_turkey_usa_matches_the_readme(real: pd.DataFrame, year: int, share: flo
 def test_real_table_invariants(real: pd.DataFrame) -> None:
     assert not real.duplicated(["ccode_1", "ccode_2", "year"]).any()
     assert not (real["ccode_1"] == real["ccode_2"]).any()
-    assert real["year"].min() == 1946 and real["year"].max() == 2020
-    assert 1964 not in set(real["year"])  # no recorded votes in session 19
-    assert real["un_sscore"].between(-1, 1).all() and real["un_agree"].between(0, 1).all()
+    # roll calls 1946-2020 (Voeten alone); the rows run on to the ideal points' last year
+    assert real["year"].min() == 1946 and real["year"].max() == 2023
+    assert real.loc[real["un_nvotes"] > 0, "year"].max() == 2020
+    assert 1964 not in set(real["year"])  # no recorded votes (nor ideal points) in session 19
+    measured = real.dropna(subset=["un_agree"])
+    assert measured["un_nvotes"].min() == MIN_JOINT_VOTES
+    assert measured["un_sscore"].between(-1, 1).all()
+    assert measured["un_agree"].between(0, 1).all()
     assert (real["un_kappa"].dropna() <= 1 + 1e-12).all()
     mirrored = real.merge(real, left_on=["ccode_1", "ccode_2", "year"],
                           right_on=["ccode_2", "ccode_1", "year"])
@@ -190,6 +223,15 @@ def test_ideal_point_distance_uses_session_opening_year(real: pd.DataFrame,
     assert ip[640] == pytest.approx(0.594, abs=5e-4)  # unga_ideal_points/README.md
     row = real[(real["ccode_1"] == 640) & (real["ccode_2"] == 2) & (real["year"] == 2015)]
     assert row["idealpoint_dist"].iloc[0] == pytest.approx(abs(ip[640] - ip[2]))
+
+
+def test_one_vote_is_not_a_year_of_alignment(real: pd.DataFrame) -> None:
+    # Voeten's 2020 is one roll call (2020-01-14): before the minimum it gave TUR–USA
+    # agreement 1.0 and S-score 1.0; now the count stays and the measures are NULL.
+    row = real[(real["ccode_1"] == 640) & (real["ccode_2"] == 2) & (real["year"] == 2020)]
+    assert row["un_nvotes"].tolist() == [1]
+    assert row[["un_agree", "un_sscore", "un_kappa"]].isna().all().all()
+    assert row["idealpoint_dist"].notna().all()  # session 75's ideal points
 
 
 def test_alignment_query(unga_store: Store, vocab: Vocabulary) -> None:
@@ -217,3 +259,20 @@ def test_alignment_cli(unga_store: Store) -> None:
     # unga_votes/README.md: Turkey–USA 1990, 0.238 on 84 joint votes
     assert [(r["partner"], r["un_nvotes"], round(r["un_agree"], 3)) for r in rows] == [
         ("USA", 84, 0.238)]
+
+
+def test_alignment_cli_min_votes(unga_store: Store) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from defdip.cli import app
+
+    path = str(unga_store.path)
+    unga_store.close()
+    args = ["alignment", "TUR", "--partner", "USA", "--from", "2020", "--to", "2020",
+            "--store", path, "--json"]
+    default = json.loads(CliRunner().invoke(app, args).output)
+    assert [(r["year"], r["un_nvotes"], r["un_agree"]) for r in default] == [(2020, 1, None)]
+    loose = json.loads(CliRunner().invoke(app, [*args, "--min-votes", "1"]).output)
+    assert [(r["un_nvotes"], r["un_agree"], r["un_sscore"]) for r in loose] == [(1, 1.0, 1.0)]

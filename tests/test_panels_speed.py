@@ -13,10 +13,13 @@ from defdip.panels.add_cow import vincenty_sphere_km
 
 
 def test_un_member_years_equal_the_roll_call_join(loaded_store):
-    """The votes' own year is the roll call's year, so joining the roll calls adds nothing."""
+    """The votes' own year is the roll call's year, so joining the roll calls adds nothing;
+    the roll-call series adds the UN's DGACM votes (to 2026) to Voeten's."""
     joined = loaded_store.sql(
         "SELECT DISTINCT CAST(v.ccode AS BIGINT) AS ccode, CAST(r.year AS BIGINT) AS year "
         "FROM unga_votes v JOIN unga_roll_calls r USING (rcid) WHERE v.ccode IS NOT NULL "
+        "UNION SELECT CAST(v.ccode AS BIGINT), CAST(r.year AS BIGINT) FROM dgacm_votes v "
+        "JOIN dgacm_resolutions r USING (symbol) "
         "UNION SELECT CAST(ccode AS BIGINT), CAST(year AS BIGINT) FROM unga_ideal_points "
         "WHERE ccode IS NOT NULL")
     panel = create_dyad_years(loaded_store, start=1946, end=2016)

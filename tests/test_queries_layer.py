@@ -13,8 +13,8 @@ from defdip.panels import add_igos, create_state_years, filter_country
 from defdip.queries.instruments import coverage
 from defdip.queries.memberships import membership
 from defdip.queries.names import actor_key, resolve_ccode, resolve_state
-from defdip.queries.series import yearly_counts
 from defdip.queries.tables import Tables
+from defdip.queries.yearly import yearly_counts
 
 
 def test_the_nato_list_names_cow_codes(vocab) -> None:

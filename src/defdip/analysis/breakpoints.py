@@ -23,8 +23,8 @@ import yaml
 from defdip.analysis._common import Focal, check_years, resolve_focal
 from defdip.errors import InvalidArgument, InvalidRecord
 from defdip.plain import records
-from defdip.queries.series import StateCoverage, yearly_counts
 from defdip.queries.tables import Tables, to_frame, year_span
+from defdip.queries.yearly import StateCoverage, yearly_counts
 from defdip.store import Store
 
 __all__ = ["ChowResult", "BreakpointReport", "breakpoint_tests", "chow_test",

@@ -21,8 +21,8 @@ from defdip.analysis._common import Focal, check_years, resolve_focal
 from defdip.errors import InvalidArgument
 from defdip.plain import records
 from defdip.queries.memberships import membership
-from defdip.queries.series import partner_totals, yearly_counts
 from defdip.queries.tables import Tables, to_frame
+from defdip.queries.yearly import partner_totals, yearly_counts
 from defdip.store import Store
 
 __all__ = [

@@ -21,8 +21,8 @@ import pandas as pd
 from defdip.analysis._common import Focal, check_years, resolve_focal
 from defdip.errors import InvalidArgument
 from defdip.plain import records
-from defdip.queries.series import StateCoverage
 from defdip.queries.tables import Tables, to_frame
+from defdip.queries.yearly import StateCoverage
 from defdip.store import Store
 
 __all__ = ["Forecast", "TrendsResult", "backtest_errors", "engagement_series",

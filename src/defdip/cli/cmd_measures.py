@@ -67,15 +67,27 @@ def register(app: typer.Typer) -> None:
                           ["USA", "RUS", "CHN"], "--partner", help="Partner (repeatable)."),
                       start: int = typer.Option(None, "--from", help="First year."),
                       end: int = typer.Option(None, "--to", help="Last year."),
+                      resolutions_only: bool = typer.Option(
+                          False, "--resolutions-only",
+                          help="One roll call per adopted resolution, 1946-2026 (comparable "
+                               "across the 2019 seam; docs/un-votes.md)."),
+                      min_votes: int = typer.Option(
+                          10, "--min-votes", help="Fewer joint votes in a year: measures "
+                                                  "NULL (un_nvotes still shown)."),
                       store: Path = StoreOption, as_json: bool = JsonOption) -> None:
         """A state's UN General Assembly alignment with its partners, year by year.
 
-        Example: defdip alignment TUR --partner USA --from 1990 --to 2019
+        Roll calls run 1946-2026 (Voeten to 2019, the UN's recorded votes after); a year with
+        fewer than --min-votes joint votes has NULL measures beside its vote count.
+
+        Example: defdip alignment TUR --partner USA --from 2015 --to 2025
+        Example: defdip alignment TUR --partner RUS --resolutions-only
         """
         from defdip.service import reads
         from defdip.service.context import Context
 
         frame = reads.alignment(Context(store), country, partners=tuple(partner), start=start,
-                                end=end).table
+                                end=end, resolutions_only=resolutions_only,
+                                min_votes=min_votes).table
         emit(frame, as_json=as_json, title=f"UN alignment of {country}",
              float_format="{:,.3f}")

@@ -19,10 +19,12 @@ import pandas as pd
 
 from defdip.countries import Vocabulary
 from defdip.engagements.curated import load_curated
+from defdip.engagements.derive_agreements import derive_dcad, merge_agreements
 from defdip.engagements.derive_common import Derived
 from defdip.engagements.derive_exercises import derive_jme, derive_mme, derive_us_visits
 from defdip.engagements.derive_memberships import derive_atop, derive_cow_igo
-from defdip.engagements.derive_presence import derive_ipi, derive_lowy, derive_us_presence
+from defdip.engagements.derive_peacekeeping import derive_peacekeeping
+from defdip.engagements.derive_presence import derive_lowy, derive_us_presence
 from defdip.engagements.derive_transfers import derive_sipri
 from defdip.engagements.fileio import read_records
 from defdip.engagements.model import normalise_key
@@ -37,9 +39,10 @@ DERIVATIONS: dict[str, Callable[[Store, Vocabulary | None], Derived]] = {
     "jme_exercises": lambda s, v: derive_jme(s),
     "us_defense_visits": lambda s, v: derive_us_visits(s),
     "sipri_transfers": lambda s, v: derive_sipri(s),
-    "ipi_peacekeeping": lambda s, v: derive_ipi(s),
+    "ipi_peacekeeping": lambda s, v: derive_peacekeeping(s),  # with un_peacekeeping_monthly
     "atop": derive_atop,
     "cow_igo": lambda s, v: derive_cow_igo(s),
+    "dcad_agreements": lambda s, v: derive_dcad(s),
     "lowy_gdi": lambda s, v: derive_lowy(s),
     "us_troops": lambda s, v: derive_us_presence(s),
 }
@@ -97,7 +100,7 @@ def build_record(store: Store, vocab: Vocabulary, *, curated_dir: Path | None = 
     started = time.perf_counter()
     derived = derive_all(store, vocab)
     curated = load_curated(vocab, curated_dir, strict=strict)
-    combined = derived.extend(curated)
+    combined = merge_agreements(store, derived.extend(curated))  # DCAD = curated: one record
     records, actors = combined.engagements, combined.actors
     e = _engagements(store)
     entered = {i for (i,) in Tables.from_store(store).rows(

@@ -1,11 +1,7 @@
-"""Presence abroad: UN peacekeeping (IPI), diplomatic posts (Lowy), US troops and bases.
+"""Presence abroad: diplomatic posts (Lowy), US troops and bases.
 
-- IPI: one ``peacekeeping_deployment`` per contributor and mission (key
-  ``ipi|<contributor>|<mission>``) from the contributor × mission months (2009-11 … 2014-02):
-  start/end = first/last month with personnel, ``personnel`` = peak monthly total, the months
-  in ``notes``; the mission's country (``ipi_mission_month``) is ``host``. Before the mission
-  split begins, contributor totals (all missions summed) give one record per contributor and
-  year (key ``ipi|<contributor>|ALL|<year>``, subtype ``all_missions``).
+(UN peacekeeping deployments: :mod:`defdip.engagements.derive_peacekeeping`.)
+
 - Lowy: one ``diplomatic_post`` per post and edition year (key
   ``lowy|<sender>|<host>|<city>|<post title>|<year>``): ``sender`` → ``receiving_state``
   (the organisation's label for missions to IOs).
@@ -30,87 +26,7 @@ from defdip.engagements.derive_common import (
 from defdip.engagements.model import engagement_ids
 from defdip.store import Store
 
-__all__ = ["derive_ipi", "derive_lowy", "derive_us_presence"]
-
-_MISSIONS = """
-    SELECT coalesce(iso3, contributor_label) AS actor, any_value(iso3) AS iso3,
-           any_value(contributor_label) AS label, any_value(ccode) AS ccode, mission,
-           date_trunc('month', min(date)) AS start, date_trunc('month', max(date)) AS "end",
-           max(total) AS personnel, count(*) AS months
-    FROM ipi_contributor_mission_month WHERE total > 0
-    GROUP BY coalesce(iso3, contributor_label), mission
-"""
-_TOTALS = """
-    SELECT coalesce(iso3, contributor_label) AS actor, any_value(iso3) AS iso3,
-           any_value(contributor_label) AS label, any_value(ccode) AS ccode,
-           year(date) AS year, date_trunc('month', min(date)) AS start,
-           date_trunc('month', max(date)) AS "end", max(total) AS personnel, count(*) AS months
-    FROM ipi_contributor_month WHERE total > 0 AND date < ?
-    GROUP BY coalesce(iso3, contributor_label), year(date)
-"""
-
-
-def _ipi_missions(store: Store) -> tuple[pd.DataFrame, pd.DataFrame]:
-    rows = store.sql(_MISSIONS + " ORDER BY 1, mission")
-    hosts = pd.DataFrame(columns=["mission", "host_iso3", "host_label", "host_ccode"])
-    if store.has("ipi_mission_month"):
-        hosts = store.sql("""
-            SELECT mission, mode(mission_country_iso3) AS host_iso3,
-                   mode(mission_country_label) AS host_label,
-                   mode(mission_country_ccode) AS host_ccode
-            FROM ipi_mission_month GROUP BY mission""")
-    rows = rows.merge(hosts, on="mission", how="left")
-    base = pd.DataFrame({
-        "natural_key": "ipi|" + rows["actor"] + "|" + rows["mission"],
-        "name": rows["mission"], "series": rows["mission"], "subtype": "un_mission",
-        "start": rows["start"], "start_precision": "month", "end": rows["end"],
-        "end_precision": "month", "personnel": rows["personnel"],
-        "location": rows["host_label"],
-        "notes": rows["months"].astype(str) + " months with personnel; personnel = peak "
-                 "monthly total (troops, police, experts)",
-    })
-    return base, rows
-
-
-def derive_ipi(store: Store) -> Derived:
-    """UN peacekeeping contributions by contributor and mission, and yearly totals before."""
-    missing = missing_tables(store, "ipi_contributor_month")
-    if missing:
-        return skipped("ipi_peacekeeping", missing)
-    parts: list[pd.DataFrame] = []
-    actor_parts: list[pd.DataFrame] = []
-    split_from = pd.Timestamp("2999-01-01")
-    if store.has("ipi_contributor_mission_month"):
-        base, rows = _ipi_missions(store)
-        ids = base["id"] = engagement_ids("peacekeeping_deployment", base["natural_key"])
-        parts.append(base)
-        actor_parts += [actor_rows(ids, rows["iso3"], rows["label"], rows["ccode"],
-                                   "contributor"),
-                        actor_rows(ids, rows["host_iso3"], rows["host_label"],
-                                   rows["host_ccode"], "host")]
-        split_from = pd.Timestamp(store.sql(
-            "SELECT min(date) AS d FROM ipi_contributor_mission_month")["d"].iloc[0])
-    totals = store.sql(_TOTALS + " ORDER BY 1, year", [split_from.date()])
-    base = pd.DataFrame({
-        "natural_key": "ipi|" + totals["actor"] + "|ALL|" + totals["year"].astype(str),
-        "name": "UN peacekeeping, all missions (" + totals["year"].astype(str) + ")",
-        "series": "UN peacekeeping", "subtype": "all_missions",
-        "start": totals["start"], "start_precision": "month", "end": totals["end"],
-        "end_precision": "month", "personnel": totals["personnel"],
-        "notes": totals["months"].astype(str) + " months with personnel; no mission split "
-                 "in IPI's data before 2009-11; personnel = peak monthly total",
-    })
-    ids = base["id"] = engagement_ids("peacekeeping_deployment", base["natural_key"])
-    parts.append(base)
-    actor_parts.append(actor_rows(ids, totals["iso3"], totals["label"], totals["ccode"],
-                                  "contributor"))
-    engagements = finish(store, pd.concat(parts, ignore_index=True), "ipi_peacekeeping",
-                         kind="peacekeeping_deployment")
-    actors = pd.concat(actor_parts, ignore_index=True)
-    return Derived(engagements, actors, [
-        f"ipi_peacekeeping: {len(engagements) - len(totals)} contributor-mission deployments, "
-        f"{len(totals)} contributor-years without a mission split"])
-
+__all__ = ["derive_lowy", "derive_us_presence"]
 
 def derive_lowy(store: Store) -> Derived:
     """Lowy Global Diplomacy Index posts, sender → host, per edition year."""

@@ -33,9 +33,22 @@ The arithmetic is a matrix product per year: with one-hot matrices Y, A, N (stat
 calls) for yes/abstain/no, ``Z = [Y; A; N]`` and ``G = Z Zᵀ`` holds, for every pair at once,
 the full 3×3 contingency table of their votes. No Python loop over pairs.
 
+The roll calls are one series, 1946-2026 (``defdip.queries.series.roll_call_votes``):
+Voeten's to January 2020 and the UN's (DGACM) recorded votes after, no roll call counted twice
+(docs/un-votes.md says what changes at the seam; ``resolutions_only`` compares like with like).
+
+**Minimum joint votes.** A dyad-year's agreement, S-score and kappas are NULL when the two
+states shared fewer than :data:`MIN_JOINT_VOTES` (10) roll calls that year; ``un_nvotes``
+always says how many they shared. Below 10 one vote moves the agreement by more than 0.1 and
+its standard error can exceed 0.15: such a year (the January 2020 tail of session 74 in
+Voeten's data alone, a state's first or last year in the Assembly, 1951's few roll calls)
+says almost nothing about alignment.
+
 The stored table ``un_alignment`` is **directed, both orders**: (i, j) and (j, i) are two rows
 with the same values, so a directed dyad-year panel joins on (ccode_1, ccode_2, year) directly.
-A state is never paired with itself; pairs with no joint vote in a year have no row.
+A state is never paired with itself. A pair has a row in a year when it shared a vote or both
+have an ideal point, so ``idealpoint_dist`` runs to the ideal points' last year (2023) even
+where no roll calls are loaded (``un_nvotes`` = 0 there).
 """
 
 from __future__ import annotations
@@ -47,11 +60,13 @@ import pandas as pd
 
 from defdip.countries import Vocabulary
 from defdip.errors import InvalidArgument, NotLoaded
-from defdip.queries import names
+from defdip.queries import names, series
+from defdip.queries.tables import Tables
 from defdip.store import Store
 
 __all__ = [
     "ALIGNMENT_COLUMNS",
+    "MIN_JOINT_VOTES",
     "PARTNERS",
     "alignment",
     "dyad_alignment",
@@ -69,6 +84,10 @@ PARTNERS: dict[str, int] = {"usa": 2, "rus": 365, "chn": 710}
 ALIGNMENT_COLUMNS = ("ccode_1", "ccode_2", "year", "un_nvotes", "un_agree", "un_sscore",
                      "un_kappa", "un_kappa_nominal", "idealpoint_dist")
 
+#: Fewer joint roll calls than this in a year, and the dyad-year's agreement, S-score and
+#: kappas are NULL (``un_nvotes`` still counts them). See the module docstring.
+MIN_JOINT_VOTES = 10
+_MEASURES = ("un_agree", "un_sscore", "un_kappa", "un_kappa_nominal")
 _VOTE_VALUES = (1, 2, 3)  # yes, abstain, no: the store's coding and the S-score's scale
 
 
@@ -84,22 +103,29 @@ def _check_votes(votes: pd.DataFrame) -> None:
                               "absences before computing alignment.")
 
 
-def _year_pairs(ccode: np.ndarray, rcid: np.ndarray, vote: np.ndarray
+def _year_pairs(ccode: np.ndarray, rcid: np.ndarray, vote: np.ndarray,
+                ideal: pd.Series | None = None
                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """One year's pairs i < j with a joint vote, and their 3×3 vote contingency counts.
+    """One year's pairs i < j with a joint vote or both with an ideal point in ``ideal``
+    (ccode → θ), and their 3×3 vote contingency counts.
 
     Returns the year's states, the pair indices ``i`` and ``j`` into them, and ``c`` with
     ``c[a, b, p]`` = number of roll calls on which state i of pair p voted a and j voted b.
     """
-    states, s_idx = np.unique(ccode, return_inverse=True)
+    placed = ideal.index.to_numpy(dtype=np.int64) if ideal is not None else np.empty(0, np.int64)
+    states = np.union1d(ccode, placed)
+    s_idx = np.searchsorted(states, ccode)
     _, r_idx = np.unique(rcid, return_inverse=True)
-    n_states, n_calls = len(states), int(r_idx.max()) + 1
+    n_states, n_calls = len(states), (int(r_idx.max()) + 1 if len(r_idx) else 0)
     z = np.zeros((3 * n_states, n_calls), dtype=np.float32)
     z[(vote - 1) * n_states + s_idx, r_idx] = 1.0  # float32 is exact for counts < 2**24
     g = (z @ z.T).reshape(3, n_states, 3, n_states).transpose(0, 2, 1, 3)  # g[a, b, i, j]
     blocks = np.ascontiguousarray(g).reshape(9, n_states * n_states)
-    joint = blocks.sum(axis=0).reshape(n_states, n_states)
-    i, j = np.nonzero(np.triu(joint > 0, k=1))
+    joint = blocks.sum(axis=0).reshape(n_states, n_states) > 0
+    if len(placed):
+        has = np.isin(states, placed)
+        joint |= np.outer(has, has)
+    i, j = np.nonzero(np.triu(joint, k=1))
     c = blocks[:, i * n_states + j].astype(np.float64)
     return states, i, j, c.reshape(3, 3, len(i))
 
@@ -116,45 +142,49 @@ def _pair_measures(c: np.ndarray) -> np.ndarray:
     chance_same = r[0] * k[0] + r[1] * k[1] + r[2] * k[2]           # = n² · p_e
     out = np.empty((5, len(n)))
     out[0] = n
-    out[1] = same / n
-    out[2] = 1.0 - d / n
     with np.errstate(divide="ignore", invalid="ignore"):
+        out[1] = same / n
+        out[2] = 1.0 - d / n
         out[3] = np.where(expected > 0, 1.0 - d * n / expected, np.nan)
         nominal_den = n * n - chance_same
         out[4] = np.where(nominal_den > 0, (same * n - chance_same) / nominal_den, np.nan)
     return out
 
 
-def dyad_alignment(votes: pd.DataFrame, ideal_points: pd.DataFrame | None = None
-                   ) -> pd.DataFrame:
+def dyad_alignment(votes: pd.DataFrame, ideal_points: pd.DataFrame | None = None, *,
+                   min_votes: int = MIN_JOINT_VOTES) -> pd.DataFrame:
     """UN alignment for every directed dyad-year (both orders) from roll-call votes.
 
     ``votes`` has columns rcid, ccode, vote (1 yes, 2 abstain, 3 no) and year (the roll call's
     calendar year); ``ideal_points`` (optional) has ccode, year, ideal_point. Returns the
-    columns of :data:`ALIGNMENT_COLUMNS`, one row per ordered pair with at least one joint
-    vote in the year; ``idealpoint_dist`` is null where either ideal point is missing.
+    columns of :data:`ALIGNMENT_COLUMNS`, one row per ordered pair with a joint vote or with
+    both ideal points in the year; ``idealpoint_dist`` is null where either ideal point is
+    missing, the vote measures where the pair shared fewer than ``min_votes`` roll calls.
     """
     _check_votes(votes)
+    if min_votes < 1:
+        raise InvalidArgument(f"min_votes {min_votes!r} must be at least 1 (default "
+                              f"{MIN_JOINT_VOTES}).")
     frame = votes.dropna(subset=["ccode"])
     year = frame["year"].to_numpy().astype(np.int64)
     order = np.argsort(year, kind="stable")
     year = year[order]
     ccode = frame["ccode"].to_numpy().astype(np.int64)[order]
-    rcid = frame["rcid"].to_numpy().astype(np.int64)[order]
+    rcid = pd.factorize(frame["rcid"].to_numpy()[order])[0]
     vote = frame["vote"].to_numpy().astype(np.int64)[order]
     ideal = _ideal_lookup(ideal_points)
-    bounds = np.flatnonzero(np.diff(year)) + 1
     keys: list[np.ndarray] = []
     values: list[np.ndarray] = []
-    for lo, hi in zip(np.r_[0, bounds], np.r_[bounds, len(year)], strict=True):
-        if lo == hi:
-            continue
-        states, i, j, c = _year_pairs(ccode[lo:hi], rcid[lo:hi], vote[lo:hi])
-        points = ideal.get(int(year[lo]))
+    for when in sorted(set(np.unique(year).tolist()) | set(ideal)):
+        lo, hi = np.searchsorted(year, when, "left"), np.searchsorted(year, when, "right")
+        points = ideal.get(when)
+        states, i, j, c = _year_pairs(ccode[lo:hi], rcid[lo:hi], vote[lo:hi], points)
         theta = (points.reindex(states).to_numpy(dtype=np.float64) if points is not None
                  else np.full(len(states), np.nan))
-        keys.append(np.stack([states[i], states[j], np.full(len(i), year[lo])]))
-        values.append(np.vstack([_pair_measures(c), np.abs(theta[i] - theta[j])]))
+        measures = _pair_measures(c)
+        measures[1:, measures[0] < min_votes] = np.nan
+        keys.append(np.stack([states[i], states[j], np.full(len(i), when)]))
+        values.append(np.vstack([measures, np.abs(theta[i] - theta[j])]))
     if not keys:
         return _empty_alignment()
     key = np.concatenate(keys, axis=1)
@@ -163,9 +193,9 @@ def dyad_alignment(votes: pd.DataFrame, ideal_points: pd.DataFrame | None = None
     both = np.empty((2 * m, half.shape[1]))  # one float block: no pandas consolidation copy
     both[:m], both[m:] = half, half
     out = pd.DataFrame(both, columns=list(ALIGNMENT_COLUMNS[3:]), copy=False)
-    out.insert(0, "ccode_1", np.concatenate([key[0], key[1]]))
-    out.insert(1, "ccode_2", np.concatenate([key[1], key[0]]))
-    out.insert(2, "year", np.concatenate([key[2], key[2]]))
+    out.insert(0, "ccode_1", np.concatenate([key[0], key[1]]).astype(np.int64))
+    out.insert(1, "ccode_2", np.concatenate([key[1], key[0]]).astype(np.int64))
+    out.insert(2, "year", np.concatenate([key[2], key[2]]).astype(np.int64))
     out["un_nvotes"] = out["un_nvotes"].astype(np.int64)
     return out
 
@@ -209,11 +239,15 @@ def partner_agreement(alignment: pd.DataFrame, partners: Mapping[str, int] | Non
 
 
 # ---- store-facing --------------------------------------------------------------------------
-def load_votes(store: Store) -> pd.DataFrame:
-    """rcid, ccode, vote and the roll call's calendar year, for every vote with a COW code."""
-    store.require("unga_votes", "unga_roll_calls")
-    return store.sql("SELECT v.rcid, v.ccode, v.vote, r.year FROM unga_votes v "
-                     "JOIN unga_roll_calls r USING (rcid) WHERE v.ccode IS NOT NULL")
+def load_votes(store: Store, *, resolutions_only: bool = False) -> pd.DataFrame:
+    """rcid, ccode, vote and the roll call's calendar year, for every vote with a COW code, in
+    the one roll-call series 1946-2026 (``queries.series.roll_call_votes``; ``rcid`` is its
+    ``call_id``): Voeten's roll calls and, where loaded, the DGACM votes after them."""
+    if not (store.has("unga_votes") or store.has("dgacm_votes")):
+        raise NotLoaded("unga_votes", "unga_votes")
+    votes = series.roll_call_votes(Tables.from_store(store), resolutions_only=resolutions_only)
+    return votes.select(rcid=votes.call_id, ccode=votes.ccode, vote=votes.vote,
+                        year=votes.year).execute()
 
 
 def load_ideal_points(store: Store) -> pd.DataFrame | None:
@@ -228,19 +262,29 @@ def load_ideal_points(store: Store) -> pd.DataFrame | None:
                      "WHERE NOT coalesce(unreliable, FALSE)")
 
 
-def un_alignment(store: Store, *, start: int | None = None, end: int | None = None
+def un_alignment(store: Store, *, start: int | None = None, end: int | None = None,
+                 resolutions_only: bool = False, min_votes: int = MIN_JOINT_VOTES
                  ) -> pd.DataFrame:
-    """:func:`dyad_alignment` over the stored UNGA votes (years ``start``..``end``, inclusive).
+    """:func:`dyad_alignment` over the stored roll calls (years ``start``..``end``, inclusive).
 
-    Without bounds every year the roll calls cover (1946–2020 in the Voeten/unvotes copy;
-    2020 holds only the January 2020 tail of session 74).
+    Without bounds every year the roll calls and ideal points cover: 1946-2026 with
+    ``unga_votes_dgacm`` loaded (2026 holds the first half of session 80), else 1946-2020
+    (Voeten's copy; its 2020 is the January tail of session 74, one roll call) and the ideal
+    points to 2023. ``resolutions_only`` keeps one roll call per adopted resolution
+    (``queries.series``), which makes the years before and after 2019 comparable.
     """
-    votes = load_votes(store)
-    if start is not None:
-        votes = votes[votes["year"] >= start]
-    if end is not None:
-        votes = votes[votes["year"] <= end]
-    return dyad_alignment(votes, load_ideal_points(store))
+    votes = load_votes(store, resolutions_only=resolutions_only)
+    ideal = load_ideal_points(store)
+    for frame in (votes, ideal):
+        if frame is None:
+            continue
+        keep = pd.Series(True, index=frame.index)
+        if start is not None:
+            keep &= frame["year"] >= start
+        if end is not None:
+            keep &= frame["year"] <= end
+        frame.drop(index=frame.index[~keep], inplace=True)
+    return dyad_alignment(votes, ideal, min_votes=min_votes)
 
 
 def resolve_ccode(country: str | int, vocab: Vocabulary | None = None,
@@ -253,12 +297,15 @@ def resolve_ccode(country: str | int, vocab: Vocabulary | None = None,
 
 def alignment(store: Store, country: str | int, *, partners: tuple[str | int, ...] = (
               "USA", "RUS", "CHN"), start: int | None = None, end: int | None = None,
-              vocab: Vocabulary | None = None) -> pd.DataFrame:
+              vocab: Vocabulary | None = None, resolutions_only: bool = False,
+              min_votes: int = MIN_JOINT_VOTES) -> pd.DataFrame:
     """A state's UN alignment with each partner per year (long: one row per partner-year).
 
-    Reads the stored ``un_alignment`` table when ``defdip measures build`` has written it,
-    else computes it from the votes. Columns: partner (ISO3), year, un_nvotes, un_agree,
-    un_sscore, un_kappa, un_kappa_nominal, idealpoint_dist, partner_ccode.
+    Reads the stored ``un_alignment`` table when ``defdip measures build`` has written it
+    (all roll calls, the default minimum), else — or for ``resolutions_only`` or another
+    ``min_votes`` — computes it from the votes. Columns: partner (ISO3), year, un_nvotes,
+    un_agree, un_sscore, un_kappa, un_kappa_nominal (NULL below ``min_votes`` joint votes),
+    idealpoint_dist, partner_ccode.
     """
     if start is not None and end is not None and start > end:
         raise InvalidArgument(f"--from {start!r} is after --to {end!r}: pass from <= to "
@@ -267,16 +314,16 @@ def alignment(store: Store, country: str | int, *, partners: tuple[str | int, ..
     own = resolve_ccode(country, vocab)
     others = {resolve_ccode(p, vocab, "the partner argument"): p for p in partners}
     others.pop(own, None)
-    if store.has("un_alignment"):
+    stored = not resolutions_only and min_votes == MIN_JOINT_VOTES
+    if stored and store.has("un_alignment"):
         frame = store.sql("SELECT * FROM un_alignment WHERE ccode_1 = ? AND ccode_2 IN "
                           f"({', '.join('?' for _ in others)}) AND year BETWEEN ? AND ?",
                           [own, *others, start if start is not None else -1,
                            end if end is not None else 10**6])
-    elif store.has("unga_votes"):
-        frame = un_alignment(store, start=start, end=end)
-        frame = frame[(frame["ccode_1"] == own) & frame["ccode_2"].isin(list(others))]
     else:
-        raise NotLoaded("unga_votes", "unga_votes")
+        frame = un_alignment(store, start=start, end=end, resolutions_only=resolutions_only,
+                             min_votes=min_votes)
+        frame = frame[(frame["ccode_1"] == own) & frame["ccode_2"].isin(list(others))]
     frame = frame.rename(columns={"ccode_2": "partner_ccode"}).drop(columns="ccode_1")
     frame.insert(1, "partner", frame["partner_ccode"].map(
         lambda c: vocab.by_ccode(int(c)).iso3))

@@ -26,6 +26,7 @@ from defdip.panels._ops import (
     year_span,
 )
 from defdip.panels.core import Panel
+from defdip.queries import series
 from defdip.queries.memberships import membership
 
 __all__ = [
@@ -87,11 +88,9 @@ def un_member_years(panel: Panel) -> ir.Table:
     excluded, 1974-1993) therefore count as non-members.
     """
     tables = panel.tables
-    votes, ideal = tables.table("unga_votes"), tables.table("unga_ideal_points")
-    # unga_votes.year is the year of the vote's roll call (the loader maps it from rcid and
-    # rejects unknown rcids), so the roll calls need not be joined again here.
-    voted = votes.filter(votes.ccode.notnull()).select(ccode=votes.ccode.cast("int64"),
-                                                       year=votes.year.cast("int64"))
+    # the roll-call series 1946-2026 (Voeten, then the UN's DGACM votes): queries.series
+    votes, ideal = series.roll_call_votes(tables), tables.table("unga_ideal_points")
+    voted = votes.select(ccode=votes.ccode, year=votes.year)
     estimated = ideal.filter(ideal.ccode.notnull()).select(
         ccode=ideal.ccode.cast("int64"), year=ideal.year.cast("int64"))
     return voted.union(estimated).distinct()
@@ -127,7 +126,7 @@ def _nato(ccode: ir.IntegerValue, year: ir.IntegerValue) -> ir.IntegerValue:
 
 def _un_years(panel: Panel) -> tuple[int, int]:
     """First and last year the UNGA data cover (roll calls and ideal points), in one query."""
-    calls = panel.tables.table("unga_roll_calls")
+    calls = series.roll_calls(panel.tables)
     ideal = panel.tables.table("unga_ideal_points")
     years = calls.select(year=calls.year.cast("int64")).union(
         ideal.select(year=ideal.year.cast("int64")))

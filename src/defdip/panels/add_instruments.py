@@ -1,9 +1,10 @@
 """``add_*`` for the instruments of defence diplomacy and the measures built on them.
 
 Arms deliveries (SIPRI), joint exercises and defence agreements (the engagement record),
-peacekeeping co-deployment (IPI), diplomatic posts (Lowy), UN voting alignment and the
-engagement index (stored measures). Counts are 0 inside the years their data cover and NULL
-outside, so "no record" is never confused with "not observed".
+peacekeeping co-deployment and personnel (IPI, then the UN's monthly reports), diplomatic
+posts (Lowy), UN voting alignment and the engagement index (stored measures). Counts are 0
+inside the years their data cover and NULL outside, so "no record" is never confused with
+"not observed".
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from defdip.panels._ops import (
     year_span,
 )
 from defdip.panels.core import DERIVED_TABLES, Panel
-from defdip.queries import instruments
+from defdip.queries import instruments, series
 from defdip.queries.coverage import Coverage
 
 __all__ = [
@@ -125,15 +126,44 @@ def add_agreements(panel: Panel, scope: str = "all") -> Panel:
 
 
 def add_peacekeeping(panel: Panel) -> Panel:
-    """``pk_codeploy``: UN missions to which both states contributed personnel in the year
-    (IPI contributor x mission x month; NULL outside the years it covers).
+    """UN peacekeeping from the series 1990-2025 (``queries.series.peacekeeping``: IPI to
+    2014, the UN's monthly reports 2015-2025).
+
+    Dyad-years: ``pk_codeploy``, the UN missions to which both states contributed personnel
+    in the year (months with a mission split: 2009-2025; NULL outside). State-years:
+    ``pk_personnel``, the state's uniformed personnel in UN operations, month-end head-counts
+    averaged over the year's reported months (1990-2025; a month no source reports is left
+    out, not counted as 0), and ``pk_missions``, the missions it had personnel in (NULL
+    outside the years with mission-level data).
     """
-    panel.require_unit("add_peacekeeping", "dyad_year")
-    panel.require_new("add_peacekeeping", ["pk_codeploy"])
+    panel.require_unit("add_peacekeeping", "dyad_year", "state_year")
     covered = instruments.coverage(panel.tables, "peacekeeping")
+    cited = [s.source for s in covered.segments] or ["ipi_peacekeeping"]
+    if panel.unit == "state_year":
+        return panel.evolve(_peacekeeping_states(panel, covered), *cited)
+    panel.require_new("add_peacekeeping", ["pk_codeploy"])
     flow = instruments.peacekeeping(panel.tables)
     expr = observed_flow(panel, flow, "pk_codeploy", covered, "global", 0)
-    return panel.evolve(expr, "ipi_peacekeeping")
+    return panel.evolve(expr, *cited)
+
+
+def _peacekeeping_states(panel: Panel, covered: Coverage) -> ir.Table:
+    names = ["pk_personnel", "pk_missions"]
+    panel.require_new("add_peacekeeping", names)
+    rows = series.peacekeeping(panel.tables)
+    months = rows.select("month", "year").distinct()
+    reported = months.group_by("year").aggregate(months=months.count())
+    coded = rows.filter(rows.ccode.notnull())
+    per = coded.group_by(ccode=coded.ccode, year=coded.year).aggregate(
+        person_months=coded.personnel.sum(), missions=coded.mission.nunique())
+    per = per.join(reported, "year")
+    per = per.mutate(personnel=per.person_months.cast("float64") / per.months)
+    expr = join_columns(panel.expr, per, {"ccode": "ccode", "year": "year"},
+                        {"personnel": "pk_personnel", "missions": "pk_missions"})
+    expr = fill(expr, ["pk_personnel"], 0.0, year_span(panel.tables, months))
+    seen = covered.observed(expr.year, [expr.ccode], "global")
+    return expr.mutate(pk_missions=ibis.ifelse(seen, expr.pk_missions.cast("int64").fill_null(
+        0), ibis.null("int64")))
 
 
 def add_diplomacy(panel: Panel) -> Panel:

@@ -129,8 +129,14 @@ _ROWS: tuple[tuple[str, str, str, str, str, str], ...] = (
      "millions", "sipri_deliveries", "arms"),
     ("exercises_joint", "dyad_year", "exercises both states took part in (observers excluded)",
      "count", "engagements", "exercises"),
-    ("pk_codeploy", "dyad_year", "UN missions both states contributed personnel to (IPI, "
-     "2009-2014)", "count", "ipi_peacekeeping", "peacekeeping"),
+    ("pk_codeploy", "dyad_year", "UN missions both states contributed personnel to (IPI "
+     "2009-2014, UN monthly reports 2015-2025)", "count", "un_peacekeeping_monthly",
+     "peacekeeping"),
+    ("pk_personnel", "state_year", "uniformed personnel in UN operations, mean month-end "
+     "head-count over the year's reported months (1990-2025)", "persons",
+     "un_peacekeeping_monthly", "peacekeeping"),
+    ("pk_missions", "state_year", "UN missions with the state's personnel in the year "
+     "(2009-2025)", "count", "un_peacekeeping_monthly", "peacekeeping"),
     ("embassy_1in2", "dyad_year", "state 1 has an embassy in state 2 (Lowy edition years)",
      "0/1", "lowy_gdi", "diplomacy"),
     ("embassy_2in1", "dyad_year", "state 2 has an embassy in state 1 (Lowy edition years)",

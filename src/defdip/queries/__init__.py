@@ -6,7 +6,9 @@ the embedded DuckDB store, on PostgreSQL and on PySpark alike.
 - :mod:`~defdip.queries.record` — the one rule for "active in year Y"; records, actor-years.
 - :mod:`~defdip.queries.coverage` — where each instrument is observed (years, states).
 - :mod:`~defdip.queries.instruments` — the instruments as dyad-year flows.
-- :mod:`~defdip.queries.series` — one state's yearly record counts, with their coverage.
+- :mod:`~defdip.queries.yearly` — one state's yearly record counts, with their coverage.
+- :mod:`~defdip.queries.series` — series across two sources: UN roll calls 1946–2026,
+  peacekeeping 1990–2025.
 - :mod:`~defdip.queries.memberships` — membership of an organisation in a year (one NATO).
 - :mod:`~defdip.queries.names` — one resolver from a name or code to the tables' codes.
 """

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
+from defdip.queries import series
 from defdip.queries.coverage import (
     FOCAL_ORIGINS,
     Coverage,
@@ -31,6 +32,7 @@ __all__ = [
     "coverage",
     "embassies",
     "peacekeeping",
+    "peacekeeping_coverage",
     "record_pairs",
 ]
 
@@ -40,7 +42,7 @@ INSTRUMENTS: dict[str, tuple[str, str]] = {
     "agreements": ("defence_agreement", "engagements"),
     "arms": ("sipri_deliveries", "sipri_deliveries"),
     "alliance": ("atop_dyad_year", "atop"),
-    "peacekeeping": ("ipi_contributor_mission_month", "ipi_peacekeeping"),
+    "peacekeeping": ("ipi_contributor_mission_month", "ipi_peacekeeping"),  # + UN monthly
     "diplomatic": ("lowy_posts", "lowy_gdi"),
 }
 
@@ -57,12 +59,7 @@ def coverage(tables: Tables, instrument: str) -> Coverage:
                                           for (y,) in tables.rows(editions)))
     if instrument != "peacekeeping":
         return table_coverage(tables, instrument, what, source)
-    if not tables.has(what):
-        return Coverage(instrument, ())
-    months = tables.table(what)
-    years = months.select(year=months.date.year().cast("int64"))
-    lo, hi = tables.probe(years.aggregate(lo=years.year.min(), hi=years.year.max()))
-    return Coverage(instrument, () if lo is None else (Segment(source, int(lo), int(hi)),))
+    return peacekeeping_coverage(tables)
 
 
 def record_pairs(tables: Tables, instrument: str, start: int, end: int, scope: str
@@ -99,12 +96,27 @@ def alliance(tables: Tables) -> ir.Table:
     return both.distinct().mutate(value=ibis.literal(1.0))
 
 
+def peacekeeping_coverage(tables: Tables) -> Coverage:
+    """The years with mission-level peacekeeping data, one segment per source (IPI 2009-2014,
+    the UN's monthly reports 2015-2025; ``queries.series.peacekeeping``)."""
+    if not any(tables.has(t) for t in ("ipi_contributor_mission_month", "un_pko_monthly")):
+        return Coverage("peacekeeping", ())
+    rows = series.peacekeeping(tables)
+    split = rows.filter(rows.mission.notnull())
+    spans = split.group_by("origin").aggregate(lo=split.year.min(), hi=split.year.max())
+    names = {"ipi": "ipi_peacekeeping", "un_monthly": "un_peacekeeping_monthly"}
+    return Coverage("peacekeeping", tuple(
+        Segment(names[origin], int(lo), int(hi))
+        for origin, lo, hi in sorted(tables.rows(spans), key=lambda r: r[1])))
+
+
 def peacekeeping(tables: Tables) -> ir.Table:
-    """UN missions both states contributed personnel to in the year (IPI, monthly)."""
-    months = tables.table("ipi_contributor_mission_month")
-    given = months.filter(months.ccode.notnull() & (months.total > 0))
-    per_year = given.select(engagement_id=given.mission, ccode=given.ccode.cast("int64"),
-                            year=given.date.year().cast("int64")).distinct()
+    """UN missions both states contributed personnel to in the year (the series 1990-2025:
+    IPI, then the UN's monthly reports; months with a mission split only)."""
+    rows = series.peacekeeping(tables)
+    given = rows.filter(rows.ccode.notnull() & rows.mission.notnull())
+    per_year = given.select(engagement_id=given.mission, ccode=given.ccode,
+                            year=given.year).distinct()
     counts = pair_counts(per_year, "value")
     return counts.mutate(value=counts.value.cast("float64"))
 

@@ -1,139 +1,205 @@
-"""One state's yearly counts of records from the engagement record, and the years they are
-observed in: what trends, breakpoints and region studies plot and test.
+"""Series that run across two sources — an older dataset continued by a newer one — written
+once, so the record, the panels and the measures read the same rows.
 
-The counts follow the record's one rule (:mod:`defdip.queries.record`: a record counts in
-every year it is active; observers of an exercise do not take part) and read every source
-the record holds for the kind — for exercises MME and JME (all states, 1974–2010) and the
-curated record (its focal states, to the latest curated year). Coverage is data
-(:mod:`defdip.queries.coverage`): a year counts as observed for a state only where a source
-covers that state — an all-state source, or a focal-only source whose focal states include
-it. In an observed year a state without records has 0; outside, the count is unknown and the
-year is left out. :class:`StateCoverage` says which sources and years were used.
+**UN General Assembly roll calls, 1946-2026.** Voeten's roll calls (``unga_votes``, sessions
+1-74, to 2020-01-14) and the UN's own recorded votes (``unga_votes_dgacm``, sessions 74-80,
+2019-10 to 2026-06). Every Voeten roll call is kept; a DGACM resolution is added only when
+its symbol is not a Voeten roll call's resolution symbol, so the 90 resolutions of session 74
+that both hold are counted once (from Voeten). ``origin`` says which dataset each roll call
+comes from. The two are not alike: DGACM holds plenary recorded votes on *adopted
+resolutions* only, Voeten also votes on amendments, paragraphs, motions and failed drafts
+(docs/un-votes.md). ``resolutions_only=True`` gives one roll call per adopted resolution over
+the whole span: Voeten's roll calls with a resolution symbol, not flagged as a vote on an
+amendment or a paragraph, the last one per symbol (the vote on the whole text comes after
+those on its parts), plus every DGACM vote.
+
+**UN peacekeeping, 1990-2025.** IPI's data (``ipi_peacekeeping``: contributor x mission
+2009-11 to 2014-02, contributor totals 1990-11 to 2014-03) and the UN's monthly reports
+(``un_peacekeeping_monthly``, 2015-01 to 2025-07), one row per month x contributor x mission
+x personnel type. A month the UN reports cover is read from them; IPI gives the months
+before. ``mission`` is NULL in a month whose data have no mission split (IPI before 2009-11
+and in 2014-03, the UN reports of 2018-03 to 2019-08 and 2023-09): those rows are the
+contributor's totals. Months no source reports (2014-04 to 2014-12, and five UN months) have
+no rows at all: :func:`peacekeeping_months` lists every month with its status, so a gap shows
+as a gap, never as a zero.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
-
 import ibis
 import ibis.expr.types as ir
+import pandas as pd
 
-from defdip.queries.coverage import FOCAL_ORIGINS, Coverage, Segment, check_scope
-from defdip.queries.instruments import INSTRUMENTS, coverage
-from defdip.queries.record import actor_years
+from defdip.errors import NotLoaded
 from defdip.queries.tables import Tables
 
-__all__ = ["StateCoverage", "partner_totals", "state_coverage", "yearly_counts"]
+__all__ = [
+    "DGACM_OFFSET",
+    "PK_SOURCES",
+    "ROLL_CALL_SOURCES",
+    "peacekeeping",
+    "peacekeeping_months",
+    "roll_call_votes",
+    "roll_calls",
+]
+
+#: DGACM roll calls are numbered from here (in adoption-date order), after Voeten's rcids.
+DGACM_OFFSET = 1_000_000
+ROLL_CALL_SOURCES = ("unga_votes", "unga_votes_dgacm")
+PK_SOURCES = ("ipi_peacekeeping", "un_peacekeeping_monthly")
+_IPI_TYPES = ("troops", "police", "experts")
 
 
-@dataclass(frozen=True)
-class StateCoverage:
-    """Which sources observe an instrument for one state, and the years they give."""
-
-    instrument: str
-    iso3: str
-    segments: tuple[Segment, ...]
-    years: tuple[int, ...]
-
-    def sources_in(self, year: int) -> tuple[str, ...]:
-        """The sources that observe the state in ``year`` (none: not observed)."""
-        return tuple(sorted(s.source for s in self.segments if s.first <= year <= s.last))
-
-    def source_change(self, first: int, last: int) -> str | None:
-        """Where the sources observing the state change within ``first``..``last`` (a
-        change of source can look like a change of behaviour), in words; None if none."""
-        seen = [(y, self.sources_in(y)) for y in range(first, last + 1) if y in self.years]
-        changes = [f"{', '.join(a) or 'none'} to {y - 1}, {', '.join(b) or 'none'} from {y}"
-                   for (_, a), (y, b) in zip(seen, seen[1:], strict=False) if a != b]
-        return "; ".join(changes) or None
-
-    def describe(self) -> str:
-        if not self.years:
-            return f"{self.instrument}: no source observes {self.iso3} in the years asked"
-        sources = "; ".join(s.describe() for s in self.segments)
-        return (f"{self.instrument} for {self.iso3}: observed {_ranges(self.years)} "
-                f"from {sources}")
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"instrument": self.instrument, "iso3": self.iso3,
-                "years": [[a, b] for a, b in _spans(self.years)],
-                "sources": [{"source": s.source, "first": s.first, "last": s.last,
-                             "states": list(s.states) if s.states else "all"}
-                            for s in self.segments],
-                "text": self.describe()}
+def _symbol(value: ir.StringValue) -> ir.StringValue:
+    """A resolution symbol compared without spaces or case ('A/RES/74/7')."""
+    return value.upper().replace(" ", "")
 
 
-def _spans(years: Sequence[int]) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    for y in sorted(years):
-        if out and y == out[-1][1] + 1:
-            out[-1] = (out[-1][0], y)
-        else:
-            out.append((y, y))
-    return out
+def _voeten(tables: Tables, resolutions_only: bool) -> ir.Table:
+    calls = tables.table("unga_roll_calls")
+    out = calls.select(call_id=calls.rcid.cast("int64"), origin=ibis.literal("voeten"),
+                       session=calls.session.cast("int64"),
+                       session_label=calls.session.cast("string"), date=calls.date,
+                       year=calls.year.cast("int64"), symbol=calls.unres,
+                       amend=calls.amend.fill_null(False), para=calls.para.fill_null(False))
+    whole = out.symbol.notnull() & ~out.amend & ~out.para
+    if resolutions_only:
+        out = out.filter(whole)
+        last = ibis.row_number().over(group_by=_symbol(out.symbol),
+                                      order_by=[out.date.desc(), out.call_id.desc()])
+        out = out.mutate(rank=last).filter(lambda t: t.rank == 0).drop("rank")
+    return out.mutate(resolution_vote=whole).drop("amend", "para")
 
 
-def _ranges(years: Sequence[int]) -> str:
-    return ", ".join(f"{a}–{b}" if a != b else str(a) for a, b in _spans(years))
+def _dgacm(tables: Tables) -> ir.Table:
+    res = tables.table("dgacm_resolutions")
+    recorded = res.filter(res.recorded_vote)
+    number = ibis.row_number().over(order_by=[recorded.date, recorded.symbol])
+    return recorded.select(call_id=(number + DGACM_OFFSET + 1).cast("int64"),
+                           origin=ibis.literal("dgacm"), session=recorded.session.cast("int64"),
+                           session_label=recorded.session_label, date=recorded.date,
+                           year=recorded.year.cast("int64"), symbol=recorded.symbol,
+                           resolution_vote=ibis.literal(True))
 
 
-def state_coverage(cov: Coverage, iso3: str, start: int, end: int, scope: str = "all"
-                   ) -> StateCoverage:
-    """The segments of ``cov`` (of ``scope``) that observe the state ``iso3``, and the years
-    of ``start``..``end`` they cover."""
-    chosen = tuple(s for s in cov.chosen(scope) if s.states is None or iso3 in s.states)
-    years = sorted({y for s in chosen for y in range(max(s.first, start), min(s.last, end) + 1)})
-    return StateCoverage(cov.instrument, iso3, chosen, tuple(years))
+def roll_calls(tables: Tables, *, resolutions_only: bool = False) -> ir.Table:
+    """One row per roll call 1946-2026: call_id (Voeten's rcid; DGACM from
+    :data:`DGACM_OFFSET`), origin ('voeten' or 'dgacm'), session, session_label, date, year,
+    symbol, resolution_vote. Either source alone gives its own roll calls."""
+    have = [t for t in ("unga_roll_calls", "dgacm_resolutions") if tables.has(t)]
+    if not have:
+        raise NotLoaded("unga_roll_calls", "unga_votes")
+    if "dgacm_resolutions" not in have:
+        return _voeten(tables, resolutions_only)
+    dgacm = _dgacm(tables)
+    if "unga_roll_calls" not in have:
+        return dgacm
+    voeten = _voeten(tables, resolutions_only)
+    known = tables.table("unga_roll_calls")
+    known = known.filter(known.unres.notnull()).select(key=_symbol(known.unres))
+    fresh = dgacm.filter(~_symbol(dgacm.symbol).isin(known.key))
+    return voeten.union(fresh.select(*voeten.columns), distinct=False)
 
 
-def _taking_part(tables: Tables, kind: str, start: int, end: int, scope: str) -> ir.Table:
-    per_year = actor_years(tables, kind, start, end)
-    if check_scope(scope) == "global":
-        per_year = per_year.filter(~per_year.origin.isin(list(FOCAL_ORIGINS)))
-    return per_year
+def roll_call_votes(tables: Tables, *, resolutions_only: bool = False) -> ir.Table:
+    """Every yes/abstain/no vote of the roll calls of :func:`roll_calls`: call_id, ccode,
+    iso3, vote (1 yes, 2 abstain, 3 no), year, origin. Votes without a COW code (none in
+    either source today) are left out."""
+    calls = roll_calls(tables, resolutions_only=resolutions_only)
+    parts = []
+    if tables.has("unga_votes") and tables.has("unga_roll_calls"):
+        v = tables.table("unga_votes")
+        mine = calls.filter(calls.origin == "voeten")
+        joined = v.join(mine, v.rcid.cast("int64") == mine.call_id)
+        parts.append(joined.select(call_id=mine.call_id, ccode=v.ccode.cast("int64"),
+                                   iso3=v.iso3, vote=v.vote.cast("int64"), year=mine.year,
+                                   origin=mine.origin))
+    if tables.has("dgacm_votes") and tables.has("dgacm_resolutions"):
+        d = tables.table("dgacm_votes")
+        theirs = calls.filter(calls.origin == "dgacm")
+        joined = d.join(theirs, d.symbol == theirs.symbol)
+        parts.append(joined.select(call_id=theirs.call_id, ccode=d.ccode.cast("int64"),
+                                   iso3=d.iso3, vote=d.vote.cast("int64"), year=theirs.year,
+                                   origin=theirs.origin))
+    if not parts:
+        raise NotLoaded("unga_votes", "unga_votes")
+    out = parts[0] if len(parts) == 1 else parts[0].union(parts[1], distinct=False)
+    return out.filter(out.ccode.notnull())
 
 
-def _shared(per_year: ir.Table, ccode: int, partners: Sequence[int] | None) -> ir.Table:
-    """(engagement_id, year[, partner]): the state's records, those shared with a partner
-    when ``partners`` is given."""
-    own = per_year.filter(per_year.ccode == ccode).select("engagement_id", "year")
-    if partners is None:
-        return own
-    codes = [int(c) for c in partners if int(c) != ccode] or [-1]
-    other = per_year.filter(per_year.ccode.isin(codes))
-    other = other.select(eid=other.engagement_id, y=other.year, partner=other.ccode)
-    joined = own.join(other, [own.engagement_id == other.eid, own.year == other.y])
-    return joined.select("engagement_id", "year", "partner")
+def _ipi(tables: Tables) -> ir.Table | None:
+    """IPI as the series' long rows: contributor x mission months where IPI splits by
+    mission, contributor totals (mission NULL) in its other months."""
+    parts = []
+    split_months = None
+    if tables.has("ipi_contributor_mission_month"):
+        m = tables.table("ipi_contributor_mission_month")
+        m = m.mutate(month=m.date.truncate("M").cast("date"))
+        split_months = m.select("month").distinct()
+        parts.append(m)
+    if tables.has("ipi_contributor_month"):
+        c = tables.table("ipi_contributor_month")
+        c = c.mutate(month=c.date.truncate("M").cast("date"), mission=ibis.null("string"))
+        if split_months is not None:
+            c = c.filter(~c.month.isin(split_months.month))
+        parts.append(c)
+    rows = []
+    for part in parts:
+        for kind in _IPI_TYPES:
+            rows.append(part.select(
+                month=part.month, origin=ibis.literal("ipi"),
+                contributor_label=part.contributor_label, iso3=part.iso3,
+                ccode=part.ccode.cast("int64"), mission=part.mission.cast("string"),
+                personnel_type=ibis.literal(kind), personnel=part[kind].cast("int64"),
+                female=ibis.null("int64")))
+    if not rows:
+        return None
+    out = rows[0]
+    for more in rows[1:]:
+        out = out.union(more, distinct=False)
+    return out.filter(out.personnel > 0)
 
 
-def yearly_counts(tables: Tables, instrument: str, ccode: int, iso3: str, start: int,
-                  end: int, *, partners: Sequence[int] | None = None, scope: str = "all"
-                  ) -> tuple[dict[int, int], StateCoverage]:
-    """Records of ``instrument`` (``exercises`` or ``agreements``) the state takes part in,
-    per observed year of ``start``..``end`` (0 where observed and none; unobserved years
-    absent). With ``partners``, only records one of them takes part in too."""
-    kind = INSTRUMENTS[instrument][0]
-    seen = state_coverage(coverage(tables, instrument), iso3, start, end, scope)
-    if not seen.years:
-        return {}, seen
-    rows = _shared(_taking_part(tables, kind, start, end, scope), ccode, partners)
-    counts = rows.group_by("year").aggregate(n=rows.engagement_id.nunique())
-    found = {int(y): int(n) for y, n in tables.rows(counts)}
-    return {y: found.get(y, 0) for y in seen.years}, seen
+def peacekeeping(tables: Tables) -> ir.Table:
+    """Uniformed personnel per month x contributor x mission x type, 1990-2025: month (first
+    day), year, origin ('ipi' or 'un_monthly'), contributor_label, iso3, ccode, mission (NULL
+    where the month has no mission split), personnel_type, personnel, female (UN reports
+    only). Only non-zero rows; a month without rows for a contributor is zero only where the
+    month is reported (:func:`peacekeeping_months`)."""
+    ipi = _ipi(tables)
+    if not tables.has("un_pko_monthly"):
+        if ipi is None:
+            raise NotLoaded("un_pko_monthly", "un_peacekeeping_monthly")
+        return ipi.mutate(year=ipi.month.year().cast("int64"))
+    u = tables.table("un_pko_monthly")
+    un = u.select(month=u.month.cast("date"), origin=ibis.literal("un_monthly"),
+                  contributor_label=u.contributor_label, iso3=u.iso3,
+                  ccode=u.ccode.cast("int64"), mission=u.mission,
+                  personnel_type=u.personnel_type, personnel=u.total.cast("int64"),
+                  female=u.female.cast("int64"))
+    un = un.filter(un.personnel > 0)
+    if ipi is not None:
+        ipi = ipi.filter(~ipi.month.isin(un.select("month").distinct().month))
+        un = ipi.union(un, distinct=False)
+    return un.mutate(year=un.month.year().cast("int64"))
 
 
-def partner_totals(tables: Tables, instrument: str, ccode: int, iso3: str,
-                   partners: Sequence[int], start: int, end: int, *, scope: str = "all"
-                   ) -> tuple[dict[int, int], StateCoverage]:
-    """Distinct records of ``instrument`` the state shares with each of ``partners`` over
-    the observed years of ``start``..``end`` (partners without any are absent)."""
-    kind = INSTRUMENTS[instrument][0]
-    seen = state_coverage(coverage(tables, instrument), iso3, start, end, scope)
-    if not seen.years:
-        return {}, seen
-    rows = _shared(_taking_part(tables, kind, start, end, scope), ccode, partners)
-    rows = rows.filter(rows.year.isin([ibis.literal(y, "int64") for y in seen.years]))
-    totals = rows.group_by("partner").aggregate(n=rows.engagement_id.nunique())
-    return {int(p): int(n) for p, n in tables.rows(totals)}, seen
+def peacekeeping_months(tables: Tables) -> pd.DataFrame:
+    """Every month from the series' first to its last: origin (NULL = no source reports the
+    month), mission_split (NULL where unreported), personnel (the world total) and
+    contributors. The months with ``origin`` NULL are the gaps."""
+    rows = peacekeeping(tables)
+    per_month = rows.group_by(["month", "origin"]).aggregate(
+        mission_split=rows.mission.notnull().any(), personnel=rows.personnel.sum(),
+        contributors=rows.contributor_label.nunique())
+    frame = per_month.order_by("month").execute()
+    frame["month"] = pd.to_datetime(frame["month"])
+    calendar = pd.date_range(frame["month"].min(), frame["month"].max(), freq="MS")
+    out = frame.set_index("month").reindex(calendar).rename_axis("month").reset_index()
+    out["month"] = out["month"].dt.date
+    out["year"] = [m.year for m in out["month"]]
+    out["origin"] = out["origin"].astype("string")
+    out["mission_split"] = out["mission_split"].astype("boolean")
+    for column in ("personnel", "contributors"):
+        out[column] = out[column].astype("Int64")
+    return out[["month", "year", "origin", "mission_split", "personnel", "contributors"]]

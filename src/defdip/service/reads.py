@@ -113,11 +113,13 @@ def arms_deals(ctx: Context, country: str, role: str, start: int, end: int) -> R
 
 
 def alignment(ctx: Context, country: str, *, partners: Sequence[str] = ("USA", "RUS", "CHN"),
-              start: int | None = None, end: int | None = None) -> Result:
+              start: int | None = None, end: int | None = None, resolutions_only: bool = False,
+              min_votes: int = 10) -> Result:
     from defdip.measures import alignment as run
 
     with ctx.reading() as store:
-        frame = run(store, country, partners=tuple(partners), start=start, end=end)
+        frame = run(store, country, partners=tuple(partners), start=start, end=end,
+                    resolutions_only=resolutions_only, min_votes=min_votes)
         return Result(f"UN alignment of {country}", table=frame, vintage=store.vintage())
 
 

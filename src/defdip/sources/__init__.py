@@ -29,10 +29,11 @@ BUILTIN: tuple[str, ...] = (
     "sipri_transfers", "sipri_deliveries", "sipri_milex",
     "cow_nmc", "cow_majors", "cow_contiguity", "cow_capitals", "cow_mindist", "cow_mids",
     "cow_wars", "td_rivalries", "tss_rivalries", "terr_threat", "ucdp_acd", "maoz_powers",
-    "atop", "cow_igo",
+    "atop", "cow_igo", "dcad_agreements",
     "mme_exercises", "jme_exercises", "us_defense_visits", "ipi_peacekeeping",
-    "unga_votes", "unga_ideal_points", "lowy_gdi", "icews_sample", "cameo_codebook",
-    "plover_codebook", "natural_earth", "us_troops",
+    "un_peacekeeping_monthly", "unga_votes", "unga_votes_dgacm", "unga_ideal_points",
+    "lowy_gdi", "icews_sample", "cameo_codebook", "plover_codebook", "natural_earth",
+    "us_troops",
 )
 
 _REGISTRY: dict[str, SourceModule] = {}

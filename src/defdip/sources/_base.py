@@ -50,6 +50,10 @@ class SourceInfo:
     transformations: tuple[str, ...] = ()
     notes: str = ""
     depends_on: tuple[str, ...] = field(default=())
+    #: First and last year the source has data for (None: not declared yet), and which states
+    #: it covers ("all" or a description); outside them its values are unknown, not zero.
+    coverage_years: tuple[int, int] | None = None
+    coverage_states: str = ""
 
     @property
     def citation_key(self) -> str:
