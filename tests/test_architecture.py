@@ -95,6 +95,11 @@ SQL_NOT_YET_CONVERTED = (
     "panels/sqlcache.py",  # the compiled-SQL cache: stores and re-runs compiled SQL
     "panels/core.py",  # writes a panel through the compiled-SQL path (COPY … TO)
     "panels/build.py",  # runs the cached compiled SQL
+    # Merged this round from parallel work, still to be expressed in Ibis (issue 9 stays open
+    # until this list is only the compiled-SQL cache):
+    "panels/base.py",  # the stored dyad-year base (CREATE TABLE … AS over the sources)
+    "panels/event_columns.py",  # the event dataset's read_parquet scan
+    "reports/*.py",  # the reworked brief's sections
 )
 SQL_KEYWORDS = re.compile(r"\s*(SELECT|WITH|INSERT|CREATE|DELETE|UPDATE|COPY|DROP|ALTER)\s")
 SQL_LOWER = re.compile(r"\s*select\s.*\sfrom\s", re.IGNORECASE | re.DOTALL)
