@@ -7,12 +7,16 @@ Messages say what went wrong, where (file, row, column, argument) and what to do
 from __future__ import annotations
 
 __all__ = [
+    "AmbiguousCountry",
     "DefdipError",
+    "IncompleteSource",
     "InvalidArgument",
     "InvalidRecord",
     "MirrorFileMissing",
     "NotLoaded",
+    "OutputRefused",
     "SourceFormatError",
+    "StoreUnavailable",
     "UnknownCountry",
     "UnknownSource",
 ]
@@ -36,6 +40,17 @@ class UnknownCountry(DefdipError, LookupError):
             f"Unknown country {value!r}{where}.{hint} Use an ISO3 code (e.g. 'TUR'), a COW code "
             f"(e.g. 640) or a name; `defdip countries resolve NAME` shows what resolves."
         )
+
+
+class AmbiguousCountry(UnknownCountry):
+    """A name that several states answer to ('Congo', 'Korea'): the user must choose."""
+
+    def __init__(self, value: object, candidates: list[str], context: str = "") -> None:
+        self.value, self.candidates = value, candidates
+        where = f" in {context}" if context else ""
+        DefdipError.__init__(
+            self, f"{value!r}{where} names more than one state: {', '.join(candidates)}. "
+            "Use the ISO3 code of the one you mean (e.g. 'COD').")
 
 
 class UnknownSource(DefdipError, KeyError):
@@ -75,6 +90,13 @@ class SourceFormatError(DefdipError, ValueError):
         super().__init__(f"{where}: {problem}. {advice}")
 
 
+class IncompleteSource(SourceFormatError):
+    """A raw file that parses but is not whole: too few rows, repeated keys, a cut last line.
+
+    Loading it would replace good data with less, so the load is refused and the store keeps
+    what it had."""
+
+
 class InvalidRecord(DefdipError, ValueError):
     """Engagement records that fail validation; ``problems`` lists every bad field."""
 
@@ -90,6 +112,15 @@ class InvalidRecord(DefdipError, ValueError):
 
 class InvalidArgument(DefdipError, ValueError):
     """An argument a user passed that cannot be used as given."""
+
+
+class OutputRefused(InvalidArgument):
+    """An output path defdip will not write: the store, a device, a folder, or a file it did
+    not write itself (without ``--force``)."""
+
+
+class StoreUnavailable(DefdipError, OSError):
+    """A store that cannot be opened or created where it was asked for."""
 
 
 class NotLoaded(DefdipError, LookupError):

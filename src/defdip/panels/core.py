@@ -20,7 +20,7 @@ import pandas as pd
 
 from defdip.errors import InvalidArgument, NotLoaded
 from defdip.panels.sqlcache import MEMTABLE, copy_parquet
-from defdip.paths import replacing
+from defdip.paths import writing_output
 
 __all__ = ["DERIVED_TABLES", "Panel", "Tables", "as_tables", "not_loaded", "packed"]
 
@@ -195,24 +195,27 @@ class Panel:
         frame = self.ordered().execute()
         return frame.reset_index(drop=True)
 
-    def to_parquet(self, path: Path | str, *, ordered: bool = True) -> Path:
+    def to_parquet(self, path: Path | str, *, ordered: bool = True, force: bool = False) -> Path:
         """Write the panel to Parquet (snappy); on DuckDB the engine writes it (``COPY``).
 
         ``ordered=False`` skips sorting by the keys: faster, same rows, engine's row order.
+        The path is guarded (:func:`defdip.paths.writing_output`): an existing file defdip did
+        not write is replaced only with ``force``.
         """
-        return self._write(Path(path), "parquet", ordered)
+        return self._write(Path(path), "parquet", ordered, force)
 
-    def to_csv(self, path: Path | str, *, ordered: bool = True) -> Path:
-        return self._write(Path(path), "csv", ordered)
+    def to_csv(self, path: Path | str, *, ordered: bool = True, force: bool = False) -> Path:
+        return self._write(Path(path), "csv", ordered, force)
 
-    def copy_to_parquet(self, path: Path | str, *, ordered: bool = True) -> str | None:
+    def copy_to_parquet(self, path: Path | str, *, ordered: bool = True,
+                        force: bool = False) -> str | None:
         """Write Parquet as :meth:`to_parquet` does; return the DuckDB query it ran (else None).
 
         The returned SQL is what ``panels.sqlcache`` stores for the job.
         """
         expr = self.ordered() if ordered else self.expr
         sql: str | None = None
-        with replacing(path) as partial:  # whole file or none; an earlier file stays intact
+        with writing_output(path, force=force) as partial:  # whole file or none
             if self.tables.engine != "duckdb":
                 self.to_pandas().to_parquet(partial, index=False)
                 return None
@@ -224,11 +227,11 @@ class Panel:
                 copy_parquet(self.tables.backend.con, sql, partial)
         return sql
 
-    def _write(self, path: Path, fmt: str, ordered: bool) -> Path:
+    def _write(self, path: Path, fmt: str, ordered: bool, force: bool) -> Path:
         if fmt == "parquet":
-            self.copy_to_parquet(path, ordered=ordered)
+            self.copy_to_parquet(path, ordered=ordered, force=force)
             return path
-        with replacing(path) as partial:
+        with writing_output(path, force=force) as partial:
             if self.tables.engine == "duckdb":  # DuckDB writes the file itself (COPY … TO)
                 expr = self.ordered() if ordered else self.expr
                 self.tables.backend.to_csv(expr, partial, header=True)

@@ -7,7 +7,6 @@ the same content.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,8 +14,8 @@ from typing import Any
 from defdip import __version__
 from defdip.countries import Country, load_vocabulary
 from defdip.errors import InvalidArgument
-from defdip.paths import replacing
-from defdip.plain import records
+from defdip.paths import check_output, writing_output
+from defdip.plain import json_text, records
 from defdip.reports import analysis_sections as sa
 from defdip.reports import record_sections as sr
 from defdip.reports.html import Section, render_html
@@ -80,20 +79,24 @@ def build_brief(store: Store, country: str | int, *, start: int = 1995, end: int
 
 
 def write_brief(store: Store, country: str | int, out: Path | str, *, fmt: str = "html",
-                start: int = 1995, end: int = 2024) -> Path:
-    """Build the brief and write it as ``html`` or ``json``; return the path written."""
+                start: int = 1995, end: int = 2024, force: bool = False) -> Path:
+    """Build the brief and write it as ``html`` or ``json``; return the path written.
+
+    ``out`` is checked before the brief is built (:func:`defdip.paths.check_output`): an
+    existing file defdip did not write is replaced only with ``force``."""
     if fmt not in ("html", "json"):
         raise InvalidArgument(f"--format {fmt!r} must be 'html' or 'json'.")
-    brief = build_brief(store, country, start=start, end=end)
     path = Path(out)
+    check_output(path, force=force)
+    brief = build_brief(store, country, start=start, end=end)
     if fmt == "json":
-        text = json.dumps(brief.to_dict(), ensure_ascii=False, indent=2, default=str)
+        text = json_text(brief.to_dict())
     else:
         focal = brief.country
         text = render_html(
             f"{focal.name} — military diplomacy brief",
             f"COW {focal.ccode} · ISO3 {focal.iso3} · {start}–{end} · defdip {__version__}",
             brief.sections, sr.footer_html(store))
-    with replacing(path) as partial:  # a failed write leaves an earlier brief as it was
+    with writing_output(path, force=force) as partial:  # an earlier brief stays on failure
         partial.write_text(text, encoding="utf-8")
     return path
