@@ -95,8 +95,7 @@ def _write(store: Store, engagements: pd.DataFrame, actors: pd.DataFrame, *,
            delete_where: str, params: list[Any] | None = None) -> dict[str, int]:
     """Delete rows matching ``delete_where`` and insert the new ones, all or nothing."""
     con = store.con
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with store.atomic():  # alone, or inside a load's one transaction (Store.atomic)
         con.execute("DELETE FROM engagement_actors WHERE engagement_id IN "
                     f"(SELECT id FROM engagements WHERE {delete_where})", params or [])
         con.execute(f"DELETE FROM engagements WHERE {delete_where}", params or [])
@@ -109,10 +108,6 @@ def _write(store: Store, engagements: pd.DataFrame, actors: pd.DataFrame, *,
         counts = {t: int(con.execute(f"SELECT count(*) FROM {t}").fetchone()[0])
                   for t in DESCRIPTIONS}
         _register(store, counts)
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     return counts
 
 

@@ -9,7 +9,7 @@ import pandas as pd
 
 from defdip.countries import Vocabulary
 from defdip.fetch import RawFile
-from defdip.sources._base import SourceInfo, fetcher
+from defdip.sources._base import SourceInfo, Whole, fetcher
 from defdip.sources._checks import read_csv, reject_rows
 
 __all__ = ["INFO", "fetch", "parse", "quad_class"]
@@ -54,6 +54,10 @@ INFO = SourceInfo(
         "root_code = first two digits; quad_class from the root code by the standard CAMEO "
         "mapping: 01-05 verbal cooperation, 06-09 material cooperation, 10-14 verbal "
         "conflict, 15-20 material conflict",
+    ),
+    whole=(
+        # this vintage: 592 rows
+        Whole("cameo_codes", floor=530, key=("flavour", "code")),
     ),
 )
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from defdip.countries import COUNTRY_FILES, Vocabulary
-from defdip.sources._base import SourceInfo, fetcher
+from defdip.sources._base import SourceInfo, Whole, fetcher
 from defdip.sources._checks import read_csv
 
 __all__ = ["INFO", "fetch", "parse"]
@@ -33,6 +33,10 @@ INFO = SourceInfo(
     transformations=("read every column as text (keeps Namibia's iso2 'NA')",
                      "name = the vocabulary's display name (e.g. Türkiye for TUR)",
                      "kept the code, name and region columns; renamed to snake_case"),
+    whole=(
+        # this vintage: 292 rows
+        Whole("country_codes", floor=260, key=("name", "ccode"), required=("name",)),
+    ),
 )
 
 COLUMNS = {

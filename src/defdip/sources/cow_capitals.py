@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from defdip.countries import Vocabulary
-from defdip.sources._base import SourceInfo, fetcher
+from defdip.sources._base import SourceInfo, Whole, fetcher
 from defdip.sources._peacesciencer import PS_NOTE, ps_file, read_rda, to_dates, to_ints
 
 __all__ = ["INFO", "fetch", "parse"]
@@ -31,6 +31,10 @@ INFO = SourceInfo(
     tables={"cow_capitals": "capital spells: ccode, statenme, capital, start, end, lat, lng"},
     transformations=("ccode typed as integer", "stdate/enddate renamed start/end (DATE)"),
     notes=PS_NOTE,
+    whole=(
+        # this vintage: 242 rows
+        Whole("cow_capitals", floor=210, key=("ccode", "start")),
+    ),
 )
 
 COLUMNS = ["ccode", "statenme", "capital", "stdate", "enddate", "lat", "lng"]

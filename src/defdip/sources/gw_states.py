@@ -14,7 +14,7 @@ import pandas as pd
 
 from defdip.countries import Country, Vocabulary
 from defdip.fetch import RawFile
-from defdip.sources._base import SourceInfo, fetcher
+from defdip.sources._base import SourceInfo, Whole, fetcher
 from defdip.sources._checks import read_csv, reject_rows
 
 __all__ = ["INFO", "fetch", "gw_concordance", "gw_country", "gw_to_cow", "parse"]
@@ -46,6 +46,10 @@ INFO = SourceInfo(
         "iso3 from the concordance, else from the COW code"),
     notes="The mirror holds a lossless CSV conversion of data/gwstates.rda; a download "
           "returns the .rda, which this parser does not read (use the mirror).",
+    whole=(
+        # this vintage: 239 rows
+        Whole("gw_states", floor=210, key=("gwcode", "start")),
+    ),
 )
 
 COLUMNS = ["gwcode", "gwc", "country_name", "start", "end", "microstate"]

@@ -11,7 +11,7 @@ import pandas as pd
 from defdip.countries import Vocabulary
 from defdip.errors import SourceFormatError
 from defdip.fetch import RawFile
-from defdip.sources._base import SourceInfo, attach_codes, fetcher
+from defdip.sources._base import SourceInfo, Whole, attach_codes, fetcher
 from defdip.sources._checks import MIRROR_FIX
 
 __all__ = ["INFO", "fetch", "parse"]
@@ -39,6 +39,11 @@ INFO = SourceInfo(
         "none (N. Cyprus, Somaliland: declared non-state, null codes); territories without a "
         "COW code (Greenland, Antarctica …) keep a null ccode; the file's cown is not used",
         "each feature's geometry serialised as compact GeoJSON text",
+    ),
+    whole=(
+        # this vintage: 177 rows
+        Whole("natural_earth_countries", floor=150, generated=("feature",),
+              required=("feature", "name")),
     ),
 )
 

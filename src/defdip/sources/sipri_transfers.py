@@ -19,7 +19,7 @@ import pandas as pd
 from defdip.countries import Vocabulary
 from defdip.errors import SourceFormatError
 from defdip.fetch import RawFile
-from defdip.sources._base import SourceInfo, attach_codes, fetcher
+from defdip.sources._base import SourceInfo, Whole, attach_codes, fetcher
 from defdip.sources._checks import check_actors, refuse_non_text, reject_rows
 
 __all__ = ["ACTOR_FIX", "INFO", "LICENSED_PATTERN", "check_fields", "check_header", "fetch",
@@ -60,6 +60,10 @@ INFO = SourceInfo(
         "supplier/recipient ISO3 and COW codes attached for the order year",
         "licensed_production: comments mention licence production, assembly or kits "
         "(regex LICENSED_PATTERN)",
+    ),
+    whole=(
+        # this vintage: 29,515 rows
+        Whole("sipri_transfers", floor=26_000, key=("deal_id",)),
     ),
 )
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from defdip.countries import Vocabulary
-from defdip.sources._base import SourceInfo, fetcher
+from defdip.sources._base import SourceInfo, Whole, fetcher
 from defdip.sources._peacesciencer import PS_NOTE, ps_file, read_rda, to_ints
 
 __all__ = ["INFO", "fetch", "parse"]
@@ -35,6 +35,10 @@ INFO = SourceInfo(
                              "principal, aprin (1 or null)"},
     transformations=("ids, codes and years typed as integers; type flags as nullable integers",),
     notes=PS_NOTE,
+    whole=(
+        # this vintage: 264 rows
+        Whole("tss_rivalries", floor=230, key=("tssr_id",)),
+    ),
 )
 
 INTS = ["tssr_id", "ccode1", "ccode2", "start", "end"]

@@ -9,7 +9,7 @@ import pandas as pd
 
 from defdip.countries import Vocabulary
 from defdip.fetch import RawFile
-from defdip.sources._base import SourceInfo, attach_codes, fetcher
+from defdip.sources._base import SourceInfo, Whole, attach_codes, fetcher
 from defdip.sources._checks import check_actors, partial_dates, read_csv
 
 __all__ = ["INFO", "fetch", "parse"]
@@ -43,6 +43,12 @@ INFO = SourceInfo(
         "precedes the start (2 rows)",
         "'State Visit' holds ISO3 codes plus a few names (Nassau, Saint Thomas, Wake Island) "
         "and GNL for Greenland: mapped in troopdata.yaml",
+    ),
+    whole=(
+        # this vintage: 377 rows
+        Whole("us_defense_visits", floor=330, generated=("visit_id",),
+              required=("visit_id", "label"), repeats=3,
+              why="the file lists one trip twice (Gordon England, Bahrain, 2004-11-19)"),
     ),
 )
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -81,6 +82,7 @@ class Store:
             self.path = default_store_path()
         self.read_only = read_only
         self._con: duckdb.DuckDBPyConnection | None = None
+        self._atomic = False
 
     # ---- connection ----------------------------------------------------------------------
     @property
@@ -109,6 +111,26 @@ class Store:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    @contextmanager
+    def atomic(self) -> Iterator[Store]:
+        """One transaction around every write in the block (loads, the record, the measures):
+        they are committed together or, if anything fails or is interrupted, not at all.
+        Writes inside the block join it instead of committing on their own."""
+        if self._atomic:
+            yield self
+            return
+        con = self.con
+        con.execute("BEGIN TRANSACTION")
+        self._atomic = True
+        try:
+            yield self
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        finally:
+            self._atomic = False
 
     def ibis(self) -> Any:
         """An Ibis backend over this store's connection (for portable relational code)."""
@@ -182,8 +204,7 @@ class Store:
         """Replace ``tables`` and record them, all in one transaction (all or nothing)."""
         con = self.con
         counts: dict[str, int] = {}
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with self.atomic():
             for name, frame in tables.items():
                 con.register("_incoming", frame)
                 con.execute(f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM _incoming')
@@ -199,10 +220,6 @@ class Store:
                 placeholders = ", ".join("?" for _ in record)
                 con.execute(f"INSERT OR REPLACE INTO _sources ({', '.join(record)}) "
                             f"VALUES ({placeholders})", list(record.values()))
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
         return counts
 
     def fingerprint_of(self, source: str) -> str | None:
@@ -211,9 +228,13 @@ class Store:
         return row[0] if row else None
 
     def load_source(self, name: str, *, mirror: Path | None = None, transport: Any = None,
-                    force: bool = False, vocab: Any = None,
+                    force: bool = False, vocab: Any = None, accept_shrink: bool = False,
                     on_step: Callable[[str], None] | None = None) -> LoadResult:
-        """Fetch, parse and store one source atomically; skip it when nothing changed."""
+        """Fetch, parse and store one source atomically; skip it when nothing changed.
+
+        A file that is not whole (:func:`defdip.sources.parse_whole`) is refused and the
+        stored tables stay; ``accept_shrink`` lets a deliberately smaller vintage replace
+        a larger one."""
         import time
 
         from defdip import sources
@@ -237,7 +258,10 @@ class Store:
                               time.perf_counter() - start)
         step(f"parsing {name}")
         vocab = vocab if vocab is not None else load_vocabulary(mirror)
-        tables = module.parse({k: f.path for k, f in fetched.items()}, vocab)
+        previous = dict(self.con.execute("SELECT name, rows FROM _tables WHERE source = ?",
+                                         [name]).fetchall())
+        tables = sources.parse_whole(module, {k: f.path for k, f in fetched.items()}, vocab,
+                                     previous=previous, accept_shrink=accept_shrink)
         unexpected = set(tables) ^ set(info.tables)
         if unexpected:
             raise DefdipError(f"source {name!r} produced tables {sorted(tables)} but declares "
