@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from defdip.cli._common import JsonOption, MirrorOption, emit, resolve_mirror
+from defdip.cli._common import JsonOption, MirrorOption, check_year, emit, resolve_mirror
 
 __all__ = ["register"]
 
@@ -26,13 +26,15 @@ def register(app: typer.Typer) -> None:
         """
         from defdip.countries import Country, load_vocabulary
 
+        check_year(year, "--year")
         vocab = load_vocabulary(resolve_mirror(mirror))
         out = []
         for name in names:
             actor = vocab.resolve_actor(name, year=year)
             if isinstance(actor, Country):
                 out.append({"input": name, "iso3": actor.iso3, "ccode": actor.ccode,
-                            "name": actor.name, "kind": "state",
+                            "name": actor.name,
+                            "kind": "contested entity" if actor.entity else "state",
                             "in_cow_system": bool(actor.spells)})
             else:
                 out.append({"input": name, "iso3": None, "ccode": None, "name": actor.label,

@@ -6,7 +6,16 @@ from pathlib import Path
 
 import typer
 
-from defdip.cli._common import JsonOption, StoreOption, console, emit, open_cli_store
+from defdip.cli._common import (
+    JsonOption,
+    StoreOption,
+    check_count,
+    check_year,
+    check_years,
+    console,
+    emit,
+    open_cli_store,
+)
 
 __all__ = ["register"]
 
@@ -26,7 +35,7 @@ def register(app: typer.Typer) -> None:
         from defdip.measures import build_measures
 
         notes: list[str] = []
-        with open_cli_store(store) as handle:
+        with open_cli_store(store, create=True) as handle:
             counts = build_measures(handle, on_note=notes.append)
         if as_json:
             emit({"tables": counts, "notes": notes}, as_json=True)
@@ -49,6 +58,8 @@ def register(app: typer.Typer) -> None:
         """
         from defdip.measures import standing
 
+        check_year(year, "--year")
+        check_count(top, "--top", 1, 10_000)
         with open_cli_store(store, read_only=True) as handle:
             frame = standing(handle, year, top=top)
         if not as_json:  # the terminal view: the columns that rank and explain
@@ -70,6 +81,7 @@ def register(app: typer.Typer) -> None:
         """
         from defdip.measures import alignment
 
+        check_years(start, end)
         with open_cli_store(store, read_only=True) as handle:
             frame = alignment(handle, country, partners=tuple(partner), start=start, end=end)
         emit(frame, as_json=as_json, title=f"UN alignment of {country}",

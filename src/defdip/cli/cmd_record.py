@@ -13,9 +13,14 @@ from typing import TYPE_CHECKING
 import typer
 
 from defdip.cli._common import (
+    RECORD_YEARS,
+    ForceOption,
     JsonOption,
     MirrorOption,
     StoreOption,
+    check_output_option,
+    check_year,
+    check_years,
     emit,
     open_cli_store,
     resolve_mirror,
@@ -62,7 +67,7 @@ def register(app: typer.Typer) -> None:
 
         from defdip.engagements import build_record
 
-        result = build_record(open_cli_store(store), _vocabulary(mirror))
+        result = build_record(open_cli_store(store, create=True), _vocabulary(mirror))
         if as_json:
             emit(result, as_json=True)
             return
@@ -87,7 +92,7 @@ def register(app: typer.Typer) -> None:
         """
         from defdip.engagements import add_records
 
-        result = add_records(open_cli_store(store), _vocabulary(mirror),
+        result = add_records(open_cli_store(store, create=True), _vocabulary(mirror),
                              file, fmt=fmt)
         emit(result if as_json else {k: v for k, v in result.items() if k != "ids"},
              as_json=as_json)
@@ -104,9 +109,10 @@ def register(app: typer.Typer) -> None:
         """
         from defdip.engagements import list_records
 
-        frame = list_records(open_cli_store(store), country=country, partner=partner,
-                             kind=kind or None, year_from=year_from, year_to=year_to,
-                             vocab=_vocabulary(mirror))
+        check_years(year_from, year_to, span=RECORD_YEARS)
+        frame = list_records(open_cli_store(store, read_only=True), country=country,
+                             partner=partner, kind=kind or None, year_from=year_from,
+                             year_to=year_to, vocab=_vocabulary(mirror))
         if as_json:
             emit(frame, as_json=True)
             return
@@ -116,22 +122,29 @@ def register(app: typer.Typer) -> None:
              title=f"{len(frame)} records")
 
     @record.command("export")
-    def export_cmd(out: Path = typer.Option(..., "--out", help="File to write."),
+    def export_cmd(out: str = typer.Option(..., "--out", help="File to write."),
                    fmt: str = typer.Option(None, "--format", help="yaml, csv or json "
                                            "(default: from the suffix)."),
                    country: str = typer.Option(None, "--country", help="ISO3 or name."),
                    kind: list[str] = KindOption, year_from: int = FromOption,
                    year_to: int = ToOption, store: Path = StoreOption,
-                   mirror: Path = MirrorOption, as_json: bool = JsonOption) -> None:
+                   mirror: Path = MirrorOption, force: bool = ForceOption,
+                   as_json: bool = JsonOption) -> None:
         """Write records as YAML, CSV or JSON, in the format `record add` reads.
+
+        --out is never the store, a folder or a device; an existing file is replaced only if
+        defdip wrote it (else pass --force). CSV cells a spreadsheet would run as formulas
+        (=, +, -, @) get a leading apostrophe, which `record add` takes off again.
 
         Example: defdip record export --format csv --country TUR --kind exercise --out ex.csv
         """
         from defdip.engagements import export_records
 
-        result = export_records(open_cli_store(store), out, fmt=fmt, country=country,
-                                kind=kind or None, year_from=year_from, year_to=year_to,
-                                vocab=_vocabulary(mirror))
+        check_years(year_from, year_to, span=RECORD_YEARS)
+        check_output_option(out, force=force)  # as typed: 'dir/' names a folder
+        result = export_records(open_cli_store(store, read_only=True), out, fmt=fmt,
+                                country=country, kind=kind or None, year_from=year_from,
+                                year_to=year_to, vocab=_vocabulary(mirror), force=force)
         emit(result, as_json=as_json)
 
     @record.command("completeness")
@@ -145,7 +158,8 @@ def register(app: typer.Typer) -> None:
         """
         from defdip.engagements import completeness
 
-        report = completeness(open_cli_store(store), country, year_from=year_from,
+        check_years(year_from, year_to, span=RECORD_YEARS)
+        report = completeness(open_cli_store(store, read_only=True), country, year_from=year_from,
                               year_to=year_to, vocab=_vocabulary(mirror))
         if as_json:
             emit(report.to_dict(), as_json=True)
@@ -166,6 +180,7 @@ def register(app: typer.Typer) -> None:
         """
         from defdip.engagements import profile
 
-        frame = profile(open_cli_store(store), country, year,
+        check_year(year, "--year")
+        frame = profile(open_cli_store(store, read_only=True), country, year,
                         vocab=_vocabulary(mirror))
         emit(frame, as_json=as_json, title=f"{country} {year}: partners by instrument")

@@ -70,9 +70,16 @@ def register(app: typer.Typer) -> None:
     def sources_cmd(store: Path = StoreOption, as_json: bool = JsonOption) -> None:
         """List every source defdip knows, with provenance and what is loaded.
 
+        Without a store yet, every source is listed as not loaded; a --store that does not
+        exist is an error (it is never created here).
+
         Example: defdip sources --json
         """
-        handle = open_cli_store(store)
+        from defdip.paths import default_store_path
+
+        handle = None
+        if store is not None or default_store_path().exists():
+            handle = open_cli_store(store, read_only=True)
         frame = sources_table(handle)
         if as_json:
             emit(frame, as_json=True)
@@ -100,11 +107,19 @@ def register(app: typer.Typer) -> None:
     def load_cmd(names: list[str] = typer.Argument(None, help="Sources to load (default: all)."),
                  mirror: Path = MirrorOption, store: Path = StoreOption,
                  force: bool = typer.Option(False, "--force", help="Reload even if unchanged."),
+                 accept_shrink: bool = typer.Option(
+                     False, "--accept-shrink", help="Accept a file with far fewer rows than "
+                     "the last load (a deliberately smaller vintage)."),
                  derived: bool = typer.Option(True, "--derived/--no-derived",
                                               help="Then rebuild the engagement record and "
                                                    "the measures."),
                  as_json: bool = JsonOption) -> None:
-        """Fetch, parse and store sources, each atomically; unchanged sources are skipped.
+        """Fetch, parse, check and store sources, then rebuild the record and the measures.
+
+        All of it is one transaction: the sources, the record and the measures change
+        together or, if any file is refused or the run is interrupted, not at all. A file
+        that is not whole (too few rows, repeated keys, a cut last line) is refused with the
+        check it failed. Unchanged sources are skipped.
 
         Example: defdip load --mirror ../shared/data
         Example: defdip load sipri_transfers atop --mirror ../shared/data
@@ -118,22 +133,24 @@ def register(app: typer.Typer) -> None:
         for name in chosen:
             registry.get(name)  # fail before loading anything on an unknown name
         folder = resolve_mirror(mirror)
-        handle = open_cli_store(store)
+        handle = open_cli_store(store, create=True)
         results = []
-        with Progress(TextColumn("{task.description:<34}"), BarColumn(),
-                      TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
-                      console=console, transient=as_json, disable=as_json) as progress:
+        with handle.atomic(), Progress(
+                TextColumn("{task.description:<34}"), BarColumn(),
+                TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
+                console=console, transient=True, disable=as_json) as progress:
             task = progress.add_task("loading", total=len(chosen))
             for name in chosen:
                 progress.update(task, description=name)
                 result = handle.load_source(
-                    name, mirror=folder, force=force,
+                    name, mirror=folder, force=force, accept_shrink=accept_shrink,
                     on_step=lambda m: progress.update(task, description=m))
                 results.append(result)
                 progress.advance(task)
-        rows = [{"source": r.source, "status": r.status, "rows": r.rows,
-                 "seconds": round(r.seconds, 3)} for r in results]
-        if derived:
-            rows.extend(build_derived(handle, folder))
+            rows = [{"source": r.source, "status": r.status, "rows": r.rows,
+                     "seconds": round(r.seconds, 3)} for r in results]
+            if derived:
+                progress.update(task, description="engagement record and measures")
+                rows.extend(build_derived(handle, folder))
         frame = pd.DataFrame(rows)
         emit(frame, as_json=as_json, title=f"store: {handle.path}")
