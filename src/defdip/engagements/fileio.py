@@ -25,8 +25,8 @@ from defdip.engagements.limits import (
     MAX_DEPTH,
     MAX_FILE_BYTES,
     MAX_RECORDS,
-    NoAliasLoader,
     deepest,
+    load_yaml,
 )
 from defdip.engagements.model import SCALE_FIELDS, format_partial
 from defdip.engagements.validate import RawRecord
@@ -142,7 +142,7 @@ def _text_of(path: Path) -> str:
 def _parse(text: str, kind: str, path: Path) -> Any:
     try:
         if kind == "yaml":
-            return yaml.load(text, Loader=NoAliasLoader)
+            return load_yaml(text)
         return _json(text)
     except (yaml.YAMLError, json.JSONDecodeError, ValueError) as exc:
         raise InvalidRecord([f"{path}: not valid {kind.upper()} ({exc})"], str(path)) from None

@@ -28,6 +28,7 @@ __all__ = [
     "check_url",
     "clean_text",
     "deepest",
+    "load_yaml",
     "number_problem",
 ]
 
@@ -123,7 +124,28 @@ class NoAliasLoader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
-NoAliasLoader.yaml_implicit_resolvers = {
+_NO_TIMESTAMPS = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+NoAliasLoader.yaml_implicit_resolvers = _NO_TIMESTAMPS
+_CLoader = getattr(yaml, "CSafeLoader", None)
+if _CLoader is not None:
+    class _CTextDates(_CLoader):  # type: ignore[misc,valid-type]
+        """libyaml's parser with the same resolvers (no implicit timestamps)."""
+
+    _CTextDates.yaml_implicit_resolvers = _NO_TIMESTAMPS
+
+
+def load_yaml(text: str) -> Any:
+    """YAML as :class:`NoAliasLoader` reads it; with libyaml, a fast pass over the events
+    refuses aliases first (events never expand them) and libyaml's parser builds the
+    document (several times faster on a large record file)."""
+    if _CLoader is None:
+        return yaml.load(text, Loader=NoAliasLoader)
+    for event in yaml.parse(text, Loader=_CLoader):
+        if isinstance(event, yaml.AliasEvent):
+            raise yaml.composer.ComposerError(
+                None, None, f"YAML aliases (*{event.anchor}) are not accepted in record files; "
+                "write each value out", event.start_mark)
+    return yaml.load(text, Loader=_CTextDates)
