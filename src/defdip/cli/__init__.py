@@ -84,7 +84,8 @@ def main() -> None:
         typer.secho(f"Interrupted. {UNCHANGED}", fg="red", err=True)
         sys.exit(130)
     except Exception as exc:  # duckdb.IOException, OSError, MemoryError from the machine
-        if type(exc).__name__ == "InterruptException":  # DuckDB's Ctrl-C inside a query
+        if type(exc).__name__ == "InterruptException" or str(exc) == "Query interrupted":
+            # Ctrl-C while DuckDB runs a query: DuckDB stops it and raises this instead
             typer.secho(f"Interrupted. {UNCHANGED}", fg="red", err=True)
             sys.exit(130)
         message = _environment_error(exc)

@@ -40,7 +40,7 @@ def register(app: typer.Typer) -> None:
 
         start, end = parse_years(years)
         check_count(top, "--top", 1, 10_000)
-        frame = arms_ranking(open_cli_store(store, read_only=True), role, start, end, top=top)
+        frame = arms_ranking(open_cli_store(store), role, start, end, top=top)
         emit(frame, as_json=as_json, title=f"{role}s by TIV delivered, {start}-{end}")
 
     @arms.command("partners")
@@ -54,7 +54,7 @@ def register(app: typer.Typer) -> None:
         from defdip.measures.arms import arms_partners
 
         start, end = parse_years(years)
-        frame = arms_partners(open_cli_store(store, read_only=True), country, role, start, end)
+        frame = arms_partners(open_cli_store(store), country, role, start, end)
         emit(frame, as_json=as_json, title=f"partners of {country} as {role}, {start}-{end}")
 
     @arms.command("deals")
@@ -68,7 +68,7 @@ def register(app: typer.Typer) -> None:
         from defdip.measures.arms import arms_deals
 
         start, end = parse_years(years)
-        frame = arms_deals(open_cli_store(store, read_only=True), country, role, start, end)
+        frame = arms_deals(open_cli_store(store), country, role, start, end)
         if not as_json:
             frame = frame[["order_year", "partner_label", "weapon_designation",
                            "weapon_description", "number_ordered", "delivery_years",

@@ -110,7 +110,7 @@ def register(app: typer.Typer) -> None:
         from defdip.engagements import list_records
 
         check_years(year_from, year_to, span=RECORD_YEARS)
-        frame = list_records(open_cli_store(store, read_only=True), country=country,
+        frame = list_records(open_cli_store(store), country=country,
                              partner=partner, kind=kind or None, year_from=year_from,
                              year_to=year_to, vocab=_vocabulary(mirror))
         if as_json:
@@ -142,7 +142,7 @@ def register(app: typer.Typer) -> None:
 
         check_years(year_from, year_to, span=RECORD_YEARS)
         check_output_option(out, force=force)  # as typed: 'dir/' names a folder
-        result = export_records(open_cli_store(store, read_only=True), out, fmt=fmt,
+        result = export_records(open_cli_store(store), out, fmt=fmt,
                                 country=country, kind=kind or None, year_from=year_from,
                                 year_to=year_to, vocab=_vocabulary(mirror), force=force)
         emit(result, as_json=as_json)
@@ -159,7 +159,7 @@ def register(app: typer.Typer) -> None:
         from defdip.engagements import completeness
 
         check_years(year_from, year_to, span=RECORD_YEARS)
-        report = completeness(open_cli_store(store, read_only=True), country, year_from=year_from,
+        report = completeness(open_cli_store(store), country, year_from=year_from,
                               year_to=year_to, vocab=_vocabulary(mirror))
         if as_json:
             emit(report.to_dict(), as_json=True)
@@ -181,6 +181,6 @@ def register(app: typer.Typer) -> None:
         from defdip.engagements import profile
 
         check_year(year, "--year")
-        frame = profile(open_cli_store(store, read_only=True), country, year,
+        frame = profile(open_cli_store(store), country, year,
                         vocab=_vocabulary(mirror))
         emit(frame, as_json=as_json, title=f"{country} {year}: partners by instrument")

@@ -79,7 +79,7 @@ def register(app: typer.Typer) -> None:
 
         handle = None
         if store is not None or default_store_path().exists():
-            handle = open_cli_store(store, read_only=True)
+            handle = open_cli_store(store)
         frame = sources_table(handle)
         if as_json:
             emit(frame, as_json=True)
