@@ -135,3 +135,33 @@ def store(tmp_path: Path) -> Store:
     handle = Store(tmp_path / "defdip.duckdb")
     yield handle
     handle.close()
+
+
+@pytest.fixture(scope="session")
+def defdip_cli():
+    """``defdip_cli(*args, home=None, env=None)``: run the ``defdip`` command in a subprocess
+    (the installed entry point, importing this checkout through $PYTHONPATH), as a user
+    would; ``home`` sets $DEFDIP_HOME."""
+    import subprocess
+    import sys
+
+    command = str(Path(sys.executable).with_name("defdip"))
+
+    def run(*args: str, home: Path | None = None, env: dict[str, str] | None = None,
+            timeout: float = 300) -> subprocess.CompletedProcess[str]:
+        environment = {**os.environ, **(env or {})}
+        if home is not None:
+            environment["DEFDIP_HOME"] = str(home)
+        return subprocess.run([command, *args], capture_output=True, text=True,
+                              timeout=timeout, env=environment)
+
+    return run
+
+
+@pytest.fixture()
+def empty_store(tmp_path: Path) -> Path:
+    """The path of a store with defdip's schema and no data (closed, for subprocesses)."""
+    path = tmp_path / "home" / "defdip.duckdb"
+    with Store(path) as handle:
+        handle.tables()
+    return path

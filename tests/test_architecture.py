@@ -17,6 +17,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "defdip"
 # sources/events -> store -> engagements/panels -> measures -> analysis -> reports/cli
 LAYERS = {
     "errors": 0, "paths": 0, "fetch": 0, "plain": 0, "countries": 0, "lazy": 0,
+    "refcache": 0,
     "sources": 1, "events": 1, "store": 2, "queries": 3, "engagements": 3, "panels": 3,
     "measures": 4,
     "analysis": 5, "reports": 6, "cli": 7,

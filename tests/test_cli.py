@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -9,8 +10,10 @@ from pathlib import Path
 DEFDIP = str(Path(sys.executable).with_name("defdip"))
 
 
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([DEFDIP, *args], capture_output=True, text=True, timeout=120)
+def run(*args: str, home: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "DEFDIP_HOME": str(home)} if home is not None else None
+    return subprocess.run([DEFDIP, *args], capture_output=True, text=True, timeout=120,
+                          env=env)
 
 
 def test_unknown_country_is_one_clear_line():
@@ -42,13 +45,15 @@ def test_missing_mirror_folder_is_named(tmp_path):
 
 def test_sources_lists_each_source_with_its_caveats(tmp_path):
     """`defdip sources --json`: every registered source, with the notes its module declares
-    (e.g. that the mirror holds a CSV conversion of gwstates.rda)."""
+    (e.g. that the mirror holds a CSV conversion of gwstates.rda), also before any load (and
+    without creating a store)."""
     import json
 
     from defdip import sources
 
-    done = run("sources", "--json", "--store", str(tmp_path / "empty.duckdb"))
+    done = run("sources", "--json", home=tmp_path)
     assert done.returncode == 0, done.stderr
+    assert not (tmp_path / "defdip.duckdb").exists()
     listed = {row["name"]: row for row in json.loads(done.stdout)}
     assert set(listed) == set(sources.all_sources())
     for name, module in sources.all_sources().items():

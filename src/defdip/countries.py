@@ -5,6 +5,13 @@ COW state-system list) plus hand-written alias files in ``defdip/data/actors/*.y
 source, naming the spellings that source uses and the non-state or aggregate actors it
 declares (SIPRI's ``PKK (Turkiye)*``, ``United Nations**``, ``unknown supplier(s)``).
 
+A name resolves only to what it exactly names (a code, a spelling in the reference files or
+an alias file). The concordance's name patterns (regexes) only suggest candidates: as answers
+they read "Not Turkey" as Türkiye and "Northern Cyprus*" as the Republic of Cyprus. Contested
+entities (north Cyprus, Abkhazia, Somaliland, …) are declared in ``_common.yaml`` under
+``entities:`` with their own user-assigned code, and names several states answer to
+(``ambiguous:``, e.g. "Congo") make the user-facing :meth:`Vocabulary.resolve_actor` ask.
+
     >>> vocab = load_vocabulary(mirror)
     >>> vocab.resolve("Türkiye").ccode
     640
@@ -15,7 +22,6 @@ from __future__ import annotations
 import difflib
 import math
 import re
-import shutil
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -27,9 +33,10 @@ from typing import Any
 
 import yaml
 
-from defdip.errors import UnknownCountry
-from defdip.fetch import RawFile, fetch_file
-from defdip.paths import default_mirror, raw_cache_dir, replacing
+from defdip.errors import AmbiguousCountry, UnknownCountry
+from defdip.fetch import RawFile
+from defdip.paths import default_mirror, raw_cache_dir
+from defdip.refcache import reference_frame
 
 __all__ = [
     "COUNTRY_FILES",
@@ -41,7 +48,6 @@ __all__ = [
     "load_reference_rows",
     "load_vocabulary",
     "normalise",
-    "read_reference_files",
 ]
 
 COUNTRY_FILES = (
@@ -67,6 +73,7 @@ class Country:
     iso3_official: bool = True
     region: str | None = None
     spells: tuple[tuple[str, str], ...] = ()
+    entity: str = ""  # for a declared contested entity: what it is (not a UN/COW member)
 
     def in_system(self, year: int) -> bool:
         """Whether the state is a COW system member at some point in ``year``."""
@@ -93,6 +100,7 @@ class Vocabulary:
     year_codes: list[tuple[str, int, int, int]] = field(default_factory=list)
     regexes: list[tuple[re.Pattern[str], str]] = field(default_factory=list)
     variants: list[Country] = field(default_factory=list)
+    ambiguous: dict[str, list[str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._by_ccode: dict[int, Country] = {}
@@ -124,7 +132,15 @@ class Vocabulary:
 
     def resolve_actor(self, value: str | int, *, year: int | None = None,
                       context: str = "") -> Country | NonStateActor:
-        """Resolve a state or a declared non-state actor, or raise :class:`UnknownCountry`."""
+        """Resolve what a user typed to a state or a declared non-state actor.
+
+        Never a guess: a name several states answer to ('Congo') raises
+        :class:`AmbiguousCountry`, an unknown one :class:`UnknownCountry`; both list the
+        candidates."""
+        choices = self.ambiguous.get(normalise(str(value)))
+        if choices and str(value).strip() not in self.countries:
+            raise AmbiguousCountry(value, [f"{self.countries[c].name} ({c})" for c in choices
+                                           if c in self.countries], context)
         found = self.try_resolve(value, year=year)
         if found is None:
             raise UnknownCountry(value, self.candidates(str(value)), context)
@@ -139,7 +155,9 @@ class Vocabulary:
 
     def try_resolve(self, value: str | int, *, year: int | None = None
                     ) -> Country | NonStateActor | None:
-        """Like :meth:`resolve_actor` but returns None for an unknown value."""
+        """A code, or a name as a source spells it (the alias files say what each source's
+        spellings mean), resolved exactly; None for an unknown value. Sources use this; what
+        a user types goes through :meth:`resolve_actor`, which also refuses ambiguity."""
         key = (str(value).strip(), year)
         if key not in self._cache:
             self._cache[key] = self._lookup(key[0], year)
@@ -151,10 +169,17 @@ class Vocabulary:
         return {str(v): self.try_resolve(str(v), year=year) for v in set(map(str, values))}
 
     def candidates(self, value: str, n: int = 5) -> list[str]:
+        """Suggestions for ``value``, never answers: states whose name pattern matches it,
+        the states an ambiguous name may mean, then the closest spellings."""
         key = normalise(value)
+        out: list[str] = []
+        for iso3 in [*self.ambiguous.get(key, []),
+                     *(iso3 for pattern, iso3 in self.regexes if pattern.search(str(value)))]:
+            label = f"{self.countries[iso3].name} ({iso3})" if iso3 in self.countries else ""
+            if label and label not in out:
+                out.append(label)
         pool = list(self.names) + [normalise(k) for k in self.non_state]
         close = difflib.get_close_matches(key, pool, n=n * 3, cutoff=0.6)
-        out: list[str] = []
         for name in close:
             iso3 = self.names.get(name)
             actor = self.non_state.get(name)
@@ -184,11 +209,8 @@ class Vocabulary:
         return None
 
     def _name_lookup(self, text: str) -> Country | None:
-        key = normalise(text)
-        if key in self.names:
-            return self.countries[self.names[key]]
-        hits = {iso3 for pattern, iso3 in self.regexes if pattern.search(text)}
-        return self.countries[hits.pop()] if len(hits) == 1 else None
+        iso3 = self.names.get(normalise(text))
+        return self.countries.get(iso3) if iso3 is not None else None
 
     def _for_year(self, country: Country, year: int | None) -> Country:
         if year is None:
@@ -290,6 +312,17 @@ def build_vocabulary(codelist: Iterable[Mapping[str, Any]],
         for iso3, preferred in (doc.get("display_names") or {}).items():
             if iso3 in countries:
                 countries[iso3] = replace(countries[iso3], name=str(preferred))
+    ambiguous: dict[str, list[str]] = {}
+    for doc in alias_docs:  # contested entities: their own code, never a neighbour's
+        for item in doc.get("entities") or []:
+            code = str(item["code"])
+            countries[code] = Country(code, str(item["name"]), None, None,
+                                      _int(item.get("gwcode")), False, item.get("region"),
+                                      entity=str(item["note"]))
+            for name in [item["name"], *(item.get("names") or [])]:
+                names[normalise(name)] = code
+        for name, codes in (doc.get("ambiguous") or {}).items():
+            ambiguous[normalise(name)] = [str(c) for c in codes]
     non_state: dict[str, NonStateActor] = {}
     year_codes: list[tuple[str, int, int, int]] = []
     for doc in alias_docs:
@@ -303,39 +336,19 @@ def build_vocabulary(codelist: Iterable[Mapping[str, Any]],
         for item in doc.get("year_codes") or []:
             year_codes.append((item["iso3"], int(item["ccode"]), int(item["from"]),
                                int(item["to"])))
-    return Vocabulary(countries, names, non_state, year_codes, regexes, variants)
+    return Vocabulary(countries, names, non_state, year_codes, regexes, variants, ambiguous)
 
 
-def _reference_file(raw: RawFile, mirror: Path | None, cache: Path) -> Path:
-    """One reference file: from the mirror (keeping a copy in the cache), else the cached
-    copy, else a download. The copy lets every later command, which reads the store and needs
-    only the vocabulary, run with no mirror and no network."""
-    cached = cache / Path(raw.mirror_path).name
-    if mirror is None and cached.is_file():
-        return cached
-    path = fetch_file(raw, mirror=mirror, cache_dir=cache).path
-    if path != cached and (not cached.is_file() or cached.read_bytes() != path.read_bytes()):
-        with replacing(cached) as partial:
-            shutil.copyfile(path, partial)
-    return path
-
-
-def read_reference_files(paths: Mapping[str, Path]) -> dict[str, list[dict[str, Any]]]:
-    """The rows of the vocabulary's two reference files (the codelist as text, so Namibia's
-    ``NA`` stays a code), as :func:`build_vocabulary` and the store take them."""
-    import pandas as pd
-
-    codelist = pd.read_csv(paths["codelist"], dtype=str, keep_default_na=False, na_values=[""])
-    cow_states = pd.read_csv(paths["cow_states"])
-    return {"codelist": codelist.astype(object).where(codelist.notna(), None).to_dict("records"),
-            "cow_states": cow_states.to_dict("records")}
+def _rows(frame: Any) -> list[dict[str, Any]]:
+    """A reference table's rows as dicts, missing values as None."""
+    return frame.astype(object).where(frame.notna(), None).to_dict("records")
 
 
 @lru_cache(maxsize=4)
 def reference_rows(mirror: Path | None, cache: Path) -> dict[str, list[dict[str, Any]]]:
-    """The reference rows from the mirror, else the copies kept in ``cache``, else downloads."""
-    return read_reference_files({raw.key: _reference_file(raw, mirror, cache)
-                                 for raw in COUNTRY_FILES})
+    """The reference rows from the mirror, else the cached copies, else downloads — each file
+    checked before it is cached or trusted (:func:`defdip.refcache.reference_frame`)."""
+    return {raw.key: _rows(reference_frame(raw, mirror, cache)) for raw in COUNTRY_FILES}
 
 
 @lru_cache(maxsize=4)

@@ -9,11 +9,15 @@ from __future__ import annotations
 __all__ = [
     "AmbiguousCountry",
     "DefdipError",
+    "IncompleteSource",
     "InvalidArgument",
     "InvalidRecord",
     "MirrorFileMissing",
+    "NoStore",
     "NotLoaded",
+    "OutputRefused",
     "SourceFormatError",
+    "StoreUnavailable",
     "UnknownCountry",
     "UnknownSource",
 ]
@@ -37,6 +41,17 @@ class UnknownCountry(DefdipError, LookupError):
             f"Unknown country {value!r}{where}.{hint} Use an ISO3 code (e.g. 'TUR'), a COW code "
             f"(e.g. 640) or a name; `defdip countries resolve NAME` shows what resolves."
         )
+
+
+class AmbiguousCountry(UnknownCountry):
+    """A name that several states answer to ('Congo', 'Korea'): the user must choose."""
+
+    def __init__(self, value: object, candidates: list[str], context: str = "") -> None:
+        self.value, self.candidates = value, candidates
+        where = f" in {context}" if context else ""
+        DefdipError.__init__(
+            self, f"{value!r}{where} names more than one state: {', '.join(candidates)}. "
+            "Use the ISO3 code of the one you mean (e.g. 'COD').")
 
 
 class UnknownSource(DefdipError, KeyError):
@@ -76,6 +91,13 @@ class SourceFormatError(DefdipError, ValueError):
         super().__init__(f"{where}: {problem}. {advice}")
 
 
+class IncompleteSource(SourceFormatError):
+    """A raw file that parses but is not whole: too few rows, repeated keys, a cut last line.
+
+    Loading it would replace good data with less, so the load is refused and the store keeps
+    what it had."""
+
+
 class InvalidRecord(DefdipError, ValueError):
     """Engagement records that fail validation; ``problems`` lists every bad field."""
 
@@ -103,6 +125,15 @@ class NoStore(DefdipError, FileNotFoundError):
                          "$DEFDIP_HOME at an existing store.")
 
 
+class OutputRefused(InvalidArgument):
+    """An output path defdip will not write: the store, a device, a folder, or a file it did
+    not write itself (without ``--force``)."""
+
+
+class StoreUnavailable(DefdipError, OSError):
+    """A store that cannot be opened or created where it was asked for."""
+
+
 class NotLoaded(DefdipError, LookupError):
     """A table that the store does not hold yet."""
 
@@ -111,13 +142,3 @@ class NotLoaded(DefdipError, LookupError):
         load = f"`defdip load {source}`" if source else "`defdip load`"
         super().__init__(f"Table {table!r} is not in the store. Run {load} first.")
 
-
-class AmbiguousCountry(DefdipError, LookupError):
-    """A name that fits more than one state (Korea, Congo): the caller must choose."""
-
-    def __init__(self, value: object, candidates: list[str]) -> None:
-        self.value = value
-        self.candidates = candidates
-        super().__init__(
-            f"Country {value!r} is ambiguous: it could be {', '.join(candidates)}. Pass the "
-            f"ISO3 code of the one you mean (e.g. {candidates[0].rsplit('(', 1)[-1][:3]!r}).")

@@ -70,7 +70,14 @@ def fetch_file(raw: RawFile, *, mirror: Path | None, cache_dir: Path,
                 f"there, point --mirror/$DEFDIP_MIRROR at the folder that holds "
                 f"{raw.mirror_path!r}, or drop --mirror to download from {raw.url}."
             )
-        return Fetched(raw.key, path, sha256_of(path), str(path), _now())
+        try:
+            digest = sha256_of(path)
+        except OSError as exc:
+            raise MirrorFileMissing(
+                f"Mirror file {path} (source file {raw.key!r}) cannot be read: "
+                f"{exc.strerror or exc}. Check its permissions (the user running defdip must "
+                f"be able to read it), or drop --mirror to download from {raw.url}.") from None
+        return Fetched(raw.key, path, digest, str(path), _now())
     target = cache_dir / Path(raw.mirror_path).name
     with replacing(target) as partial, partial.open("wb") as handle:  # never half a file
         _download(raw, handle, transport=transport, timeout=timeout)

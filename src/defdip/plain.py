@@ -1,20 +1,28 @@
-"""Plain, JSON-ready values from pandas/numpy objects (used by reports and the CLI)."""
+"""Plain, JSON-ready values from pandas/numpy objects (used by reports and the CLI).
+
+pandas is not imported here: a value can only be a pandas object once pandas is loaded, and
+printing a plain dict (a cached panel job's summary) must not pay for importing it.
+"""
 
 from __future__ import annotations
 
+import json
 import math
-from typing import Any
+import sys
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
-__all__ = ["plain", "records"]
+__all__ = ["finite", "json_text", "plain", "records"]
 
 
 def plain(value: Any) -> Any:
-    """NaN/NA/NaT → None, dates → ISO text, numpy scalars → Python scalars."""
-    if value is None or value is pd.NA or value is pd.NaT:
+    """NaN/NA/NaT and ±inf → None, dates → ISO text, numpy scalars → Python scalars."""
+    pandas = sys.modules.get("pandas")
+    if value is None or (pandas is not None and (value is pandas.NA or value is pandas.NaT)):
         return None
-    if isinstance(value, float) and math.isnan(value):
+    if isinstance(value, float) and not math.isfinite(value):
         return None
     if hasattr(value, "isoformat"):
         return value.isoformat()
@@ -26,3 +34,29 @@ def plain(value: Any) -> Any:
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """DataFrame rows as JSON-ready dicts."""
     return [{str(k): plain(v) for k, v in row.items()} for row in frame.to_dict("records")]
+
+
+def finite(data: Any) -> Any:
+    """``data`` with every non-finite float (NaN, ±inf), at any depth, replaced by None:
+    JSON has no such numbers, and ``json`` would write the invalid ``NaN``/``Infinity``."""
+    if isinstance(data, float):
+        return data if math.isfinite(data) else None
+    if isinstance(data, dict):
+        return {k: finite(v) for k, v in data.items()}
+    if isinstance(data, list | tuple):
+        return [finite(v) for v in data]
+    return data
+
+
+def _default(value: Any) -> Any:
+    """What ``json`` cannot encode itself (numpy scalars, dates, NA), made plain."""
+    result = plain(value)
+    if result is value:  # plain() did not know it either: its text, as before
+        return str(value)
+    return finite(result)
+
+
+def json_text(data: Any, *, indent: int | None = 2) -> str:
+    """``data`` as valid JSON text (non-finite numbers as null), UTF-8 characters kept."""
+    return json.dumps(finite(data), ensure_ascii=False, indent=indent, default=_default,
+                      allow_nan=False)

@@ -25,10 +25,22 @@ from defdip.queries.tables import Tables, to_frame
 from defdip.queries.yearly import StateCoverage
 from defdip.store import Store
 
-__all__ = ["Forecast", "TrendsResult", "backtest_errors", "engagement_series",
-           "forecast_series", "trends"]
+__all__ = ["MAX_HOLDOUT", "MAX_HORIZON", "Forecast", "TrendsResult", "backtest_errors",
+           "check_horizon", "engagement_series", "forecast_series", "trends"]
 
 _LOG_SERIES = {"arms_out_tiv", "arms_in_tiv"}
+MAX_HORIZON = 30  # years ahead; further than any series here is long
+MAX_HOLDOUT = 20  # years held out for the backtest
+
+
+def check_horizon(horizon: int, holdout: int) -> None:
+    """Refuse a horizon or holdout outside 1..MAX (a huge one would allocate without end)."""
+    if not 1 <= horizon <= MAX_HORIZON:
+        raise InvalidArgument(f"--horizon {horizon!r} must be 1 to {MAX_HORIZON} years (e.g. "
+                              "--horizon 5): a forecast further out than its data is noise.")
+    if not 1 <= holdout <= MAX_HOLDOUT:
+        raise InvalidArgument(f"--holdout {holdout!r} must be 1 to {MAX_HOLDOUT} years (e.g. "
+                              "--holdout 3).")
 
 
 @dataclass
@@ -72,8 +84,7 @@ def forecast_series(years: np.ndarray, values: np.ndarray, *, horizon: int = 5,
     """Forecast ``horizon`` years after the last of ``years`` and backtest on ``holdout``."""
     years = np.asarray(years, dtype=int)
     values = np.asarray(values, dtype=float)
-    if horizon < 1:
-        raise InvalidArgument(f"horizon {horizon!r} must be at least 1 year.")
+    check_horizon(horizon, holdout)
     if len(values) < holdout + 6:
         raise InvalidArgument(f"A forecast needs at least {holdout + 6} observed years; the "
                               f"series has {len(values)}.")
@@ -143,6 +154,7 @@ def trends(store: Store, country: str | int, *, start: int = 1995, end: int = 20
     Example: ``trends(store, "TUR", horizon=5)``.
     """
     check_years(start, end)
+    check_horizon(horizon, holdout)
     focal = resolve_focal(store, country)
     series, coverage = engagement_series(store, focal, start, end)
     changes = {c.instrument: c for c in coverage}

@@ -6,6 +6,7 @@ library errors become CLI errors here, at the edge, and nowhere else.
 
 from __future__ import annotations
 
+import errno
 import importlib
 import pkgutil
 import sys
@@ -47,10 +48,48 @@ for _name in [*[n for n in ORDER if n in _found], *sorted(_found - set(ORDER))]:
     importlib.import_module(f"{__name__}.{_name}").register(app)
 
 
+UNCHANGED = ("Nothing was changed: every write is all or nothing (the store's transaction "
+             "rolled back; an --out file is written beside and renamed into place).")
+
+
+def _environment_error(exc: BaseException) -> str | None:
+    """One line for a failure of the machine rather than of defdip: a full disk, a file or
+    folder without permission, memory; None for anything else (a bug: keep its traceback)."""
+    text = str(exc)
+    if isinstance(exc, MemoryError):
+        return f"Out of memory. {UNCHANGED} Narrow the request (fewer years or countries)."
+    number = getattr(exc, "errno", None)
+    if number == errno.ENOSPC or "No space left on device" in text:
+        return f"The disk is full ({text}). {UNCHANGED} Free some space and run it again."
+    if number in (errno.EACCES, errno.EPERM, errno.EROFS) or any(
+            s in text for s in ("Permission denied", "Read-only file system")):
+        return (f"Permission denied ({text}). {UNCHANGED} Check that you may write the "
+                "folder of the store (DuckDB writes <store>.wal beside it) and of --out.")
+    return None
+
+
 def main() -> None:
-    """Entry point: run the app, turning library errors into one clear line and exit 2."""
+    """Entry point: run the app, turning library errors into one clear line and exit 2;
+    Ctrl-C exits 130 with one line; a full disk or a permission problem is one line too."""
     try:
         app()  # standalone: click reports usage errors itself and exits 2
+    except SystemExit as exc:  # typer turns Ctrl-C into a silent exit 130: say what it means
+        if exc.code == 130:
+            typer.secho(f"Interrupted. {UNCHANGED}", fg="red", err=True)
+        raise
     except DefdipError as exc:
         typer.secho(f"Error: {exc}", fg="red", err=True)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        typer.secho(f"Interrupted. {UNCHANGED}", fg="red", err=True)
+        sys.exit(130)
+    except Exception as exc:  # duckdb.IOException, OSError, MemoryError from the machine
+        if type(exc).__name__ == "InterruptException" or str(exc) == "Query interrupted":
+            # Ctrl-C while DuckDB runs a query: DuckDB stops it and raises this instead
+            typer.secho(f"Interrupted. {UNCHANGED}", fg="red", err=True)
+            sys.exit(130)
+        message = _environment_error(exc)
+        if message is None:
+            raise
+        typer.secho(f"Error: {message}", fg="red", err=True)
         sys.exit(2)

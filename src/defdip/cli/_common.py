@@ -7,7 +7,6 @@ command, never at module level; tests/test_cli_imports.py checks it.
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,15 +22,28 @@ if TYPE_CHECKING:
     from defdip.store import Store
 
 __all__ = [
+    "RECORD_YEARS",
+    "YEARS",
+    "ForceOption",
     "JsonOption",
     "MirrorOption",
     "StoreOption",
+    "check_count",
+    "check_output_option",
+    "check_year",
+    "check_years",
     "console",
     "emit",
     "open_cli_store",
     "parse_years",
     "resolve_mirror",
 ]
+
+# Years a command accepts: from the first year of the COW state system, which every panel,
+# measure and analysis is built on, to a fixed last year (no hidden "today"; no source
+# reaches it). The record's own dates span what its storage can hold.
+YEARS: tuple[int, int] = (1816, 2100)
+RECORD_YEARS: tuple[int, int] = (1678, 2261)
 
 console = Console()
 
@@ -40,15 +52,53 @@ StoreOption = typer.Option(None, "--store", help="DuckDB store file (default: "
 MirrorOption = typer.Option(None, "--mirror", help="Folder holding the publishers' files "
                             "(default: $DEFDIP_MIRROR; without either, download).")
 JsonOption = typer.Option(False, "--json", help="Print JSON instead of a table.")
+ForceOption = typer.Option(False, "--force", help="Replace an existing --out file that defdip "
+                           "did not write (or that changed since).")
 
 
 def open_cli_store(path: Path | None) -> Store:
-    """The store a reading command reads: opened read-only, so it never blocks a load and a
-    load never blocks it (writes go through ``defdip.store.session.writing``)."""
+    """The store a reading command reads, checked first (``store.session.checked_store``) and
+    opened read-only, so it never blocks a load and a load never blocks it. A missing store is
+    refused, never created empty."""
     from defdip.store import Store
-    from defdip.store.session import store_path
+    from defdip.store.session import checked_store
 
-    return Store(store_path(path), read_only=True)
+    return Store(checked_store(path), read_only=True)
+
+
+def check_output_option(out: str | Path, *, force: bool) -> None:
+    """Refuse an --out path before any work (see :func:`defdip.paths.check_output`)."""
+    from defdip.paths import check_output
+
+    check_output(out, force=force)
+
+
+def check_year(value: int | None, option: str, *, span: tuple[int, int] = YEARS,
+               why: str = "") -> int | None:
+    """``value`` if it lies in ``span`` (None passes), else :class:`InvalidArgument`."""
+    if value is not None and not span[0] <= value <= span[1]:
+        raise InvalidArgument(f"{option} {value!r} is outside {span[0]}–{span[1]}{why}. "
+                              f"Pass a year such as {option} 2000.")
+    return value
+
+
+def check_years(start: int | None, end: int | None, *, options: tuple[str, str] = (
+                "--from", "--to"), span: tuple[int, int] = YEARS,
+                why: str = "") -> tuple[int | None, int | None]:
+    """Both years in ``span`` and in order: the one check every command makes."""
+    check_year(start, options[0], span=span, why=why)
+    check_year(end, options[1], span=span, why=why)
+    if start is not None and end is not None and start > end:
+        raise InvalidArgument(f"{options[0]} {start!r} is after {options[1]} {end!r}: pass the "
+                              f"earlier year first (e.g. {options[0]} 1995 {options[1]} 2019).")
+    return start, end
+
+
+def check_count(value: int | None, option: str, low: int, high: int) -> int | None:
+    """A window, horizon or --top within ``low``..``high`` (None passes)."""
+    if value is not None and not low <= value <= high:
+        raise InvalidArgument(f"{option} {value!r} must be {low} to {high}.")
+    return value
 
 
 def resolve_mirror(mirror: Path | None) -> Path | None:
@@ -62,21 +112,16 @@ def resolve_mirror(mirror: Path | None) -> Path | None:
 
 
 def parse_years(text: str, option: str = "--years") -> tuple[int, int]:
-    """'2020-2024' → (2020, 2024); '2022' → (2022, 2022)."""
+    """'2020-2024' → (2020, 2024); '2022' → (2022, 2022); checked as :func:`check_years`."""
     try:
         parts = [int(p) for p in text.split("-")]
     except ValueError:
         parts = []
     if len(parts) not in (1, 2) or (len(parts) == 2 and parts[0] > parts[1]):
         raise InvalidArgument(f"{option} {text!r} is not a year range: write 2020-2024 or 2022.")
+    for part in parts:
+        check_year(part, option)
     return parts[0], parts[-1]
-
-
-def _json_default(value: Any) -> Any:
-    """JSON for what ``json`` cannot encode itself (numpy scalars, dates, NA), via plain()."""
-    from defdip.plain import plain
-
-    return plain(value)
 
 
 def _is_frame(data: object) -> bool:
@@ -109,11 +154,13 @@ def _print_rows(rows: list[dict[str, Any]], title: str | None, float_format: str
 def emit(data: pd.DataFrame | list | dict, *, as_json: bool, title: str | None = None,
          float_format: str = "{:,.2f}") -> None:
     """Print ``data`` as JSON or as a rich table."""
+    from defdip.plain import json_text
+
     if not _is_frame(data):
         if not as_json and _is_rows(data):
             _print_rows(data, title, float_format)  # type: ignore[arg-type]
             return
-        text = json.dumps(data, ensure_ascii=False, indent=2, default=_json_default)
+        text = json_text(data)
         if as_json:
             typer.echo(text)
         else:
@@ -125,8 +172,7 @@ def emit(data: pd.DataFrame | list | dict, *, as_json: bool, title: str | None =
     from defdip.plain import plain, records
 
     if as_json:
-        typer.echo(json.dumps(records(data), ensure_ascii=False, indent=2,
-                              default=_json_default))
+        typer.echo(json_text(records(data)))
         return
     table = Table(title=title, show_lines=False)
     for column in data.columns:

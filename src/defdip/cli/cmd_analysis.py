@@ -6,9 +6,25 @@ from pathlib import Path
 
 import typer
 
-from defdip.cli._common import JsonOption, StoreOption, console, emit, open_cli_store
+from defdip.cli._common import (
+    YEARS,
+    JsonOption,
+    StoreOption,
+    check_count,
+    check_year,
+    check_years,
+    console,
+    emit,
+    open_cli_store,
+)
 
 __all__ = ["register"]
+
+# effects regress on engagement lagged one year, so --from needs the year before it inside
+# the COW state system (1816 on).
+EFFECTS_YEARS = (YEARS[0] + 1, YEARS[1])
+EFFECTS_WHY = (" (the effects use engagement in the year before --from, and the COW state "
+               "system begins in 1816)")
 
 
 def register(app: typer.Typer) -> None:
@@ -29,6 +45,7 @@ def register(app: typer.Typer) -> None:
         """
         from defdip.analysis import effects
 
+        check_years(start, end, span=EFFECTS_YEARS, why=EFFECTS_WHY)
         focal = None if country.upper() == "ALL" else country
         with open_cli_store(store) as handle:
             result = effects(handle, focal, outcome=outcome, start=start, end=end,
@@ -50,6 +67,8 @@ def register(app: typer.Typer) -> None:
         """
         from defdip.analysis import event_study
 
+        check_years(start, end)
+        check_count(window, "--window", 1, 20)
         with open_cli_store(store) as handle:
             result = event_study(handle, country, onset=onset, outcome=outcome, start=start,
                                  end=end, window=window)
@@ -74,6 +93,8 @@ def register(app: typer.Typer) -> None:
         from defdip.analysis import tension_monitor
         from defdip.store.events import EventStore
 
+        check_years(start, end)
+        check_year(year, "--year")
         dataset = EventStore(events) if events is not None else None
         with open_cli_store(store) as handle:
             result = tension_monitor(handle, country, start=start, end=end, year=year,
@@ -110,6 +131,7 @@ def register(app: typer.Typer) -> None:
         """
         from defdip.analysis import breakpoint_tests
 
+        check_count(window, "--window", 3, 30)
         with open_cli_store(store) as handle:
             result = breakpoint_tests(handle, country, window=window)
         _show(result, result.table.drop(columns=["name"], errors="ignore"), as_json,
@@ -125,7 +147,10 @@ def register(app: typer.Typer) -> None:
         Example: defdip trends TUR --horizon 5
         """
         from defdip.analysis import trends
+        from defdip.analysis.trends import MAX_HOLDOUT, MAX_HORIZON
 
+        check_count(horizon, "--horizon", 1, MAX_HORIZON)
+        check_count(holdout, "--holdout", 1, MAX_HOLDOUT)
         with open_cli_store(store) as handle:
             result = trends(handle, country, horizon=horizon, holdout=holdout)
         if as_json:
@@ -146,6 +171,7 @@ def register(app: typer.Typer) -> None:
         """
         from defdip.analysis import region_case
 
+        check_years(start, end)
         with open_cli_store(store) as handle:
             result = region_case(handle, country, name, start=start, end=end)
         if as_json:

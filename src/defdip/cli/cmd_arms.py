@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from defdip.cli._common import JsonOption, StoreOption, emit, parse_years
+from defdip.cli._common import JsonOption, StoreOption, check_count, emit, parse_years
 
 __all__ = ["register"]
 
@@ -33,6 +33,7 @@ def register(app: typer.Typer) -> None:
         from defdip.service.context import Context
 
         start, end = parse_years(years)
+        check_count(top, "--top", 1, 10_000)
         frame = reads.arms_ranking(Context(store), role, start, end, top=top).table
         emit(frame, as_json=as_json, title=f"{role}s by TIV delivered, {start}-{end}")
 

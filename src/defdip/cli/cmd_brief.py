@@ -6,7 +6,13 @@ from pathlib import Path
 
 import typer
 
-from defdip.cli._common import StoreOption, console
+from defdip.cli._common import (
+    ForceOption,
+    StoreOption,
+    check_output_option,
+    check_years,
+    console,
+)
 
 __all__ = ["register"]
 
@@ -23,7 +29,7 @@ def register(app: typer.Typer) -> None:
                   start: int = typer.Option(1995, "--from", help="First year."),
                   end: int = typer.Option(None, "--to", help="Last year (default: each "
                                           "section runs to the last year its data cover)."),
-                  store: Path = StoreOption) -> None:
+                  store: Path = StoreOption, force: bool = ForceOption) -> None:
         """Write the country brief: a first page with key numbers, findings and the data's
         dates, then the sections; one self-contained file that opens offline.
 
@@ -31,6 +37,9 @@ def register(app: typer.Typer) -> None:
         """
         import time
 
+        check_years(start, end)
+        if out is not None:
+            check_output_option(out, force=force)  # as typed: 'dir/' names a folder
         from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
         from defdip.reports.brief import SECTIONS
@@ -46,7 +55,7 @@ def register(app: typer.Typer) -> None:
                 bar.update(task, description=f"brief: {name}", advance=1)
 
             result = write_brief(Context(store), country, out, fmt=fmt, start=start,
-                                 end=end, progress=step)
+                                 end=end, progress=step, force=force)
         path = Path(result.document["path"])
         console.print(f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB) in "
                       f"{time.perf_counter() - began:.1f} s")

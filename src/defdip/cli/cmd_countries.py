@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from defdip.cli._common import JsonOption, StoreOption, emit
+from defdip.cli._common import JsonOption, StoreOption, check_year, emit
 
 __all__ = ["register"]
 
@@ -29,5 +29,6 @@ def register(app: typer.Typer) -> None:
         from defdip.service import catalog
         from defdip.service.context import Context
 
+        check_year(year, "--year")
         out = catalog.resolve_countries(Context(store), names, year=year).document
         emit(out, as_json=as_json)

@@ -6,7 +6,15 @@ from pathlib import Path
 
 import typer
 
-from defdip.cli._common import JsonOption, StoreOption, console, emit
+from defdip.cli._common import (
+    JsonOption,
+    StoreOption,
+    check_count,
+    check_year,
+    check_years,
+    console,
+    emit,
+)
 
 __all__ = ["register"]
 
@@ -51,6 +59,8 @@ def register(app: typer.Typer) -> None:
         from defdip.service import reads
         from defdip.service.context import Context
 
+        check_year(year, "--year")
+        check_count(top, "--top", 1, 10_000)
         result = reads.standing(Context(store), year, top=top)
         frame = result.table
         if not as_json:  # the terminal view: the columns that rank and explain
@@ -86,6 +96,7 @@ def register(app: typer.Typer) -> None:
         from defdip.service import reads
         from defdip.service.context import Context
 
+        check_years(start, end)
         frame = reads.alignment(Context(store), country, partners=tuple(partner), start=start,
                                 end=end, resolutions_only=resolutions_only,
                                 min_votes=min_votes).table

@@ -6,7 +6,15 @@ from pathlib import Path
 
 import typer
 
-from defdip.cli._common import JsonOption, StoreOption, emit, open_cli_store
+from defdip.cli._common import (
+    ForceOption,
+    JsonOption,
+    StoreOption,
+    check_output_option,
+    check_years,
+    emit,
+    open_cli_store,
+)
 from defdip.panels.build import NAMES  # light: names only, no Ibis
 
 __all__ = ["register"]
@@ -38,8 +46,9 @@ def register(app: typer.Typer) -> None:
                       directed: bool = typer.Option(True, "--directed/--undirected",
                                                     help="Both orders of each pair, or "
                                                     "ccode_1 < ccode_2 only."),
-                      out: Path = OutOption, system: str = SystemOption,
-                      store: Path = StoreOption, as_json: bool = JsonOption) -> None:
+                      out: str = OutOption, system: str = SystemOption,
+                      store: Path = StoreOption, force: bool = ForceOption,
+                      as_json: bool = JsonOption) -> None:
         """Write a dyad-year panel (pairs of members that met in the year) with the chosen
         column families.
 
@@ -47,22 +56,27 @@ def register(app: typer.Typer) -> None:
         """
         from defdip.panels import build_panel
 
+        check_years(start, end)
+        check_output_option(out, force=force)
         result = build_panel(open_cli_store(store), unit="dyad_year", start=start, end=end,
-                             add=add, directed=directed, out=out, system=system)
+                             add=add, directed=directed, out=out, system=system, force=force)
         emit(_summary(result), as_json=as_json)
 
     @panel.command("state-year")
     def state_year_cmd(start: int = FromOption, end: int = ToOption, add: str = AddOption,
-                       out: Path = OutOption, system: str = SystemOption,
-                       store: Path = StoreOption, as_json: bool = JsonOption) -> None:
+                       out: str = OutOption, system: str = SystemOption,
+                       store: Path = StoreOption, force: bool = ForceOption,
+                       as_json: bool = JsonOption) -> None:
         """Write a state-year panel with the chosen column families.
 
         Example: defdip panel state-year --from 1950 --to 2016 --add nmc,arms --out s.csv
         """
         from defdip.panels import build_panel
 
+        check_years(start, end)
+        check_output_option(out, force=force)
         result = build_panel(open_cli_store(store), unit="state_year", start=start, end=end,
-                             add=add, out=out, system=system)
+                             add=add, out=out, system=system, force=force)
         emit(_summary(result), as_json=as_json)
 
     @panel.command("columns")

@@ -12,8 +12,13 @@ from pathlib import Path
 import typer
 
 from defdip.cli._common import (
+    RECORD_YEARS,
+    ForceOption,
     JsonOption,
     StoreOption,
+    check_output_option,
+    check_year,
+    check_years,
     emit,
 )
 
@@ -93,6 +98,7 @@ def register(app: typer.Typer) -> None:
         from defdip.service import reads
         from defdip.service.context import Context
 
+        check_years(year_from, year_to, span=RECORD_YEARS)
         frame = reads.list_records(Context(store), country=country, partner=partner,
                                    kind=kind or (), year_from=year_from,
                                    year_to=year_to).table
@@ -105,23 +111,30 @@ def register(app: typer.Typer) -> None:
              title=f"{len(frame)} records")
 
     @record.command("export")
-    def export_cmd(out: Path = typer.Option(..., "--out", help="File to write."),
+    def export_cmd(out: str = typer.Option(..., "--out", help="File to write."),
                    fmt: str = typer.Option(None, "--format", help="yaml, csv or json "
                                            "(default: from the suffix)."),
                    country: str = typer.Option(None, "--country", help="ISO3 or name."),
                    kind: list[str] = KindOption, year_from: int = FromOption,
                    year_to: int = ToOption, store: Path = StoreOption,
+                   force: bool = ForceOption,
                    as_json: bool = JsonOption) -> None:
         """Write records as YAML, CSV or JSON, in the format `record add` reads.
+
+        --out is never the store, a folder or a device; an existing file is replaced only if
+        defdip wrote it (else pass --force). CSV cells a spreadsheet would run as formulas
+        (=, +, -, @) get a leading apostrophe, which `record add` takes off again.
 
         Example: defdip record export --format csv --country TUR --kind exercise --out ex.csv
         """
         from defdip.service import reads
         from defdip.service.context import Context
 
-        result = reads.export_records(Context(store), out, fmt=fmt, country=country,
+        check_years(year_from, year_to, span=RECORD_YEARS)
+        check_output_option(out, force=force)  # as typed: 'dir/' names a folder
+        result = reads.export_records(Context(store), Path(out), fmt=fmt, country=country,
                                       kind=kind or None, year_from=year_from,
-                                      year_to=year_to)
+                                      year_to=year_to, force=force)
         emit(result.document, as_json=as_json)
 
     @record.command("completeness")
@@ -136,6 +149,7 @@ def register(app: typer.Typer) -> None:
         from defdip.service import reads
         from defdip.service.context import Context
 
+        check_years(year_from, year_to, span=RECORD_YEARS)
         report = reads.completeness(Context(store), country, year_from=year_from,
                                     year_to=year_to).detail
         if as_json:
@@ -157,5 +171,6 @@ def register(app: typer.Typer) -> None:
         from defdip.service import reads
         from defdip.service.context import Context
 
+        check_year(year, "--year")
         frame = reads.profile(Context(store), country, year).table
         emit(frame, as_json=as_json, title=f"{country} {year}: partners by instrument")

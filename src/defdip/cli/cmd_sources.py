@@ -24,14 +24,20 @@ def register(app: typer.Typer) -> None:
         """List every source defdip knows, with provenance and what is loaded.
 
         The JSON carries each source's citation, declared coverage and, for loaded sources,
-        every raw file with its sha256 and retrieval time.
+        every raw file with its sha256 and retrieval time. Without a store yet, every source is
+        listed as not loaded; a --store that does not exist is an error (never created here).
 
         Example: defdip sources --json
         """
         from defdip.service import catalog
         from defdip.service.context import Context
 
-        result = catalog.sources(Context(store))
+        ctx = Context(store)
+        if store is not None and not ctx.exists():  # never created here
+            from defdip.store.session import checked_store
+
+            checked_store(store)
+        result = catalog.sources(ctx)
         if as_json:
             emit(result.table, as_json=True)
         else:
@@ -57,12 +63,19 @@ def register(app: typer.Typer) -> None:
     def load_cmd(names: list[str] = typer.Argument(None, help="Sources to load (default: all)."),
                  mirror: Path = MirrorOption, store: Path = StoreOption,
                  force: bool = typer.Option(False, "--force", help="Reload even if unchanged."),
+                 accept_shrink: bool = typer.Option(
+                     False, "--accept-shrink", help="Accept a file with far fewer rows than "
+                     "the last load (a deliberately smaller vintage)."),
                  derived: bool = typer.Option(True, "--derived/--no-derived",
                                               help="Then rebuild the engagement record and "
                                                    "the measures."),
                  as_json: bool = JsonOption) -> None:
-        """Fetch, parse and store sources, then rebuild the record and the measures — in one
-        write: the store changes whole or not at all; unchanged sources are skipped.
+        """Fetch, parse, check and store sources, then rebuild the record and the measures.
+
+        All of it is one write: the sources, the record and the measures change together or,
+        if any file is refused or the run is interrupted, not at all. A file that is not whole
+        (too few rows, repeated keys, a cut last line) is refused with the check it failed.
+        Unchanged sources are skipped.
 
         Example: defdip load --mirror ../shared/data
         Example: defdip load sipri_transfers atop --mirror ../shared/data
@@ -81,6 +94,7 @@ def register(app: typer.Typer) -> None:
             task = progress.add_task("loading", total=len(chosen))
             result = catalog.load(
                 Context(store), chosen, mirror=folder, force=force, derived=derived,
+                accept_shrink=accept_shrink,
                 on_step=lambda m: progress.update(task, description=m),
                 on_done=lambda _n: progress.advance(task))
         emit(result.table, as_json=as_json, title=result.title)

@@ -13,6 +13,7 @@ Export writes the same three formats back, so an exported file can be added agai
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -20,14 +21,21 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from defdip.engagements.limits import (
+    MAX_DEPTH,
+    MAX_FILE_BYTES,
+    MAX_RECORDS,
+    deepest,
+    load_yaml,
+)
 from defdip.engagements.model import SCALE_FIELDS, format_partial
 from defdip.engagements.validate import RawRecord
 from defdip.errors import InvalidArgument, InvalidRecord
-from defdip.paths import replacing
-from defdip.plain import plain
+from defdip.paths import writing_output
+from defdip.plain import json_text, plain
 
-__all__ = ["CSV_COLUMNS", "FORMATS", "actors_by_engagement", "format_of", "read_records",
-           "to_documents", "write_records"]
+__all__ = ["CSV_COLUMNS", "FORMATS", "actors_by_engagement", "format_of", "neutralise_cell",
+           "read_records", "to_documents", "unneutralise_cell", "write_records"]
 
 FORMATS: tuple[str, ...] = ("yaml", "csv", "json")
 CSV_COLUMNS: tuple[str, ...] = (
@@ -38,6 +46,25 @@ CSV_COLUMNS: tuple[str, ...] = (
 _SOURCE_COLUMNS = {"source_name": "name", "source_title": "title",
                    "source_publisher": "publisher", "source_citation": "citation",
                    "url": "url", "retrieved": "retrieved"}
+# A cell starting with one of these is run as a formula by spreadsheets (OWASP "CSV
+# injection"); export writes it with a leading apostrophe, which `record add` takes off.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_cell(value: object) -> object:
+    """``'`` + ``value`` if a spreadsheet would run it as a formula (or if it already starts
+    with an apostrophe that :func:`unneutralise_cell` would take off); else ``value``."""
+    if isinstance(value, str) and (value.startswith(FORMULA_STARTS) or (
+            value.startswith("'") and value[1:2].startswith((*FORMULA_STARTS, "'")))):
+        return "'" + value
+    return value
+
+
+def unneutralise_cell(value: str) -> str:
+    """The inverse of :func:`neutralise_cell`, applied to every CSV cell read."""
+    if value.startswith("'") and value[1:2].startswith((*FORMULA_STARTS, "'")):
+        return value[1:]
+    return value
 
 
 def format_of(path: Path, fmt: str | None = None) -> str:
@@ -65,17 +92,19 @@ def _csv_record(row: dict[str, str], path: Path, line: int) -> dict[str, Any]:
     record: dict[str, Any] = {}
     source: dict[str, Any] = {}
     for column, value in row.items():
-        value = value.strip() if isinstance(value, str) else value
+        value = unneutralise_cell(value).strip() if isinstance(value, str) else value
         if value in ("", None):
             continue
         if column in _SOURCE_COLUMNS:
             source[_SOURCE_COLUMNS[column]] = value
         elif column == "claims":
             try:
-                record["claims"] = json.loads(value)
-            except json.JSONDecodeError as exc:
-                raise InvalidRecord([f"{path}, row {line}, field 'claims': {value!r} is not "
-                                     f"JSON ({exc.msg}); write a JSON list of objects"],
+                record["claims"] = _json(value)
+            except (json.JSONDecodeError, ValueError, RecursionError) as exc:
+                why = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc) or \
+                    "nested too deeply"
+                raise InvalidRecord([f"{path}, row {line}, field 'claims': {value[:80]!r} is "
+                                     f"not usable JSON ({why}); write a JSON list of objects"],
                                     str(path)) from None
         else:
             record[column] = value
@@ -84,36 +113,79 @@ def _csv_record(row: dict[str, str], path: Path, line: int) -> dict[str, Any]:
     return record
 
 
-class _TextDates(yaml.SafeLoader):
-    """YAML without implicit timestamps: dates stay text, so the validator (not the YAML
-    parser) reports an impossible date such as 2024-13-01 with its record and field."""
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number JSON allows; leave the value out")
 
 
-_TextDates.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+def _json(text: str) -> Any:
+    """JSON without NaN/Infinity (not JSON, and not storable as a measure)."""
+    return json.loads(text, parse_constant=_no_constant)
+
+
+def _text_of(path: Path) -> str:
+    """The file's text: refused if too large or not UTF-8, before anything parses it."""
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise InvalidRecord([f"{path}: {size:,} bytes; a record file may hold at most "
+                             f"{MAX_FILE_BYTES:,} bytes. Split it into smaller files"],
+                            str(path))
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise InvalidRecord([f"{path}, line {line}: byte {data[exc.start]:#04x} is not UTF-8 "
+                             "text. Save the file as UTF-8 (e.g. re-save it from the "
+                             "spreadsheet as 'CSV UTF-8')"], str(path)) from None
+
+
+def _parse(text: str, kind: str, path: Path) -> Any:
+    try:
+        if kind == "yaml":
+            return load_yaml(text)
+        return _json(text)
+    except (yaml.YAMLError, json.JSONDecodeError, ValueError) as exc:
+        raise InvalidRecord([f"{path}: not valid {kind.upper()} ({exc})"], str(path)) from None
+    except RecursionError:
+        raise InvalidRecord([f"{path}: lists or mappings nested too deeply to read; the "
+                             f"format needs at most {MAX_DEPTH} levels"], str(path)) from None
 
 
 def read_records(path: Path | str, fmt: str | None = None) -> list[RawRecord]:
-    """The raw records of a YAML, JSON or CSV file, each tagged with where it came from."""
+    """The raw records of a YAML, JSON or CSV file, each tagged with where it came from.
+
+    The bounds of :mod:`defdip.engagements.limits` hold before anything is validated: file
+    size, UTF-8, no YAML aliases, nesting depth and the number of records."""
     path = Path(path)
     if not path.is_file():
         raise InvalidArgument(f"No such file {str(path)!r}: give the path of a .yaml, .csv or "
                               ".json file of engagement records.")
     kind = format_of(path, fmt)
-    text = path.read_text(encoding="utf-8")
+    text = _text_of(path)
     if kind == "csv":
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+        try:
+            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+        except pd.errors.EmptyDataError:
+            return []
+        except pd.errors.ParserError as exc:
+            raise InvalidRecord([f"{path}: not valid CSV ({str(exc).strip()}); check for an "
+                                 "unclosed quote or a row with too many commas"],
+                                str(path)) from None
+        rows = frame.to_dict("records")
+        document: Any = rows
+    else:
+        document = _parse(text, kind, path)
+        if deepest(document) > MAX_DEPTH:
+            raise InvalidRecord([f"{path}: lists or mappings nested more than {MAX_DEPTH} "
+                                 "levels deep; the format needs at most 6"], str(path))
+        rows = _records_of(document, path)
+    if len(rows) > MAX_RECORDS:
+        raise InvalidRecord([f"{path}: {len(rows):,} records; a file may hold at most "
+                             f"{MAX_RECORDS:,}. Split it into smaller files"], str(path))
+    if kind == "csv":
         return [RawRecord(f"{path}, row {i + 2}", _csv_record(row, path, i + 2))
-                for i, row in enumerate(frame.to_dict("records"))]
-    try:
-        document = (yaml.load(text, Loader=_TextDates) if kind == "yaml"
-                    else json.loads(text))
-    except (yaml.YAMLError, json.JSONDecodeError) as exc:
-        raise InvalidRecord([f"{path}: not valid {kind.upper()} ({exc})"], str(path)) from None
-    return [RawRecord(f"{path}, record {i}", item)
-            for i, item in enumerate(_records_of(document, path), start=1)]
+                for i, row in enumerate(rows)]
+    return [RawRecord(f"{path}, record {i}", item) for i, item in enumerate(rows, start=1)]
 
 
 def actors_by_engagement(actors: pd.DataFrame) -> dict[str, list[dict[str, str]]]:
@@ -157,27 +229,31 @@ def _csv_row(record: dict[str, Any]) -> dict[str, Any]:
     row = {c: record.get(c) for c in CSV_COLUMNS}
     row["actors"] = ";".join(f"{a['country']}:{a['role']}" for a in record["actors"])
     row.update({f: (record.get("scale") or {}).get(f) for f in SCALE_FIELDS})
-    row["claims"] = json.dumps(record["claims"], ensure_ascii=False) if record.get("claims") \
-        else None
+    row["claims"] = json_text(record["claims"], indent=None) if record.get("claims") else None
     row.update({c: source.get(k) for c, k in _SOURCE_COLUMNS.items()})
     return row
 
 
 def write_records(engagements: pd.DataFrame, actors: pd.DataFrame, path: Path | str,
-                  fmt: str | None = None) -> int:
-    """Write stored records to ``path`` as YAML, CSV or JSON; return how many."""
+                  fmt: str | None = None, *, force: bool = False) -> int:
+    """Write stored records to ``path`` as YAML, CSV or JSON; return how many.
+
+    The path is guarded (:func:`defdip.paths.writing_output`): never the store, and an
+    existing file defdip did not write only with ``force``. CSV cells that a spreadsheet
+    would run as a formula are neutralised (:func:`neutralise_cell`)."""
     path = Path(path)
     kind = format_of(path, fmt)
     documents = to_documents(engagements, actors)
-    with replacing(path) as partial:  # whole file or none; an earlier export stays intact
+    with writing_output(path, force=force) as partial:  # whole file or none
         if kind == "csv":
             frame = pd.DataFrame([_csv_row(d) for d in documents], columns=list(CSV_COLUMNS))
             for column in ("personnel", "units", "countries"):
                 frame[column] = frame[column].astype("Int64")
+            for column in frame.select_dtypes(include="object").columns:
+                frame[column] = frame[column].map(neutralise_cell)
             frame.to_csv(partial, index=False, encoding="utf-8")
         elif kind == "json":
-            partial.write_text(json.dumps({"records": documents}, ensure_ascii=False, indent=2,
-                                          default=str), encoding="utf-8")
+            partial.write_text(json_text({"records": documents}), encoding="utf-8")
         else:
             partial.write_text(yaml.safe_dump({"records": documents}, allow_unicode=True,
                                               sort_keys=False), encoding="utf-8")

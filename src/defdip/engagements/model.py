@@ -15,6 +15,8 @@ from datetime import date, datetime
 
 import pandas as pd
 
+from defdip.engagements.limits import DATE_YEARS
+
 __all__ = [
     "ACTOR_COLUMNS",
     "CONFIDENCE",
@@ -163,8 +165,9 @@ def parse_partial(value: object) -> tuple[date, str] | None:
     if match is None:
         raise ValueError("is not a date: write YYYY-MM-DD, YYYY-MM or YYYY")
     year, month, day = match.groups()
-    if not 1000 <= int(year) <= 2999:
-        raise ValueError("has a year outside 1000-2999")
+    if not DATE_YEARS[0] <= int(year) <= DATE_YEARS[1]:
+        raise ValueError(f"has a year outside {DATE_YEARS[0]}-{DATE_YEARS[1]}, the dates the "
+                         "record can hold")
     try:
         if day is not None:
             return date(int(year), int(month), int(day)), "day"

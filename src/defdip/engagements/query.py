@@ -14,9 +14,10 @@ from typing import Any
 import pandas as pd
 
 from defdip.countries import Vocabulary
-from defdip.engagements.fileio import actors_by_engagement, write_records
+from defdip.engagements.fileio import actors_by_engagement, format_of, write_records
 from defdip.engagements.model import KINDS
 from defdip.errors import InvalidArgument
+from defdip.paths import check_output
 from defdip.queries import record
 from defdip.queries.names import actor_key, stored_vocabulary
 from defdip.queries.tables import Tables
@@ -159,10 +160,15 @@ def _delivered(store: Store, code: str, year: int) -> pd.DataFrame:
 def export_records(store: Store, out: Path | str, *, fmt: str | None = None,
                    country: str | None = None, kind: str | list[str] | None = None,
                    year_from: int | None = None, year_to: int | None = None,
-                   origin: str | None = None, vocab: Vocabulary | None = None
-                   ) -> dict[str, Any]:
-    """Write the matching records to ``out`` as YAML, CSV or JSON (addable again)."""
+                   origin: str | None = None, vocab: Vocabulary | None = None,
+                   force: bool = False) -> dict[str, Any]:
+    """Write the matching records to ``out`` as YAML, CSV or JSON (addable again).
+
+    ``out`` is checked first (:func:`defdip.paths.check_output`): an existing file defdip
+    did not write is replaced only with ``force``."""
+    format_of(Path(out), fmt)
+    check_output(out, force=force)
     records, actors = select_records(store, country=country, kind=kind, year_from=year_from,
                                      year_to=year_to, origin=origin, vocab=vocab)
-    count = write_records(records, actors, out, fmt)
+    count = write_records(records, actors, out, fmt, force=force)
     return {"out": str(out), "records": count}

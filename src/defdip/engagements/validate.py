@@ -10,7 +10,6 @@ that is not entirely valid.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +17,13 @@ from typing import Any
 import pandas as pd
 
 from defdip.countries import Country, Vocabulary
+from defdip.engagements.limits import (
+    MAX_ACTORS,
+    MAX_CLAIMS,
+    check_url,
+    clean_text,
+    number_problem,
+)
 from defdip.engagements.model import (
     ACTOR_COLUMNS,
     CONFIDENCE,
@@ -33,7 +39,8 @@ from defdip.engagements.model import (
     parse_partial,
     period_end,
 )
-from defdip.errors import InvalidRecord
+from defdip.errors import InvalidRecord, UnknownCountry
+from defdip.plain import json_text
 
 __all__ = ["FIELDS", "RULES", "RawRecord", "check_records", "natural_key", "validate_records"]
 
@@ -75,7 +82,7 @@ class RawRecord:
 def _text(value: object) -> str | None:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return None
-    text = str(value).strip()
+    text = str(value).replace("\x00", "").strip()
     return text or None
 
 
@@ -110,7 +117,27 @@ class _Checker:
         self.where, self.vocab, self.problems = where, vocab, problems
 
     def bad(self, field: str, value: object, why: str) -> None:
-        self.problems.append(f"{self.where}, field {field!r}: {value!r} {why}")
+        shown = repr(value)
+        shown = shown if len(shown) <= 120 else f"{shown[:100]}…' ({len(shown):,} characters)"
+        self.problems.append(f"{self.where}, field {field!r}: {shown} {why}")
+
+    def text(self, field: str, value: object) -> str | None:
+        """Stripped text without NULs; too long is a problem (see ``limits``)."""
+        if isinstance(value, dict | list):
+            self.bad(field, value, "must be text, not a list or mapping")
+            return None
+        text, problem = clean_text(value, field)
+        if problem:
+            self.bad(field, value, problem)
+        return text
+
+    def url(self, field: str, value: object) -> str | None:
+        text = self.text(field, value)
+        problem = check_url(text) if text is not None else None
+        if problem:
+            self.bad(field, text, problem)
+            return None
+        return text
 
     def choice(self, field: str, value: object, allowed: Sequence[str]) -> str | None:
         text = _text(value)
@@ -125,11 +152,12 @@ class _Checker:
         try:
             number = float(str(value).replace(",", "")) if isinstance(value, str) \
                 else float(value)  # type: ignore[arg-type]
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             self.bad(field, value, "is not a number")
             return None
-        if number < 0 or (integer and not number.is_integer()):
-            self.bad(field, value, f"must be a {'whole ' if integer else ''}number >= 0")
+        problem = number_problem(field, number, integer=integer)
+        if problem:
+            self.bad(field, value, problem)
             return None
         return int(number) if integer else number
 
@@ -156,21 +184,30 @@ def _actors(check: _Checker, raw: object, year: int | None) -> list[dict[str, An
                   "must be a list of {country, role} (or 'TUR:host;USA:participant')")
         return []
     out: list[dict[str, Any]] = []
+    if len(items) > MAX_ACTORS:
+        check.bad("actors", f"{len(items)} actors", f"is more than the {MAX_ACTORS} a record "
+                  "may name")
+        return []
     for position, item in enumerate(items, start=1):
         field = f"actors[{position}]"
         if not isinstance(item, Mapping) or _text(item.get("country")) is None:
             check.bad(field, item, "needs a country (ISO3, name or declared label) and a role")
             continue
-        country, role = str(item["country"]).strip(), _text(item.get("role"))
+        country, role = check.text(f"{field}.country", item["country"]), _text(item.get("role"))
+        if country is None:
+            continue
         if role not in ROLES:
             check.bad(f"{field}.role", role, f"is not one of {', '.join(ROLES)}")
             continue
-        actor = check.vocab.try_resolve(country, year=year)
-        if actor is None:
-            close = check.vocab.candidates(country)[:3]
-            hint = f"; closest: {', '.join(close)}" if close else ""
-            check.bad(f"{field}.country", country, "is neither a country the vocabulary "
-                      f"resolves nor a declared non-state label{hint}. Use an ISO3 code or add "
+        try:  # what a user typed: exact names only, and an ambiguous one is asked about
+            actor = check.vocab.resolve_actor(country, year=year)
+        except UnknownCountry as exc:
+            close = exc.candidates[:3]
+            hint = f"; candidates: {', '.join(close)}" if close else ""
+            what = ("names more than one state" if type(exc).__name__ == "AmbiguousCountry"
+                    else "is neither a country the vocabulary resolves nor a declared "
+                    "non-state label")
+            check.bad(f"{field}.country", country, f"{what}{hint}. Use an ISO3 code or add "
                       "the label to defdip/data/actors/curated.yaml")
             continue
         if isinstance(actor, Country):
@@ -232,7 +269,8 @@ def _one(raw: RawRecord, vocab: Vocabulary, origin: str, default_source: str,
         check.bad("source", source, f"must be a mapping of {', '.join(SOURCE_FIELDS)}")
         source = {}
     retrieved = check.partial("source.retrieved", source.get("retrieved"))
-    if origin != "derived" and not (_text(source.get("url")) or _text(source.get("citation"))):
+    url = check.url("source.url", source.get("url"))
+    if origin != "derived" and not (url or _text(source.get("citation"))):
         # A system of record is only as good as its provenance: every entry says where from.
         check.bad("source", data.get("source"), "needs source.url (a public page) or "
                   "source.citation (e.g. a document reference) saying where the record comes "
@@ -242,6 +280,14 @@ def _one(raw: RawRecord, vocab: Vocabulary, origin: str, default_source: str,
                                    and all(isinstance(c, Mapping) for c in claims)):
         check.bad("claims", claims, "must be a list of {field, value, source_url, note}")
         claims = None
+    elif claims and len(claims) > MAX_CLAIMS:
+        check.bad("claims", f"{len(claims)} claims", f"is more than the {MAX_CLAIMS} a record "
+                  "may keep")
+        claims = None
+    for position, claim in enumerate(claims or [], start=1):
+        if _text(claim.get("source_url")) is not None:
+            check.url(f"claims[{position}].source_url", claim.get("source_url"))
+    conflict = check.text("claims", json_text(claims, indent=None)) if claims else None
     if origin != "derived" and kind == "membership" and not (
             _text(data.get("series")) or _text(data.get("name"))
             or any(a["role"] == "organiser" for a in actors)):
@@ -249,27 +295,30 @@ def _one(raw: RawRecord, vocab: Vocabulary, origin: str, default_source: str,
                   "organisation in series, name or an organiser actor")
     record: dict[str, Any] = {
         "kind": kind,
-        "subtype": _text(data.get("subtype")), "name": _text(data.get("name")),
-        "series": _text(data.get("series")),
+        "subtype": check.text("subtype", data.get("subtype")),
+        "name": check.text("name", data.get("name")),
+        "series": check.text("series", data.get("series")),
         "start": start[0] if start else None, "start_precision": start[1] if start else None,
         "end": end[0] if end else None, "end_precision": end[1] if end else None,
         "domain": check.choice("domain", data.get("domain"), DOMAINS),
-        "location": _text(data.get("location")), **values,
-        "legal_basis": _text(data.get("legal_basis")),
-        "source": _text(source.get("name")) or default_source,
-        "citation": _text(source.get("citation")) or ", ".join(
-            t for t in (_text(source.get("publisher")), _text(source.get("title"))) if t) or None,
-        "url": _text(source.get("url")),
+        "location": check.text("location", data.get("location")), **values,
+        "legal_basis": check.text("legal_basis", data.get("legal_basis")),
+        "source": check.text("source.name", source.get("name")) or default_source,
+        "citation": check.text("source.citation", source.get("citation")) or ", ".join(
+            t for t in (check.text("source.publisher", source.get("publisher")),
+                        check.text("source.title", source.get("title"))) if t) or None,
+        "url": url,
         "retrieved": retrieved[0] if retrieved else None,
         "confidence": check.choice("confidence", data.get("confidence"), CONFIDENCE),
-        "conflict": json.dumps(claims, ensure_ascii=False, default=str) if claims else None,
-        "releasability": _text(data.get("releasability")) or "PUBLIC",
-        "notes": _text(data.get("notes")), "origin": origin,
+        "conflict": conflict,
+        "releasability": check.text("releasability", data.get("releasability")) or "PUBLIC",
+        "notes": check.text("notes", data.get("notes")), "origin": origin,
     }
+    key = check.text("key", data.get("key"))
     if len(problems) > before:
         return None
     start_text = format_partial(record["start"], record["start_precision"])
-    record["natural_key"] = _text(data.get("key")) or natural_key(
+    record["natural_key"] = key or natural_key(
         kind, record["name"], start_text, record["series"], record["subtype"],
         record["location"], [(a["iso3"], a["role"]) for a in actors])
     record["id"] = engagement_id(kind, record["natural_key"])

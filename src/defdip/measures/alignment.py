@@ -313,7 +313,11 @@ def alignment(store: Store, country: str | int, *, partners: tuple[str | int, ..
     vocab = vocab if vocab is not None else names.vocabulary(store)
     own = resolve_ccode(country, vocab)
     others = {resolve_ccode(p, vocab, "the partner argument"): p for p in partners}
-    others.pop(own, None)
+    named = others.pop(own, None)
+    if not others:
+        why = (f"--partner {named!r} is {country!r} itself; a state's alignment with itself "
+               "is always perfect" if named is not None else "no partner was given")
+        raise InvalidArgument(f"{why}. Name other states (e.g. --partner USA --partner RUS).")
     stored = not resolutions_only and min_votes == MIN_JOINT_VOTES
     if stored and store.has("un_alignment"):
         frame = store.sql("SELECT * FROM un_alignment WHERE ccode_1 = ? AND ccode_2 IN "

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from defdip.errors import InvalidArgument
 from defdip.panels import sqlcache
-from defdip.paths import replacing
+from defdip.paths import check_output, writing_output
 
 if TYPE_CHECKING:
     from defdip.panels.core import Panel
@@ -59,8 +59,8 @@ def parse_adders(text: str | Sequence[str]) -> list[str]:
 
 def build_panel(store: Any, *, unit: str, start: int, end: int, add: str | Sequence[str] = (),
                 directed: bool = True, out: Path | str | None = None, ordered: bool = True,
-                cache: bool = True, system: str = "cow", base: bool = True
-                ) -> Panel | PanelSummary:
+                cache: bool = True, system: str = "cow", base: bool = True,
+                force: bool = False) -> Panel | PanelSummary:
     """Create a ``state_year`` or ``dyad_year`` panel, add the named families, and write it.
 
     ``system`` is ``"cow"`` (Correlates of War) or ``"gw"`` (Gleditsch-Ward, units only: the
@@ -82,6 +82,8 @@ def build_panel(store: Any, *, unit: str, start: int, end: int, add: str | Seque
     if path is not None and path.suffix.lower() not in FORMATS:
         raise InvalidArgument(f"--out {str(path)!r}: write a .parquet, .arrow, .feather or "
                               ".csv file.")
+    if path is not None:  # before any work: never the store, a folder, someone else's file
+        check_output(path, force=force)
     arrow = path is not None and path.suffix.lower() in sqlcache.ARROW_SUFFIXES
     binary = path is not None and path.suffix.lower() != ".csv" and isinstance(store, Store)
     if binary and base:
@@ -91,7 +93,7 @@ def build_panel(store: Any, *, unit: str, start: int, end: int, add: str | Seque
                         end=end, names=names)
         if served is not None:
             assert path is not None
-            with replacing(path) as partial:
+            with writing_output(path, force=force) as partial:
                 rows = sqlcache.write_query(store.con, served.sql, partial, arrow=arrow)
             return PanelSummary(path, unit, directed, start, end, rows, served.columns,
                                 served.sources)
@@ -101,7 +103,7 @@ def build_panel(store: Any, *, unit: str, start: int, end: int, add: str | Seque
     key = sqlcache.job_key(shape) if cacheable else ""
     if cacheable and (hit := sqlcache.lookup(store.con, key, sqlcache.cache_dir())):
         assert path is not None
-        with replacing(path) as partial:
+        with writing_output(path, force=force) as partial:
             rows = sqlcache.write_query(store.con, hit.sql, partial, arrow=arrow)
         return PanelSummary(path, unit, directed if unit == "dyad_year" else False, start, end,
                             rows, list(hit.columns), list(hit.sources))
@@ -117,7 +119,7 @@ def build_panel(store: Any, *, unit: str, start: int, end: int, add: str | Seque
     if path is None:
         return panel
     if path.suffix.lower() != ".csv":
-        sql = panel.copy_to_file(path, ordered=ordered)
+        sql = panel.copy_to_file(path, ordered=ordered, force=force)
         if cacheable and sql is not None:
             tables = panel.tables
             entry = sqlcache.Entry(sql, panel.columns, list(panel.sources),
@@ -125,7 +127,7 @@ def build_panel(store: Any, *, unit: str, start: int, end: int, add: str | Seque
                                    [[q, a] for q, a in tables.probes])
             sqlcache.save(sqlcache.cache_dir(), key, entry)
     else:
-        panel.to_csv(path, ordered=ordered)
+        panel.to_csv(path, ordered=ordered, force=force)
     rows = _rows_written(panel, path)
     return PanelSummary(path, panel.unit, panel.directed, panel.start, panel.end, rows,
                         panel.columns, list(panel.sources))

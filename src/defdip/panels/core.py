@@ -20,7 +20,7 @@ import pandas as pd
 
 from defdip.errors import InvalidArgument
 from defdip.panels.sqlcache import ARROW_SUFFIXES, MEMTABLE, write_query
-from defdip.paths import replacing
+from defdip.paths import writing_output
 from defdip.queries.tables import DERIVED_TABLES, Tables, not_loaded
 
 __all__ = ["DERIVED_TABLES", "Panel", "Tables", "as_tables", "not_loaded", "packed"]
@@ -131,35 +131,41 @@ class Panel:
         frame = self.ordered().execute()
         return frame.reset_index(drop=True)
 
-    def to_parquet(self, path: Path | str, *, ordered: bool = True) -> Path:
+    def to_parquet(self, path: Path | str, *, ordered: bool = True, force: bool = False) -> Path:
         """Write the panel to Parquet (snappy); on DuckDB the engine writes it (``COPY``).
 
         ``ordered=False`` skips sorting by the keys: faster, same rows, engine's row order.
+        The path is guarded (:func:`defdip.paths.writing_output`): an existing file defdip did
+        not write is replaced only with ``force``.
         """
-        return self._write(Path(path), "parquet", ordered)
+        return self._write(Path(path), "parquet", ordered, force)
 
-    def to_csv(self, path: Path | str, *, ordered: bool = True) -> Path:
-        return self._write(Path(path), "csv", ordered)
+    def to_csv(self, path: Path | str, *, ordered: bool = True, force: bool = False) -> Path:
+        return self._write(Path(path), "csv", ordered, force)
 
-    def to_feather(self, path: Path | str, *, ordered: bool = True) -> Path:
+    def to_feather(self, path: Path | str, *, ordered: bool = True, force: bool = False
+                   ) -> Path:
         """Write the panel as an Arrow IPC file (Feather v2, LZ4): the fastest hand-off to
         pandas (``read_feather``), polars, R's arrow or DuckDB; larger than Parquet."""
-        self.copy_to_file(path, ordered=ordered)
+        self.copy_to_file(path, ordered=ordered, force=force)
         return Path(path)
 
-    def copy_to_parquet(self, path: Path | str, *, ordered: bool = True) -> str | None:
+    def copy_to_parquet(self, path: Path | str, *, ordered: bool = True,
+                        force: bool = False) -> str | None:
         """Write Parquet as :meth:`to_parquet` does; return the DuckDB query it ran (else None).
 
         The returned SQL is what ``panels.sqlcache`` stores for the job.
         """
-        return self.copy_to_file(path, ordered=ordered)
+        return self.copy_to_file(path, ordered=ordered, force=force)
 
-    def copy_to_file(self, path: Path | str, *, ordered: bool = True) -> str | None:
+    def copy_to_file(self, path: Path | str, *, ordered: bool = True,
+                     force: bool = False) -> str | None:
         """Write Parquet, or Arrow IPC when ``path`` ends in ``.arrow``/``.feather``; return
-        the DuckDB query that produced the rows (None when it cannot be reused)."""
+        the DuckDB query that produced the rows (None when it cannot be reused). A file defdip
+        did not write is replaced only with ``force`` (``paths.check_output``)."""
         expr = self.ordered() if ordered else self.expr
         arrow = Path(path).suffix.lower() in ARROW_SUFFIXES
-        with replacing(path) as partial:  # whole file or none; an earlier file stays intact
+        with writing_output(path, force=force) as partial:  # whole file or none
             sql = str(self.tables.backend.compile(expr)) if self.tables.engine == "duckdb" \
                 else None
             if sql is not None and MEMTABLE not in sql:
@@ -176,11 +182,11 @@ class Panel:
                 self.to_pandas().to_parquet(partial, index=False)
         return None
 
-    def _write(self, path: Path, fmt: str, ordered: bool) -> Path:
+    def _write(self, path: Path, fmt: str, ordered: bool, force: bool) -> Path:
         if fmt == "parquet":
-            self.copy_to_file(path, ordered=ordered)
+            self.copy_to_file(path, ordered=ordered, force=force)
             return path
-        with replacing(path) as partial:
+        with writing_output(path, force=force) as partial:
             if self.tables.engine == "duckdb":  # DuckDB writes the file itself (COPY … TO)
                 expr = self.ordered() if ordered else self.expr
                 self.tables.backend.to_csv(expr, partial, header=True)

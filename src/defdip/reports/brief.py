@@ -12,7 +12,6 @@ saying why.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +20,8 @@ from typing import Any
 from defdip import __version__
 from defdip.countries import Country
 from defdip.errors import DefdipError, InvalidArgument
-from defdip.paths import replacing
+from defdip.paths import check_output, writing_output
+from defdip.plain import json_text
 from defdip.reports import record_sections as sr
 from defdip.reports.facts import BriefContext
 from defdip.reports.model import Finding, KeyNumber, Section
@@ -172,24 +172,26 @@ def _html(store: Store, brief: Brief) -> str:
 
 def write_brief(store: Store, country: str | int, out: Path | str | None = None, *,
                 fmt: str = "html", start: int = 1995, end: int | None = None,
-                progress: Callable[[str], None] | None = None) -> Path:
+                progress: Callable[[str], None] | None = None, force: bool = False) -> Path:
     """Build the brief and write it as ``html``, ``json`` or ``pdf``; return the path.
 
-    ``out`` defaults to ``brief-<ISO3>.<fmt>`` in the working directory.
+    ``out`` defaults to ``brief-<ISO3>.<fmt>`` in the working directory. An explicit ``out``
+    is checked before the brief is built (:func:`defdip.paths.check_output`): an existing
+    file defdip did not write is replaced only with ``force``.
     """
     if fmt not in FORMATS:
         raise InvalidArgument(f"--format {fmt!r} must be one of {', '.join(FORMATS)}.")
+    if out is not None:
+        check_output(out, force=force)
     brief = build_brief(store, country, start=start, end=end, progress=progress)
     path = Path(out) if out is not None else Path(brief_filename(brief, fmt))
-    if fmt == "json":
-        text = json.dumps(brief.to_dict(), ensure_ascii=False, indent=2, default=str)
-    else:
-        text = _html(store, brief)
+    check_output(path, force=force)
+    text = json_text(brief.to_dict()) if fmt == "json" else _html(store, brief)
     if fmt == "pdf":
         from defdip.reports.pdf import html_to_pdf
 
         html_to_pdf(text, path)
         return path
-    with replacing(path) as partial:  # a failed write leaves an earlier brief as it was
+    with writing_output(path, force=force) as partial:  # an earlier brief stays on failure
         partial.write_text(text, encoding="utf-8")
     return path

@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 
 from defdip.errors import InvalidArgument
-from defdip.paths import replacing
+from defdip.paths import writing_output
 
 __all__ = ["CHROMIUM_ARGS", "chromium", "html_to_pdf"]
 
@@ -46,6 +46,6 @@ def html_to_pdf(html_text: str, out: Path, *, timeout: float = 120.0) -> Path:
         if not pdf.is_file():
             raise InvalidArgument(f"Chromium ({browser!r}) did not print the brief (exit "
                                   f"{run.returncode}): {run.stderr.decode()[-300:]}")
-        with replacing(out) as partial:
+        with writing_output(out, force=True) as partial:  # the caller checked ``out``
             shutil.copyfile(pdf, partial)
     return out

@@ -83,7 +83,8 @@ def resolve_countries(ctx: Context, names: Sequence[str], *, year: int | None = 
         actor = vocab.resolve_actor(name, year=year)
         if isinstance(actor, Country):
             out.append({"input": name, "iso3": actor.iso3, "ccode": actor.ccode,
-                        "name": actor.name, "kind": "state",
+                        "name": actor.name,
+                        "kind": "contested entity" if actor.entity else "state",
                         "in_cow_system": bool(actor.spells)})
         else:
             out.append({"input": name, "iso3": None, "ccode": None, "name": actor.label,
@@ -114,7 +115,7 @@ def rebuild(store: Any) -> list[dict[str, object]]:
 
 
 def load(ctx: Context, names: Sequence[str] = (), *, mirror: Path | None = None,
-         force: bool = False, derived: bool = True,
+         force: bool = False, derived: bool = True, accept_shrink: bool = False,
          on_step: Callable[[str], None] | None = None,
          on_done: Callable[[str], None] | None = None) -> Result:
     """Load ``names`` (default: every source), then rebuild the record and the measures —
@@ -131,7 +132,8 @@ def load(ctx: Context, names: Sequence[str] = (), *, mirror: Path | None = None,
     rows: list[dict[str, object]] = []
     with ctx.writing() as store:
         for name in chosen:
-            result = store.load_source(name, mirror=mirror, force=force, on_step=step)
+            result = store.load_source(name, mirror=mirror, force=force,
+                                       accept_shrink=accept_shrink, on_step=step)
             rows.append({"source": result.source, "status": result.status,
                          "rows": result.rows, "seconds": round(result.seconds, 3)})
             if on_done is not None:

@@ -198,11 +198,14 @@ def brief(ctx: Context, country: str, *, start: int = 1995, end: int | None = No
 
 
 def write_brief(ctx: Context, country: str, out: Path | None = None, *, fmt: str = "html",
-                start: int = 1995, end: int | None = None, progress: Any = None) -> Result:
-    """Write the brief (html, json or pdf; default file ``brief-<ISO3>.<fmt>``)."""
+                start: int = 1995, end: int | None = None, progress: Any = None,
+                force: bool = False) -> Result:
+    """Write the brief (html, json or pdf; default file ``brief-<ISO3>.<fmt>``); an existing
+    file defdip did not write is replaced only with ``force``."""
     from defdip.reports.brief import write_brief as run
 
     with ctx.reading() as store:
-        path = run(store, country, out, fmt=fmt, start=start, end=end, progress=progress)
+        path = run(store, country, out, fmt=fmt, start=start, end=end, progress=progress,
+                   force=force)
         return Result("brief", document={"path": str(path), "bytes": path.stat().st_size},
                       vintage=store.vintage())

@@ -10,16 +10,19 @@ import importlib
 from importlib.metadata import entry_points
 
 from defdip.errors import UnknownSource
-from defdip.sources._base import SourceInfo, SourceModule, attach_codes, fetch_source
+from defdip.sources._base import SourceInfo, SourceModule, Whole, attach_codes, fetch_source
+from defdip.sources._whole import parse_whole
 
 __all__ = [
     "BUILTIN",
     "SourceInfo",
     "SourceModule",
+    "Whole",
     "all_sources",
     "attach_codes",
     "fetch_source",
     "get",
+    "parse_whole",
     "register",
 ]
 

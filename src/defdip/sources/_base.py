@@ -26,11 +26,33 @@ from defdip.paths import raw_cache_dir
 httpx = lazy_import("httpx")
 pd = lazy_import("pandas")
 
-__all__ = ["ACTOR_FIX", "SourceInfo", "SourceModule", "attach_codes", "fetch_source", "fetcher",
-           "unresolved"]
+__all__ = ["ACTOR_FIX", "SourceInfo", "SourceModule", "Whole", "attach_codes", "fetch_source",
+           "fetcher", "unresolved"]
 
 ACTOR_FIX = ("Add the spelling to the source's alias file in defdip/data/actors/ "
              "(aliases: or non_state:).")
+
+
+@dataclass(frozen=True)
+class Whole:
+    """What one table parsed from a whole, undamaged file looks like.
+
+    :func:`defdip.sources.parse_whole` checks it before a load replaces anything: at least
+    ``floor`` rows (and not much fewer than the last load), no null in ``required`` (default:
+    the key columns), and each ``key`` once — or, for ``key=()``, no row repeated in every
+    column but the ``generated`` ids defdip numbers in file order. ``repeats`` is how many
+    repeated keys the publisher's own file really holds (documented in ``why``); a doubled or
+    merged file repeats far more.
+    """
+
+    table: str
+    floor: int
+    key: tuple[str, ...] = ()
+    required: tuple[str, ...] | None = None
+    generated: tuple[str, ...] = ()
+    repeats: int = 0
+    why: str = ""
+    file: str = ""  # the raw file's key the table comes from ('' = the source's files)
 
 
 @dataclass(frozen=True)
@@ -50,6 +72,7 @@ class SourceInfo:
     transformations: tuple[str, ...] = ()
     notes: str = ""
     depends_on: tuple[str, ...] = field(default=())
+    whole: tuple[Whole, ...] = ()
     #: First and last year the source has data for (None: not declared yet), and which states
     #: it covers ("all" or a description); outside them its values are unknown, not zero.
     coverage_years: tuple[int, int] | None = None

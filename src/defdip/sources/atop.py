@@ -13,7 +13,7 @@ from pathlib import Path
 from defdip.countries import Vocabulary
 from defdip.fetch import RawFile
 from defdip.lazy import lazy_import
-from defdip.sources._base import SourceInfo, fetcher
+from defdip.sources._base import SourceInfo, Whole, fetcher
 from defdip.sources._checks import reject_rows
 from defdip.sources._peacesciencer import ps_url, read_table, to_ints
 
@@ -64,6 +64,17 @@ INFO = SourceInfo(
         "missing day -> first of the month",
         "alliance member list columns mem1..mem59 dropped (atop_members holds them)",
         "every code typed as integer (nullable where the source has NA)"),
+    whole=(
+        # this vintage: 789 rows
+        Whole("atop_alliances", floor=710, key=("atopid",), file="alliances"),
+        # this vintage: 2,510 rows
+        Whole("atop_members", floor=2_200, key=("atopid", "ccode", "phase", "yrent", "moent",
+              "dayent"), required=("atopid", "ccode", "phase", "yrent"), file="members"),
+        # this vintage: 11,923 rows
+        Whole("atop_state_year", floor=10_000, key=("ccode", "year"), file="state_year"),
+        # this vintage: 273,296 rows
+        Whole("atop_dyad_year", floor=240_000, key=("ccode1", "ccode2", "year"), file="dyad_year"),
+    ),
 )
 
 OBLIGATIONS = ["defense", "offense", "neutral", "nonagg", "consul"]

@@ -9,7 +9,7 @@ from defdip.countries import Vocabulary
 from defdip.events.codes import QUAD_CLASSES, cameo_quad_class
 from defdip.fetch import RawFile
 from defdip.lazy import lazy_import
-from defdip.sources._base import SourceInfo, fetcher
+from defdip.sources._base import SourceInfo, Whole, fetcher
 from defdip.sources._checks import read_csv, reject_rows
 
 pd = lazy_import("pandas")
@@ -56,6 +56,10 @@ INFO = SourceInfo(
         "root_code = first two digits; quad_class from the root code by defdip's one QuadClass "
         "rule (defdip.events.codes), GDELT's grouping: 01-05 verbal cooperation, 06-08 "
         "material cooperation, 09-13 verbal conflict, 14-20 material conflict",
+    ),
+    whole=(
+        # this vintage: 592 rows
+        Whole("cameo_codes", floor=530, key=("flavour", "code")),
     ),
 )
 

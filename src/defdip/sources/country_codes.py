@@ -7,7 +7,7 @@ from pathlib import Path
 
 from defdip.countries import COUNTRY_FILES, Vocabulary
 from defdip.lazy import lazy_import
-from defdip.sources._base import SourceInfo, fetcher
+from defdip.sources._base import SourceInfo, Whole, fetcher
 from defdip.sources._checks import read_csv
 
 pd = lazy_import("pandas")
@@ -34,6 +34,10 @@ INFO = SourceInfo(
     transformations=("read every column as text (keeps Namibia's iso2 'NA')",
                      "name = the vocabulary's display name (e.g. Türkiye for TUR)",
                      "kept the code, name and region columns; renamed to snake_case"),
+    whole=(
+        # this vintage: 292 rows
+        Whole("country_codes", floor=260, key=("name", "ccode"), required=("name",)),
+    ),
 )
 
 COLUMNS = {

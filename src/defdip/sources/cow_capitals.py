@@ -7,7 +7,7 @@ from pathlib import Path
 
 from defdip.countries import Vocabulary
 from defdip.lazy import lazy_import
-from defdip.sources._base import SourceInfo, fetcher
+from defdip.sources._base import SourceInfo, Whole, fetcher
 from defdip.sources._peacesciencer import PS_NOTE, ps_file, read_rda, to_dates, to_ints
 
 pd = lazy_import("pandas")
@@ -32,6 +32,10 @@ INFO = SourceInfo(
     tables={"cow_capitals": "capital spells: ccode, statenme, capital, start, end, lat, lng"},
     transformations=("ccode typed as integer", "stdate/enddate renamed start/end (DATE)"),
     notes=PS_NOTE,
+    whole=(
+        # this vintage: 242 rows
+        Whole("cow_capitals", floor=210, key=("ccode", "start")),
+    ),
 )
 
 COLUMNS = ["ccode", "statenme", "capital", "stdate", "enddate", "lat", "lng"]

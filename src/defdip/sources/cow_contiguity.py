@@ -7,7 +7,7 @@ from pathlib import Path
 
 from defdip.countries import Vocabulary
 from defdip.lazy import lazy_import
-from defdip.sources._base import SourceInfo, fetcher
+from defdip.sources._base import SourceInfo, Whole, fetcher
 from defdip.sources._peacesciencer import PS_NOTE, ps_file, read_rda, to_dates, to_ints
 
 pd = lazy_import("pandas")
@@ -35,6 +35,10 @@ INFO = SourceInfo(
     transformations=("codes and conttype typed as integers",
                      "stdate/enddate renamed start/end (DATE)"),
     notes=PS_NOTE,
+    whole=(
+        # this vintage: 1,874 rows
+        Whole("cow_contiguity", floor=1_600, key=("ccode1", "ccode2", "start")),
+    ),
 )
 
 COLUMNS = ["ccode1", "ccode2", "conttype", "stdate", "enddate"]

@@ -17,7 +17,7 @@ from defdip.countries import Country, Vocabulary
 from defdip.errors import SourceFormatError
 from defdip.fetch import RawFile
 from defdip.lazy import lazy_import
-from defdip.sources._base import SourceInfo, fetcher
+from defdip.sources._base import SourceInfo, Whole, fetcher
 from defdip.sources._checks import file_kind, read_csv, require_columns
 from defdip.sources._peacesciencer import (
     PS_NOTE,
@@ -79,6 +79,18 @@ INFO = SourceInfo(
         "counts typed as integers; the dyad-year parquet read with pyarrow"),
     notes=PS_NOTE + " The manyios .rda objects are lists; a download of them is not read by "
                     "this parser (use the mirror's CSV extracts).",
+    whole=(
+        # this vintage: 14,317 rows
+        Whole("cow_igo_spells", floor=12_000, key=("ccode", "ionum", "title", "start_year"),
+              file="spells"),
+        # this vintage: 16,139 rows
+        Whole("cow_igo_orgs", floor=14_000, key=("ionum", "year"), file="orgs"),
+        # this vintage: 15,557 rows
+        Whole("cow_igo_state_year", floor=14_000, key=("ccode", "year"), file="state_year"),
+        # this vintage: 917,695 rows
+        Whole("cow_igo_dyad_year", floor=820_000, key=("ccode1", "ccode2", "year"),
+              file="dyad_year"),
+    ),
 )
 
 # COW IGO state column names the vocabulary cannot place (divided states, COW short names).

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from defdip.countries import Vocabulary
 from defdip.lazy import lazy_import
-from defdip.sources._base import SourceInfo, fetcher
+from defdip.sources._base import SourceInfo, Whole, fetcher
 from defdip.sources._checks import ymd_dates
 from defdip.sources._peacesciencer import PS_NOTE, ps_file, read_rda, to_ints
 
@@ -33,6 +33,10 @@ INFO = SourceInfo(
     transformations=("codes and date parts typed as integers",
                      "start/end dates assembled from the year, month and day columns"),
     notes=PS_NOTE,
+    whole=(
+        # this vintage: 14 rows
+        Whole("cow_majors", floor=12, key=("ccode", "start")),
+    ),
 )
 
 PARTS = ["styear", "stmonth", "stday", "endyear", "endmonth", "endday"]

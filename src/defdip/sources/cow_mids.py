@@ -11,7 +11,7 @@ from pathlib import Path
 
 from defdip.countries import Vocabulary
 from defdip.lazy import lazy_import
-from defdip.sources._base import SourceInfo, fetcher
+from defdip.sources._base import SourceInfo, Whole, fetcher
 from defdip.sources._peacesciencer import PS_NOTE, ps_file, read_rda, to_ints
 
 pd = lazy_import("pandas")
@@ -44,6 +44,14 @@ INFO = SourceInfo(
     },
     transformations=("every column typed as integer (nullable where the source has NA)",),
     notes=PS_NOTE,
+    whole=(
+        # this vintage: 11,390 rows
+        Whole("cow_mid_directed", floor=10_000, key=("dispnum", "ccode1", "ccode2", "year"),
+              file="cow_mid_dirdisps"),
+        # this vintage: 10,234 rows
+        Whole("cow_mid_dyadic", floor=9_200, key=("ccode1", "ccode2", "year"),
+              file="cow_mid_ddydisps"),
+    ),
 )
 
 KEYS = ["dispnum", "ccode1", "ccode2", "year"]

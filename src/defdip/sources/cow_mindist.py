@@ -7,7 +7,7 @@ from pathlib import Path
 
 from defdip.countries import Vocabulary
 from defdip.lazy import lazy_import
-from defdip.sources._base import SourceInfo, fetcher
+from defdip.sources._base import SourceInfo, Whole, fetcher
 from defdip.sources._peacesciencer import PS_NOTE, ps_file, read_rda, to_ints
 
 pd = lazy_import("pandas")
@@ -33,6 +33,10 @@ INFO = SourceInfo(
     tables={"cow_mindist": "directed dyad-years: ccode1, ccode2, year, mindist (km)"},
     transformations=("codes and year typed as integers (vectorised)",),
     notes=PS_NOTE,
+    whole=(
+        # this vintage: 952,244 rows
+        Whole("cow_mindist", floor=850_000, key=("ccode1", "ccode2", "year")),
+    ),
 )
 
 COLUMNS = ["ccode1", "ccode2", "year", "mindist"]

@@ -8,7 +8,7 @@ from pathlib import Path
 from defdip.countries import Vocabulary
 from defdip.fetch import RawFile
 from defdip.lazy import lazy_import
-from defdip.sources._base import SourceInfo, fetcher
+from defdip.sources._base import SourceInfo, Whole, fetcher
 from defdip.sources._checks import reject_rows
 from defdip.sources._peacesciencer import PS_NOTE, ps_url, read_table, to_ints
 
@@ -37,6 +37,10 @@ INFO = SourceInfo(
                      "doubles (NA stays null)",
                      "reads the mirror's CSV or peacesciencer's .rda (a download)"),
     notes=PS_NOTE,
+    whole=(
+        # this vintage: 17,121 rows
+        Whole("cow_nmc", floor=15_000, key=("ccode", "year")),
+    ),
 )
 
 COMPONENTS = ["milex", "milper", "irst", "pec", "tpop", "upop"]

@@ -8,7 +8,7 @@ from pathlib import Path
 from defdip.countries import COUNTRY_FILES, Vocabulary
 from defdip.fetch import RawFile
 from defdip.lazy import lazy_import
-from defdip.sources._base import SourceInfo, fetcher
+from defdip.sources._base import SourceInfo, Whole, fetcher
 from defdip.sources._checks import read_csv, reject_rows, ymd_dates
 
 pd = lazy_import("pandas")
@@ -42,6 +42,12 @@ INFO = SourceInfo(
     },
     transformations=("spell start/end assembled into dates", "codes typed as integers",
                      "iso3 attached from the vocabulary"),
+    whole=(
+        # this vintage: 243 rows
+        Whole("cow_states", floor=210, key=("ccode", "start"), file="cow_states"),
+        # this vintage: 15,950 rows
+        Whole("cow_system", floor=14_000, key=("ccode", "year"), file="system_years"),
+    ),
 )
 
 SPELL_COLUMNS = ["stateabb", "ccode", "statenme", "styear", "stmonth", "stday",

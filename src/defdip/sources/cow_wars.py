@@ -7,7 +7,7 @@ from pathlib import Path
 
 from defdip.countries import Vocabulary
 from defdip.lazy import lazy_import
-from defdip.sources._base import SourceInfo, fetcher
+from defdip.sources._base import SourceInfo, Whole, fetcher
 from defdip.sources._peacesciencer import PS_NOTE, ps_file, read_rda, to_ints
 
 pd = lazy_import("pandas")
@@ -34,6 +34,10 @@ INFO = SourceInfo(
                              "resume"},
     transformations=("every column typed as integer (nullable where the source has NA)",),
     notes=PS_NOTE,
+    whole=(
+        # this vintage: 1,932 rows
+        Whole("cow_war_inter", floor=1_700, key=("warnum", "ccode1", "ccode2", "year", "resume")),
+    ),
 )
 
 KEYS = ["warnum", "ccode1", "ccode2", "year"]

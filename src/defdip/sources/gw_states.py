@@ -13,7 +13,7 @@ from pathlib import Path
 from defdip.countries import Country, Vocabulary
 from defdip.fetch import RawFile
 from defdip.lazy import lazy_import
-from defdip.sources._base import SourceInfo, fetcher
+from defdip.sources._base import SourceInfo, Whole, fetcher
 from defdip.sources._checks import read_csv, reject_rows
 
 pd = lazy_import("pandas")
@@ -47,6 +47,10 @@ INFO = SourceInfo(
         "iso3 from the concordance, else from the COW code"),
     notes="The mirror holds a lossless CSV conversion of data/gwstates.rda; a download "
           "returns the .rda, which this parser does not read (use the mirror).",
+    whole=(
+        # this vintage: 239 rows
+        Whole("gw_states", floor=210, key=("gwcode", "start")),
+    ),
 )
 
 COLUMNS = ["gwcode", "gwc", "country_name", "start", "end", "microstate"]

@@ -8,7 +8,7 @@ from pathlib import Path
 from defdip.countries import Vocabulary
 from defdip.fetch import RawFile
 from defdip.lazy import lazy_import
-from defdip.sources._base import SourceInfo, attach_codes, fetcher
+from defdip.sources._base import SourceInfo, Whole, attach_codes, fetcher
 from defdip.sources._checks import iso_dates, read_csv, reject_rows
 
 pd = lazy_import("pandas")
@@ -41,6 +41,10 @@ INFO = SourceInfo(
         "read every column as text; cameo_code kept as a string and zero-padded to 3 digits",
         "source, target and location country names resolved to iso3/ccode with the event "
         "year; empty names (actors without a country) stay null",
+    ),
+    whole=(
+        # this vintage: 4,993 rows
+        Whole("icews_events", floor=4_400, key=("event_id",)),
     ),
 )
 

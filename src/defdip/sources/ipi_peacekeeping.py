@@ -8,7 +8,7 @@ from pathlib import Path
 from defdip.countries import Vocabulary
 from defdip.fetch import RawFile
 from defdip.lazy import lazy_import
-from defdip.sources._base import SourceInfo, attach_codes, fetcher
+from defdip.sources._base import SourceInfo, Whole, attach_codes, fetcher
 from defdip.sources._checks import iso_dates, read_csv
 
 pd = lazy_import("pandas")
@@ -64,6 +64,16 @@ INFO = SourceInfo(
         "experts = Experts on Mission; female_total = Total Female",
         "contributor and mission-country names resolved through the vocabulary with the "
         "year of the month ('The former Yugoslav Republic o' mapped in ipi.yaml)",
+    ),
+    whole=(
+        # this vintage: 25,657 rows
+        Whole("ipi_contributor_month", floor=23_000, key=("contributor_label", "date"),
+              file="contributor_month"),
+        # this vintage: 29,115 rows
+        Whole("ipi_contributor_mission_month", floor=26_000,
+              key=("contributor_label", "mission", "date"), file="contributor_mission_month"),
+        # this vintage: 5,330 rows
+        Whole("ipi_mission_month", floor=4_700, key=("mission", "date"), file="mission_month"),
     ),
 )
 

@@ -9,7 +9,7 @@ from defdip.countries import Country, Vocabulary
 from defdip.errors import SourceFormatError
 from defdip.fetch import RawFile
 from defdip.lazy import lazy_import
-from defdip.sources._base import SourceInfo, fetcher
+from defdip.sources._base import SourceInfo, Whole, fetcher
 from defdip.sources._checks import partial_dates, participants, read_csv
 
 pd = lazy_import("pandas")
@@ -52,6 +52,14 @@ INFO = SourceInfo(
         "unnamed row-number column are dropped; participants come from State A..State AD",
         "mis-cased codes (DEu, EGy, ...) mapped by jme.yaml; '-9', NATO and '8 NATO members' "
         "declared non-state actors",
+    ),
+    whole=(
+        # this vintage: 1,790 rows
+        Whole("jme_exercises", floor=1_600, generated=("jme_id",), required=("jme_id",),
+              repeats=20, why="JME v3 lists 10 exercises twice, field for field (they may "
+                              "differ in participants)"),
+        # this vintage: 6,336 rows
+        Whole("jme_participants", floor=5_700, key=("jme_id", "label")),
     ),
 )
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from defdip.countries import Vocabulary
 from defdip.fetch import RawFile
 from defdip.lazy import lazy_import
-from defdip.sources._base import SourceInfo, attach_codes, fetcher
+from defdip.sources._base import SourceInfo, Whole, attach_codes, fetcher
 from defdip.sources._checks import read_csv, reject_rows
 
 pd = lazy_import("pandas")
@@ -44,6 +44,12 @@ INFO = SourceInfo(
         "with null codes; typos (Nigaragua, Portual) mapped in lowy.yaml",
         "TYPE OF POST coded embassy / consulate / mission / other",
         "13 rows repeat (year, sender, city, title) and are kept as published",
+    ),
+    whole=(
+        # this vintage: 35,869 rows
+        Whole("lowy_posts", floor=32_000, required=("year", "sender_label", "host_label"),
+              repeats=20, why="the 2016-2023 file lists 13 posts twice, field for field; "
+                              "the record counts each once"),
     ),
 )
 

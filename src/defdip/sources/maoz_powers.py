@@ -7,7 +7,7 @@ from pathlib import Path
 
 from defdip.countries import Vocabulary
 from defdip.lazy import lazy_import
-from defdip.sources._base import SourceInfo, fetcher
+from defdip.sources._base import SourceInfo, Whole, fetcher
 from defdip.sources._peacesciencer import PS_NOTE, ps_file, read_rda, to_dates, to_ints
 
 pd = lazy_import("pandas")
@@ -33,6 +33,11 @@ INFO = SourceInfo(
                            "globenddate (dates; null when not a regional/global power)"},
     transformations=("ccode typed as integer", "R Date columns kept as dates"),
     notes=PS_NOTE,
+    whole=(
+        # this vintage: 20 rows
+        Whole("maoz_powers", floor=18, key=("ccode", "regstdate", "globstdate"),
+              required=("ccode",)),
+    ),
 )
 
 DATES = ["regstdate", "regenddate", "globstdate", "globenddate"]

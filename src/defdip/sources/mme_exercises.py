@@ -8,7 +8,7 @@ from pathlib import Path
 from defdip.countries import Vocabulary
 from defdip.fetch import RawFile
 from defdip.lazy import lazy_import
-from defdip.sources._base import SourceInfo, fetcher
+from defdip.sources._base import SourceInfo, Whole, fetcher
 from defdip.sources._checks import partial_dates, participants, read_csv, reject_rows
 
 pd = lazy_import("pandas")
@@ -50,6 +50,12 @@ INFO = SourceInfo(
         "participant columns StateA..StateAM melted to one row per participant; '-9' "
         "(unknown participant), NATO and other non-states kept as declared non-state actors; a "
         "label repeated within one exercise (two '-9' in one row) is kept once",
+    ),
+    whole=(
+        # this vintage: 3,707 rows
+        Whole("mme_exercises", floor=3_300, generated=("mme_id",), required=("mme_id",)),
+        # this vintage: 13,864 rows
+        Whole("mme_participants", floor=12_000, key=("mme_id", "label")),
     ),
 )
 

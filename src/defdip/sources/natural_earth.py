@@ -10,7 +10,7 @@ from defdip.countries import Vocabulary
 from defdip.errors import SourceFormatError
 from defdip.fetch import RawFile
 from defdip.lazy import lazy_import
-from defdip.sources._base import SourceInfo, attach_codes, fetcher
+from defdip.sources._base import SourceInfo, Whole, attach_codes, fetcher
 from defdip.sources._checks import MIRROR_FIX
 
 pd = lazy_import("pandas")
@@ -40,6 +40,11 @@ INFO = SourceInfo(
         "none (N. Cyprus, Somaliland: declared non-state, null codes); territories without a "
         "COW code (Greenland, Antarctica …) keep a null ccode; the file's cown is not used",
         "each feature's geometry serialised as compact GeoJSON text",
+    ),
+    whole=(
+        # this vintage: 177 rows
+        Whole("natural_earth_countries", floor=150, generated=("feature",),
+              required=("feature", "name")),
     ),
 )
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from defdip.countries import Vocabulary
 from defdip.fetch import RawFile
 from defdip.lazy import lazy_import
-from defdip.sources._base import SourceInfo, fetcher
+from defdip.sources._base import SourceInfo, Whole, fetcher
 from defdip.sources._checks import read_csv
 
 pd = lazy_import("pandas")
@@ -40,6 +40,14 @@ INFO = SourceInfo(
             "plover_modes": "event_type, mode",
             "plover_contexts": "context"},
     transformations=("requires_recipient 0/1 typed as BOOLEAN",),
+    whole=(
+        # this vintage: 16 rows
+        Whole("plover_types", floor=14, key=("event_type",), file="types"),
+        # this vintage: 73 rows
+        Whole("plover_modes", floor=65, key=("event_type", "mode"), file="modes"),
+        # this vintage: 37 rows
+        Whole("plover_contexts", floor=33, key=("context",), file="contexts"),
+    ),
 )
 
 COLUMNS = {"types": ["event_type", "requires_recipient"], "modes": ["event_type", "mode"],

@@ -13,7 +13,7 @@ from pathlib import Path
 from defdip.countries import Vocabulary
 from defdip.fetch import RawFile
 from defdip.lazy import lazy_import
-from defdip.sources._base import SourceInfo, attach_codes, fetcher
+from defdip.sources._base import SourceInfo, Whole, attach_codes, fetcher
 from defdip.sources._checks import check_actors, reject_rows
 from defdip.sources.sipri_transfers import (
     ACTOR_FIX,
@@ -47,6 +47,10 @@ INFO = SourceInfo(
         "dropped 11 preamble lines and the trailing ';' of every line",
         "Yes/No flags turned into booleans; numbers typed (Int64 counts, DOUBLE TIV)",
         "supplier/recipient ISO3 and COW codes attached for the delivery year",
+    ),
+    whole=(
+        # this vintage: 25,024 rows
+        Whole("sipri_deliveries", floor=22_000, key=("deal_id", "year")),
     ),
 )
 

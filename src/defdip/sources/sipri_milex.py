@@ -15,7 +15,7 @@ from defdip.countries import Vocabulary
 from defdip.errors import SourceFormatError
 from defdip.fetch import RawFile
 from defdip.lazy import lazy_import
-from defdip.sources._base import SourceInfo, attach_codes, fetcher
+from defdip.sources._base import SourceInfo, Whole, attach_codes, fetcher
 from defdip.sources._checks import read_csv
 
 pd = lazy_import("pandas")
@@ -57,6 +57,10 @@ INFO = SourceInfo(
         "dropped",
         "ISO3 and COW codes attached for the year (USSR -> 365, Yemen, North -> 678 before 1991)",
         "shares kept in per cent as SIPRI publishes them (3.64 = 3.64% of GDP)",
+    ),
+    whole=(
+        # this vintage: 8,563 rows
+        Whole("sipri_milex", floor=7_700, key=("country_label", "year")),
     ),
 )
 

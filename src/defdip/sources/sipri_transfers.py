@@ -18,7 +18,7 @@ from defdip.countries import Vocabulary
 from defdip.errors import SourceFormatError
 from defdip.fetch import RawFile
 from defdip.lazy import lazy_import
-from defdip.sources._base import SourceInfo, attach_codes, fetcher
+from defdip.sources._base import SourceInfo, Whole, attach_codes, fetcher
 from defdip.sources._checks import check_actors, refuse_non_text, reject_rows
 
 pd = lazy_import("pandas")
@@ -61,6 +61,10 @@ INFO = SourceInfo(
         "supplier/recipient ISO3 and COW codes attached for the order year",
         "licensed_production: comments mention licence production, assembly or kits "
         "(regex LICENSED_PATTERN)",
+    ),
+    whole=(
+        # this vintage: 29,515 rows
+        Whole("sipri_transfers", floor=26_000, key=("deal_id",)),
     ),
 )
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from defdip.countries import Vocabulary
 from defdip.lazy import lazy_import
-from defdip.sources._base import SourceInfo, fetcher
+from defdip.sources._base import SourceInfo, Whole, fetcher
 from defdip.sources._peacesciencer import PS_NOTE, ps_file, read_rda, to_ints
 
 pd = lazy_import("pandas")
@@ -32,6 +32,10 @@ INFO = SourceInfo(
                             "styear, endyear, region, type1..type3"},
     transformations=("numbers, codes and years typed as integers",),
     notes=PS_NOTE,
+    whole=(
+        # this vintage: 197 rows
+        Whole("td_rivalries", floor=170, key=("rivalryno",)),
+    ),
 )
 
 INTS = ["rivalryno", "ccode1", "ccode2", "styear", "endyear"]

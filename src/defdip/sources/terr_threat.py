@@ -7,7 +7,7 @@ from pathlib import Path
 
 from defdip.countries import Vocabulary
 from defdip.lazy import lazy_import
-from defdip.sources._base import SourceInfo, fetcher
+from defdip.sources._base import SourceInfo, Whole, fetcher
 from defdip.sources._peacesciencer import PS_NOTE, ps_file, read_rda, to_ints
 
 pd = lazy_import("pandas")
@@ -33,6 +33,10 @@ INFO = SourceInfo(
                            "m_-prefixed alternative estimates (peacesciencer names)"},
     transformations=("ccode and year typed as integers",),
     notes=PS_NOTE,
+    whole=(
+        # this vintage: 14,781 rows
+        Whole("terr_threat", floor=13_000, key=("ccode", "year")),
+    ),
 )
 
 COLUMNS = ["ccode", "year", "lterrthreat", "sd", "lwr", "upr"]

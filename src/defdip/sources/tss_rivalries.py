@@ -7,7 +7,7 @@ from pathlib import Path
 
 from defdip.countries import Vocabulary
 from defdip.lazy import lazy_import
-from defdip.sources._base import SourceInfo, fetcher
+from defdip.sources._base import SourceInfo, Whole, fetcher
 from defdip.sources._peacesciencer import PS_NOTE, ps_file, read_rda, to_ints
 
 pd = lazy_import("pandas")
@@ -36,6 +36,10 @@ INFO = SourceInfo(
                              "principal, aprin (1 or null)"},
     transformations=("ids, codes and years typed as integers; type flags as nullable integers",),
     notes=PS_NOTE,
+    whole=(
+        # this vintage: 264 rows
+        Whole("tss_rivalries", floor=230, key=("tssr_id",)),
+    ),
 )
 
 INTS = ["tssr_id", "ccode1", "ccode2", "start", "end"]

@@ -12,7 +12,7 @@ from pathlib import Path
 from defdip.countries import Vocabulary
 from defdip.lazy import lazy_import
 from defdip.sources import gw_states
-from defdip.sources._base import SourceInfo, fetcher
+from defdip.sources._base import SourceInfo, Whole, fetcher
 from defdip.sources._peacesciencer import PS_NOTE, ps_file, read_rda, to_dates, to_ints
 
 pd = lazy_import("pandas")
@@ -45,6 +45,12 @@ INFO = SourceInfo(
                      "where no COW state)"),
     notes=PS_NOTE + " Not unique on (conflict_id, year): peacesciencer lists one row per "
                     "side-A state set.",
+    whole=(
+        # this vintage: 5,652 rows
+        Whole("ucdp_acd", floor=5_000,
+              key=("conflict_id", "year", "gwno_a", "gwno_a_2nd", "gwno_b", "gwno_b_2nd"),
+              required=("conflict_id", "year", "gwno_a"), file="ucdp_acd"),
+    ),
 )
 
 GW = ["gwno_a", "gwno_a_2nd", "gwno_b", "gwno_b_2nd"]

@@ -9,7 +9,7 @@ from defdip.countries import Vocabulary
 from defdip.errors import SourceFormatError
 from defdip.fetch import RawFile
 from defdip.lazy import lazy_import
-from defdip.sources._base import SourceInfo, fetcher
+from defdip.sources._base import SourceInfo, Whole, fetcher
 from defdip.sources._checks import read_csv, reject_rows
 
 pd = lazy_import("pandas")
@@ -44,6 +44,10 @@ INFO = SourceInfo(
         "iso3 from the vocabulary by COW code (the file's iso3c kept as iso3_label)",
         "unreliable = True for Turkey's session-78 row (NVotesAll = 2, probably the "
         "'Türkiye' renaming in the raw votes): kept, but flagged",
+    ),
+    whole=(
+        # this vintage: 11,238 rows
+        Whole("unga_ideal_points", floor=10_000, key=("ccode", "session")),
     ),
 )
 

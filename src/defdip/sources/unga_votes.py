@@ -12,7 +12,7 @@ from defdip.countries import COUNTRY_FILES, Country, Vocabulary
 from defdip.errors import SourceFormatError
 from defdip.fetch import RawFile
 from defdip.lazy import lazy_import
-from defdip.sources._base import SourceInfo, fetcher
+from defdip.sources._base import SourceInfo, Whole, fetcher
 from defdip.sources._checks import (
     iso_dates,
     read_csv,
@@ -65,6 +65,14 @@ INFO = SourceInfo(
         "empty (Federal Republic of Germany, Yemen Arab Republic, Zanzibar) or not a current "
         "ISO2 code (CS, DD, YD, YU), from the country name with the roll call's year",
         "year = calendar year of the roll-call date; 0/1 flags typed as nullable BOOLEAN",
+    ),
+    whole=(
+        # this vintage: 870,109 rows
+        Whole("unga_votes", floor=780_000, key=("rcid", "ccode"), file="votes"),
+        # this vintage: 6,203 rows
+        Whole("unga_roll_calls", floor=5_500, key=("rcid",), file="roll_calls"),
+        # this vintage: 5,745 rows
+        Whole("unga_issues", floor=5_100, key=("rcid", "short_name"), file="issues"),
     ),
 )
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from defdip.countries import Vocabulary
 from defdip.fetch import RawFile
 from defdip.lazy import lazy_import
-from defdip.sources._base import SourceInfo, attach_codes, fetcher
+from defdip.sources._base import SourceInfo, Whole, attach_codes, fetcher
 from defdip.sources._checks import check_actors, partial_dates, read_csv
 
 pd = lazy_import("pandas")
@@ -44,6 +44,12 @@ INFO = SourceInfo(
         "precedes the start (2 rows)",
         "'State Visit' holds ISO3 codes plus a few names (Nassau, Saint Thomas, Wake Island) "
         "and GNL for Greenland: mapped in troopdata.yaml",
+    ),
+    whole=(
+        # this vintage: 377 rows
+        Whole("us_defense_visits", floor=330, generated=("visit_id",),
+              required=("visit_id", "label"), repeats=3,
+              why="the file lists one trip twice (Gordon England, Bahrain, 2004-11-19)"),
     ),
 )
 

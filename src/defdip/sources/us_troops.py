@@ -8,7 +8,7 @@ from pathlib import Path
 from defdip.countries import Vocabulary
 from defdip.fetch import RawFile
 from defdip.lazy import lazy_import
-from defdip.sources._base import SourceInfo, attach_codes, fetcher
+from defdip.sources._base import SourceInfo, Whole, attach_codes, fetcher
 from defdip.sources._checks import read_csv, reject_rows
 
 pd = lazy_import("pandas")
@@ -55,6 +55,14 @@ INFO = SourceInfo(
         "state-years that troopdata lists under two spellings (e.g. Czechia / Czech Republic, "
         "Antigua / Antigua & Barbuda; 57 rows) are kept as published: (ccode, year) is not "
         "unique, so sum or pick one spelling before joining",
+    ),
+    whole=(
+        # this vintage: 13,135 rows
+        Whole("us_troops", floor=11_000, key=("country_label", "year"), file="troops"),
+        # this vintage: 414 rows
+        Whole("us_bases", floor=370, generated=("base_id",), required=("base_id", "country_label"),
+              repeats=3, why="Vine's list names one base twice (Naval Support Activity Naples)",
+              file="bases"),
     ),
 )
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -43,6 +44,7 @@ class Store:
         self.read_only = read_only
         self._con: duckdb.DuckDBPyConnection | None = None
         self._vocabulary: Vocabulary | None = None
+        self._atomic = False
 
     # ---- connection ----------------------------------------------------------------------
     @property
@@ -71,6 +73,26 @@ class Store:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    @contextmanager
+    def atomic(self) -> Iterator[Store]:
+        """One transaction around every write in the block (loads, the record, the measures):
+        they are committed together or, if anything fails or is interrupted, not at all.
+        Writes inside the block join it instead of committing on their own."""
+        if self._atomic:
+            yield self
+            return
+        con = self.con
+        con.execute("BEGIN TRANSACTION")
+        self._atomic = True
+        try:
+            yield self
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        finally:
+            self._atomic = False
 
     def ibis(self) -> Any:
         """An Ibis backend over this store's connection (for portable relational code)."""
@@ -180,8 +202,7 @@ class Store:
         """Replace ``tables`` and record them, all in one transaction (all or nothing)."""
         con = self.con
         counts: dict[str, int] = {}
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with self.atomic():
             for name, frame in tables.items():
                 con.register("_incoming", frame)
                 con.execute(f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM _incoming')
@@ -197,10 +218,6 @@ class Store:
                 placeholders = ", ".join("?" for _ in record)
                 con.execute(f"INSERT OR REPLACE INTO _sources ({', '.join(record)}) "
                             f"VALUES ({placeholders})", list(record.values()))
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
         return counts
 
     def replace_records(self, engagements: pd.DataFrame, actors: pd.DataFrame
@@ -219,8 +236,7 @@ class Store:
         from defdip.store.migrations import RECORD_TABLES
 
         con = self.con
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with self.atomic():
             con.execute("DELETE FROM engagement_actors WHERE engagement_id IN "
                         f"(SELECT id FROM engagements WHERE {where})", params)
             con.execute(f"DELETE FROM engagements WHERE {where}", params)
@@ -235,10 +251,6 @@ class Store:
                 con.execute("INSERT OR REPLACE INTO _tables VALUES (?, ?, ?, ?, ?)",
                             [table, "engagements", description, counts[table],
                              json.dumps(list(columns))])
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
         return counts
 
     def replace_tables_from_queries(self, queries: Mapping[str, str], *, owner: str,
@@ -251,8 +263,7 @@ class Store:
         """
         con = self.con
         counts: dict[str, int] = {}
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with self.atomic():
             for name, query in queries.items():
                 con.execute(f'CREATE OR REPLACE TABLE "{name}" AS {query}')
                 counts[name] = int(con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0])
@@ -263,10 +274,6 @@ class Store:
                 con.execute("INSERT OR REPLACE INTO _tables VALUES (?, ?, ?, ?, ?)",
                             [name, owner, (descriptions or {}).get(name, ""), counts[name],
                              json.dumps(dict(types))])
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
         return counts
 
     def fingerprint_of(self, source: str) -> str | None:
@@ -275,9 +282,13 @@ class Store:
         return row[0] if row else None
 
     def load_source(self, name: str, *, mirror: Path | None = None, transport: Any = None,
-                    force: bool = False, vocab: Any = None,
+                    force: bool = False, vocab: Any = None, accept_shrink: bool = False,
                     on_step: Callable[[str], None] | None = None) -> LoadResult:
-        """Fetch, parse and store one source atomically; skip it when nothing changed."""
+        """Fetch, parse and store one source atomically; skip it when nothing changed.
+
+        A file that is not whole (:func:`defdip.sources.parse_whole`) is refused and the
+        stored tables stay; ``accept_shrink`` lets a deliberately smaller vintage replace
+        a larger one."""
         import time
 
         from defdip import sources
@@ -303,7 +314,10 @@ class Store:
                               time.perf_counter() - start)
         step(f"parsing {name}")
         vocab = vocab if vocab is not None else load_vocabulary(mirror)
-        tables = module.parse({k: f.path for k, f in fetched.items()}, vocab)
+        previous = dict(self.con.execute("SELECT name, rows FROM _tables WHERE source = ?",
+                                         [name]).fetchall())
+        tables = sources.parse_whole(module, {k: f.path for k, f in fetched.items()}, vocab,
+                                     previous=previous, accept_shrink=accept_shrink)
         unexpected = set(tables) ^ set(info.tables)
         if unexpected:
             raise DefdipError(f"source {name!r} produced tables {sorted(tables)} but declares "

@@ -20,11 +20,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from defdip.errors import DefdipError
-from defdip.paths import default_store_path
+from defdip.errors import DefdipError, NoStore, StoreUnavailable
+from defdip.paths import default_store_path, is_store_file
 from defdip.store.core import Store
 
-__all__ = ["reading", "store_path", "writing"]
+__all__ = ["checked_store", "reading", "store_path", "writing"]
 
 
 def store_path(path: Path | str | None = None) -> Path:
@@ -36,10 +36,24 @@ def store_path(path: Path | str | None = None) -> Path:
     return chosen
 
 
+def checked_store(path: Path | str | None = None) -> Path:
+    """The store file a reading command may open: it exists and is a DuckDB database (a
+    reader never creates an empty store nor opens some other file)."""
+    target = store_path(path)
+    shown = str(target)
+    if not target.exists():
+        raise NoStore(target)
+    if target.stat().st_size and not is_store_file(target):
+        raise StoreUnavailable(f"{shown!r} is not a defdip store (not a DuckDB database). "
+                               "Check --store / $DEFDIP_STORE / $DEFDIP_HOME.")
+    return target
+
+
 @contextmanager
 def reading(path: Path | str | None = None) -> Iterator[Store]:
-    """The live store, read-only; closed when the block ends."""
-    store = Store(store_path(path), read_only=True)
+    """The live store, read-only (checked first: :func:`checked_store`); closed when the block
+    ends."""
+    store = Store(checked_store(path), read_only=True)
     try:
         yield store
     finally:
