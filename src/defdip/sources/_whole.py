@@ -25,11 +25,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from defdip.errors import DefdipError, IncompleteSource, SourceFormatError
+from defdip.lazy import lazy_import
 from defdip.sources._base import SourceInfo, Whole
 from defdip.sources._checks import file_kind
+
+pd = lazy_import("pandas")
 
 __all__ = ["MAX_SHRINK", "check_file_whole", "check_tables", "parse_whole"]
 
