@@ -12,11 +12,12 @@ import os
 import shutil
 from pathlib import Path
 
-import pandas as pd
-
 from defdip.errors import MirrorFileMissing, SourceFormatError
 from defdip.fetch import RawFile, fetch_file
+from defdip.lazy import lazy_import
 from defdip.paths import replacing
+
+pd = lazy_import("pandas")
 
 __all__ = ["read_reference", "reference_frame"]
 
