@@ -69,3 +69,21 @@ def test_printing_a_summary_imports_no_pandas():
             "emit({'rows': 3, 'path': 'x.parquet'}, as_json=True)\n"
             "emit([{'a': 1}], as_json=False)")
     assert _heavy_after("import sys\n" + code).splitlines()[-1] == "[]"
+
+
+def test_cite_imports_no_data_library():
+    """`defdip cite` parses nothing: it imports neither pandas, DuckDB, Ibis nor httpx (the
+    sources import them on first use, defdip.lazy)."""
+    import subprocess
+    import sys
+
+    code = ("import sys; sys.argv = ['defdip', 'cite', 'sipri_transfers']\n"
+            "from defdip.cli import main\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('pandas', 'duckdb', 'ibis', 'httpx') "
+            "if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "@" in done.stdout  # the BibTeX was printed
+    assert done.stdout.strip().splitlines()[-1] == "[]"
