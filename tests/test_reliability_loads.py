@@ -216,12 +216,12 @@ def test_a_full_disk_on_a_fresh_store_leaves_it_empty(mirror, tmp_path, monkeypa
     import errno
 
     from defdip import cli
-    from defdip.engagements import build
+    from defdip.store.core import Store as DuckStore
 
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(build, "_write", full)
+    monkeypatch.setattr(DuckStore, "replace_records", full)  # the record's write
     path = tmp_path / "fresh" / "defdip.duckdb"
     monkeypatch.setattr("sys.argv", ["defdip", "load", "cow_states", "lowy_gdi", "--mirror",
                                      str(mirror), "--store", str(path), "--json"])

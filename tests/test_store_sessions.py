@@ -97,8 +97,8 @@ def test_a_failed_write_leaves_the_store_as_it_was(tmp_path: Path) -> None:
 
 
 def test_reading_a_missing_store_says_how_to_make_one(tmp_path: Path) -> None:
-    with pytest.raises(NoStore, match=r"There is no defdip store at .*missing\.duckdb.*"
-                                      r"`defdip load --mirror DIR`"), \
+    with pytest.raises(NoStore, match=r"No store at .*missing\.duckdb.*Run `defdip load` to "
+                                      r"create and fill it"), \
             reading(tmp_path / "missing.duckdb") as store:
         store.tables()
     assert not (tmp_path / "missing.duckdb").exists()  # reading created nothing

@@ -120,9 +120,9 @@ class NoStore(DefdipError, FileNotFoundError):
 
     def __init__(self, path: object) -> None:
         self.path = path
-        super().__init__(f"There is no defdip store at {str(path)!r}. Load one first with "
-                         "`defdip load --mirror DIR` (it is created there), or point --store / "
-                         "$DEFDIP_HOME at an existing store.")
+        super().__init__(f"No store at {str(path)!r}. Run `defdip load` to create and fill "
+                         "it (e.g. `defdip load --mirror DIR`), or point --store / $DEFDIP_HOME "
+                         "at an existing store.")
 
 
 class OutputRefused(InvalidArgument):

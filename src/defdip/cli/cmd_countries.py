@@ -6,7 +6,14 @@ from pathlib import Path
 
 import typer
 
-from defdip.cli._common import JsonOption, StoreOption, check_year, emit
+from defdip.cli._common import (
+    JsonOption,
+    MirrorOption,
+    StoreOption,
+    check_year,
+    emit,
+    resolve_mirror,
+)
 
 __all__ = ["register"]
 
@@ -19,10 +26,12 @@ def register(app: typer.Typer) -> None:
     @countries.command("resolve")
     def resolve_cmd(names: list[str] = typer.Argument(..., help="Names or codes."),
                     year: int = typer.Option(None, "--year", help="Year, where codes changed."),
-                    store: Path = StoreOption, as_json: bool = JsonOption) -> None:
+                    store: Path = StoreOption, mirror: Path = MirrorOption,
+                    as_json: bool = JsonOption) -> None:
         """Resolve names or codes to COW code and ISO3, or say what is closest.
 
-        Uses the loaded store's vocabulary (no mirror or network needed after a load).
+        Uses the loaded store's vocabulary (no mirror or network needed after a load); with
+        --mirror, or before any load, the vocabulary of the reference files.
 
         Example: defdip countries resolve Türkiye "Cote d'Ivoire" 640 "PKK (Turkiye)*"
         """
@@ -30,5 +39,7 @@ def register(app: typer.Typer) -> None:
         from defdip.service.context import Context
 
         check_year(year, "--year")
-        out = catalog.resolve_countries(Context(store), names, year=year).document
+        out = catalog.resolve_countries(Context(store), names, year=year,
+                                        mirror=resolve_mirror(mirror) if mirror else None
+                                        ).document
         emit(out, as_json=as_json)

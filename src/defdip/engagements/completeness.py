@@ -23,7 +23,7 @@ from defdip.engagements.model import KINDS, RECOMMENDED
 from defdip.errors import InvalidArgument
 from defdip.plain import records
 from defdip.queries import record
-from defdip.queries.names import actor_key, stored_vocabulary
+from defdip.queries.names import actor_key, vocabulary
 from defdip.queries.tables import Tables
 from defdip.store import Store
 
@@ -105,7 +105,7 @@ def completeness(store: Store, country: str, *, year_from: int = 1980,
 
     ``year_to`` defaults to the last year any record starts in (no hidden 'today').
     """
-    vocab = vocab if vocab is not None else stored_vocabulary(store)
+    vocab = vocab if vocab is not None else vocabulary(store)
     code = actor_key(country, vocab, "--country")
     assert code is not None
     if year_to is None:

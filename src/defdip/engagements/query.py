@@ -19,7 +19,7 @@ from defdip.engagements.model import KINDS
 from defdip.errors import InvalidArgument
 from defdip.paths import check_output
 from defdip.queries import record
-from defdip.queries.names import actor_key, stored_vocabulary
+from defdip.queries.names import actor_key, vocabulary
 from defdip.queries.tables import Tables
 from defdip.store import Store
 
@@ -53,7 +53,7 @@ def select_records(store: Store, *, country: str | None = None, partner: str | N
     if year_from is not None and year_to is not None and year_from > year_to:
         raise InvalidArgument(f"The year range {year_from}–{year_to} is reversed: give the "
                               "earlier year first (e.g. --from 2000 --to 2024).")
-    vocab = vocab if vocab is not None else stored_vocabulary(store)
+    vocab = vocab if vocab is not None else vocabulary(store)
     records, actors = record.select(
         Tables.from_store(store), country=_code(country, vocab, "--country"),
         partner=_code(partner, vocab, "--partner"), kinds=_kinds(kind),
@@ -100,7 +100,7 @@ def profile(store: Store, country: str, year: int, *, vocab: Vocabulary | None =
     the TIV delivered in that year from ``sipri_deliveries`` (when loaded) — per-year TIV must
     come from per-year deliveries; ``tiv_records`` sums the active deals' delivered TIV.
     """
-    vocab = vocab if vocab is not None else stored_vocabulary(store)
+    vocab = vocab if vocab is not None else vocabulary(store)
     code = actor_key(country, vocab, "country")
     records, actors = select_records(store, country=code, year_from=year, year_to=year,
                                      vocab=vocab)

@@ -68,16 +68,23 @@ def cite(name: str) -> Result:
         "licence": info.licence})
 
 
-def resolve_countries(ctx: Context, names: Sequence[str], *, year: int | None = None
-                      ) -> Result:
+def resolve_countries(ctx: Context, names: Sequence[str], *, year: int | None = None,
+                      mirror: Path | None = None) -> Result:
     """Each name or code resolved to a state (COW code, ISO3) or a declared non-state actor;
     an unknown name raises :class:`~defdip.errors.UnknownCountry` with the closest matches.
 
-    The vocabulary is the store's (no mirror, no network); with no store yet, it comes from
-    the mirror or the reference-file cache."""
+    The vocabulary is the store's (no mirror, no network); with ``mirror``, or with no store
+    yet, it comes from the reference files (the mirror, else the checked cache)."""
     from defdip.countries import Country, load_vocabulary
+    from defdip.queries.names import vocabulary
 
-    vocab = ctx.vocabulary() if ctx.exists() else load_vocabulary()
+    if mirror is not None:  # asked for explicitly: the reference files there
+        vocab = load_vocabulary(mirror)
+    elif ctx.exists():
+        with ctx.reading() as store:
+            vocab = vocabulary(store)  # the store's; one that keeps none: the reference files
+    else:
+        vocab = load_vocabulary()
     out = []
     for name in names:
         actor = vocab.resolve_actor(name, year=year)

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from defdip.countries import Country, Vocabulary
+from defdip.countries import Country, Vocabulary, normalise
 from defdip.errors import SourceFormatError
 from defdip.fetch import RawFile
 from defdip.lazy import lazy_import
@@ -100,6 +100,17 @@ def _counts(raw: pd.DataFrame, column: str, path: Path, *, required: bool) -> pd
     return values.astype("Int64")
 
 
+def _cut_short(printed: str, state: Country, vocab: Vocabulary) -> bool:
+    """Whether ``printed`` is the start of one of ``state``'s names: the PDFs' table cells cut
+    long names ('United States of Americ', 'North' for North Macedonia), and the row's ISO3
+    names the state. A printed name that fits no name of the row's state is still refused."""
+    start = normalise(printed)
+    if len(start) < 4:
+        return False
+    names = [n for n, iso3 in vocab.names.items() if iso3 == state.iso3]
+    return any(n.startswith(start) for n in [*names, normalise(state.name)])
+
+
 def _contributors(raw: pd.DataFrame, vocab: Vocabulary, path: Path) -> pd.DataFrame:
     """iso3 and ccode per row from the table's ISO3, checked against the printed name."""
     pairs = raw[["contributor_raw", "contributor_iso3", "note"]].drop_duplicates(
@@ -122,7 +133,8 @@ def _contributors(raw: pd.DataFrame, vocab: Vocabulary, path: Path) -> pd.DataFr
         if isinstance(named, Country) and named.iso3 != state.iso3:
             raise SourceFormatError(path, f"printed name {printed!r} is {named.iso3!r}, but the "
                                     f"row says {iso3!r}", row=row, column="contributor_iso3")
-        if not isinstance(named, Country) and pd.isna(note):
+        if not isinstance(named, Country) and pd.isna(note) \
+                and not _cut_short(str(printed), state, vocab):
             raise SourceFormatError(path, f"printed name {printed!r} is not a known state and "
                                     "no note gives the mapping", row=row,
                                     column="contributor_raw", fix=ACTOR_FIX)

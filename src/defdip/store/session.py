@@ -65,6 +65,7 @@ def writing(path: Path | str | None = None) -> Iterator[Store]:
     """A private copy of the store to write; it replaces the live store only if the block
     finishes. An error (or Ctrl-C) leaves the live store exactly as it was."""
     target = store_path(path)
+    _check_writable(target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         lock = open(target.with_name(target.name + ".lock"), "a+b")  # noqa: SIM115
@@ -95,6 +96,19 @@ def writing(path: Path | str | None = None) -> Iterator[Store]:
         _remove(staged)
         fcntl.flock(lock, fcntl.LOCK_UN)
         lock.close()
+
+
+def _check_writable(target: Path) -> None:
+    """A write stages a copy beside the store and swaps it in: the folder must be writable."""
+    folder = target.parent
+    while not folder.exists():
+        folder = folder.parent
+    if not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK):
+        raise StoreUnavailable(
+            f"The folder {str(folder)!r} of the store is not writable, and a write stages a copy "
+            f"of the store there ({target.name}.next, swapped in when the write is done). Make "
+            "the folder writable, or copy the store to one that is and point --store at the "
+            "copy.")
 
 
 def _copy(source: Path, target: Path) -> None:
