@@ -18,13 +18,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-import pandas as pd
-
 from defdip.countries import Vocabulary
 from defdip.errors import SourceFormatError
 from defdip.fetch import RawFile
+from defdip.lazy import lazy_import
 from defdip.sources._base import SourceInfo, fetcher
 from defdip.sources._checks import partial_dates, read_csv, reject_rows
+
+pd = lazy_import("pandas")
 
 __all__ = ["CATEGORIES", "CONFIDENCE", "INFO", "fetch", "parse"]
 

@@ -20,12 +20,13 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
-import pandas as pd
-
 from defdip.countries import Country, Vocabulary
 from defdip.errors import SourceFormatError
 from defdip.fetch import RawFile
+from defdip.lazy import lazy_import
 from defdip.sources._base import ACTOR_FIX, SourceInfo, fetcher
+
+pd = lazy_import("pandas")
 
 __all__ = ["INFO", "LISTS", "SESSIONS", "fetch", "parse", "regular_session"]
 
