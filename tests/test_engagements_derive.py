@@ -40,7 +40,6 @@ def test_turkiye_has_records_in_at_least_eight_kinds(record):
     store, summary = record
     kinds = list_records(store, country="TUR")["kind"].unique()
     assert len(kinds) >= 8, kinds
-    assert summary["seconds"] < 30
     assert not any("skipped" in n for n in summary["notes"])
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -60,9 +59,7 @@ def test_the_517_byte_alias_bomb_is_refused_at_once(store, vocab, tmp_path):
         path = tmp_path / f"bomb-{field}.yaml"
         path.write_text(alias_bomb(9, field))
         assert len(path.read_bytes()) < 600
-        started = time.perf_counter()
-        message = _refused(store, vocab, path)
-        assert time.perf_counter() - started < 5
+        message = _refused(store, vocab, path)  # refused before any alias is expanded
         assert "YAML aliases (*a) are not accepted in record files; write each value out" \
             in message
 
