@@ -86,7 +86,7 @@ def test_event_study_summary_is_the_mean_of_what_is_plotted(built_store):
 
 def test_ambiguous_names_stop_with_candidates(built_store):
     with pytest.raises(AmbiguousCountry, match=r"'Korea'.* names more than one state: "
-                                               r"Korea \(PRK\), South Korea \(KOR\)"):
+                                               r"North Korea \(PRK\), South Korea \(KOR\)"):
         build_brief(built_store, "Korea")
     with pytest.raises(AmbiguousCountry, match=r"\(COD\)"):
         build_brief(built_store, "Congo")

@@ -49,9 +49,10 @@ class AmbiguousCountry(UnknownCountry):
     def __init__(self, value: object, candidates: list[str], context: str = "") -> None:
         self.value, self.candidates = value, candidates
         where = f" in {context}" if context else ""
+        example = candidates[0].rsplit("(", 1)[-1].rstrip(")") if candidates else "TUR"
         DefdipError.__init__(
             self, f"{value!r}{where} names more than one state: {', '.join(candidates)}. "
-            "Use the ISO3 code of the one you mean (e.g. 'COD').")
+            f"Use the ISO3 code of the one you mean (e.g. {example!r}).")
 
 
 class UnknownSource(DefdipError, KeyError):
