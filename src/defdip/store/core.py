@@ -375,11 +375,13 @@ def _connect(path: str, read_only: bool) -> duckdb.DuckDBPyConnection:
     joins the process's database instead. Across processes read-only stands (no file lock
     is taken for writing)."""
     try:
-        return duckdb.connect(path, read_only=read_only)
+        con = duckdb.connect(path, read_only=read_only)
     except duckdb.ConnectionException as exc:
         if not read_only or "different configuration" not in str(exc):
             raise
-        return duckdb.connect(path)
+        con = duckdb.connect(path)
+    con.execute("SET enable_progress_bar = false")  # a command's output is its answer alone
+    return con
 
 
 _VOCABULARIES: dict[tuple[str, str], Vocabulary] = {}
