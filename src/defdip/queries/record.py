@@ -8,11 +8,12 @@ columns, the engagement index and the brief all ask these functions, so they can
 - A record's first year is the year of its ``start``; a record with no start is in no year.
 - Its last year is the year of its ``end``. With no end, a record of a kind that stays in
   force until it is ended (:data:`ONGOING_KINDS`: memberships, defence agreements, base
-  presence) is *open*: active every year from its start on. Any other kind without an end is
-  active in its start year only.
+  presence) is *open*: in force every year from its start to the last year its source
+  observes (the latest start year among that source's records — DCAD 2010, ATOP 2018, the
+  curated record its latest entry). Past that nobody has looked, so it is unknown, not "still
+  in force". Any other kind without an end is active in its start year only.
 - Date precision never moves a year: a month- or year-precise date still names its year.
-- A record is active in the years ``from``..``to`` when first ≤ ``to`` and (open or last ≥
-  ``from``).
+- A record is active in the years ``from``..``to`` when first ≤ ``to`` and last ≥ ``from``.
 """
 
 from __future__ import annotations
@@ -45,12 +46,13 @@ PARTY_ROLES: dict[str, tuple[str, ...]] = {
 
 
 def spans(tables: Tables) -> ir.Table:
-    """``engagements`` with ``first_year`` and ``last_year`` (NULL = open: still in force;
-    both NULL for a record without a start)."""
+    """``engagements`` with ``first_year`` and ``last_year`` (both NULL for a record without
+    a start); an open record's last year is its source's last observed year."""
     e = tables.table("engagements")
     first = e.start.year().cast("int64")
+    observed = first.max().over(ibis.window(group_by=e.source))
     still = e.kind.isin(list(ONGOING_KINDS)) & e["end"].isnull()
-    last = ibis.ifelse(still, ibis.null("int64"),
+    last = ibis.ifelse(still, ibis.greatest(observed, first),
                        e["end"].year().cast("int64").fill_null(first))
     return e.mutate(first_year=first, last_year=last)
 
