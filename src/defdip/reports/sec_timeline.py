@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from defdip.queries import series
 from defdip.reports import charts
 from defdip.reports.facts import BriefContext
 from defdip.reports.model import Section
@@ -99,20 +100,26 @@ def timeline_section(ctx: BriefContext) -> Section:
 
 
 def _peacekeepers(ctx: BriefContext, section: Section, start: int, end: int) -> None:
-    if not ctx.store.has("ipi_contributor_month") or ctx.focal.ccode is None:
+    """Monthly-average uniformed personnel in UN missions per year, from the one series (IPI
+    1990-2014, the UN's monthly reports 2015-2025); months no source reports are gaps."""
+    if ctx.focal.ccode is None or not (ctx.store.has("un_pko_monthly")
+                                       or ctx.store.has("ipi_contributor_month")):
         return
-    frame = ctx.store.sql(
-        """SELECT year(date) AS year, avg(total) AS personnel FROM ipi_contributor_month
-           WHERE ccode = ? AND year(date) BETWEEN ? AND ? GROUP BY 1 ORDER BY 1""",
-        [ctx.focal.ccode, start, end])
-    span = ctx.spans.get("ipi_contributor_month")
-    if frame.empty or span is None:
-        section.text.append(f"IPI records no UN peacekeeping personnel from {ctx.focal.name} "
-                            f"in {span.years() if span else 'its years'}.")
+    rows = series.peacekeeping(ctx.tables)
+    first, last = ctx.tables.probe(rows.aggregate(a=rows.month.min(), b=rows.month.max()))
+    mine = rows.filter((rows.ccode == ctx.focal.ccode) & rows.year.between(start, end))
+    per_month = mine.group_by(["year", "month"]).aggregate(n=mine.personnel.sum())
+    per_year = per_month.group_by("year").aggregate(personnel=per_month.n.mean()).order_by(
+        "year")
+    frame = per_year.execute()
+    covered = f"{str(first)[:7]} to {str(last)[:7]}"
+    if frame.empty:
+        section.text.append(f"The UN's peacekeeping data ({covered}) record no uniformed "
+                            f"personnel from {ctx.focal.name} in {start}–{end}.")
         return
     section.figures.append(charts.lines(
         f"{ctx.focal.name}'s personnel in UN peace operations (monthly average)",
         [{"name": "personnel", "x": frame["year"].tolist(),
           "y": frame["personnel"].round(0).tolist()}], y_label="people",
-        note=f"IPI monthly contributions, {span.first}–{span.last_date}: later years are "
-             "not in the data loaded (unknown, not zero)."))
+        note=f"IPI (to 2014) then the UN's monthly reports, {covered}; months no report "
+             "covers are left out, and years outside are unknown, not zero."))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from defdip.queries import series
 from defdip.queries.coverage import record_coverage
 from defdip.queries.record import active
 from defdip.reports.facts import BriefContext
@@ -35,16 +36,19 @@ def _posts(ctx: BriefContext) -> KeyNumber:
 
 
 def _peacekeepers(ctx: BriefContext) -> KeyNumber:
-    span = ctx.spans.get("ipi_contributor_month")
-    if span is None or ctx.focal.ccode is None:
+    """The state's uniformed personnel in UN missions in the series' last month (IPI, then
+    the UN's monthly reports: ``queries.series.peacekeeping``)."""
+    if ctx.focal.ccode is None or not (ctx.store.has("un_pko_monthly")
+                                       or ctx.store.has("ipi_contributor_month")):
         return KeyNumber("peacekeepers", "personnel in UN missions", None)
-    frame = ctx.store.sql(
-        """SELECT coalesce(sum(total), 0) AS n FROM ipi_contributor_month
-           WHERE ccode = ? AND date = (SELECT max(date) FROM ipi_contributor_month)""",
-        [ctx.focal.ccode])
-    return KeyNumber("peacekeepers", f"personnel in UN missions, {span.last_date}",
-                     int(frame["n"].iloc[0]), "people", "IPI monthly contributions (the last "
-                     "month loaded)", section="timeline")
+    rows = series.peacekeeping(ctx.tables)
+    (last,) = ctx.tables.probe(rows.aggregate(m=rows.month.max()))
+    mine = rows.filter((rows.ccode == ctx.focal.ccode) & (rows.month == last))
+    (n,) = ctx.tables.probe(mine.aggregate(n=mine.personnel.sum()))
+    month = str(last)[:7]
+    return KeyNumber("peacekeepers", f"personnel in UN missions, {month}", int(n or 0),
+                     "people", "UN monthly reports of uniformed personnel (IPI before 2015), "
+                     "the last month loaded", section="timeline")
 
 
 def _agreements(ctx: BriefContext) -> KeyNumber:
@@ -55,13 +59,15 @@ def _agreements(ctx: BriefContext) -> KeyNumber:
         return KeyNumber("agreements", "defence agreements in force", None, "",
                          "no loaded source records this state's defence agreements",
                          section="engagements")
-    t = active(ctx.tables, end, end)
+    year = min(end, max(s.last for s in observed))  # the last year a source observes
+    used = [s for s in observed if s.first <= year <= s.last]
+    t = active(ctx.tables, year, year)
     actors = ctx.tables.table("engagement_actors")
     mine = actors.filter((actors.iso3 == ctx.focal.iso3) & (actors.role == "party"))
     hits = t.filter((t.kind == "defence_agreement") & t.id.isin(mine.engagement_id))
     n = int(hits.count().execute())
-    return KeyNumber("agreements", f"defence agreements in force {end}", n, "",
-                     "from " + ", ".join(s.describe() for s in observed),
+    return KeyNumber("agreements", f"defence agreements in force {year}", n, "",
+                     "from " + ", ".join(s.describe() for s in used),
                      section="engagements")
 
 
