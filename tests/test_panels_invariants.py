@@ -32,8 +32,30 @@ def measured_store(loaded_store, mirror, tmp_path_factory):
     copy = Store(target)
     build_record(copy, load_vocabulary(mirror))
     build_measures(copy, start=START, end=END)
+    _event_dataset(target.parent / "events")
     yield copy
     copy.close()
+
+
+def _event_dataset(root) -> None:
+    """Events beside the store for add_events: the only real events (ICEWS sample) are from
+    2018, outside these years, so three hand-made interstate events dated 2010-03."""
+    import datetime as dt
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from defdip.events import EVENT_SCHEMA
+
+    rows = [{"event_source": "test", "event_id": str(i), "event_date": dt.date(2010, 3, 1 + i),
+             "source_ccode": a, "target_ccode": b, "source_sector": "government",
+             "target_sector": "military", "code": code, "quad_class": quad, "goldstein": gold}
+            for i, (a, b, code, quad, gold) in enumerate([(640, 350, "040", 1, 1.0),
+                                                          (350, 640, "138", 3, -7.0),
+                                                          (640, 365, "057", 1, 8.0)])]
+    table = pa.Table.from_pylist(rows, schema=EVENT_SCHEMA)
+    (root / "month=2010-03").mkdir(parents=True)
+    pq.write_table(table, root / "month=2010-03" / "part-0.parquet")
 
 
 def _units(store: Store) -> list[Panel]:
