@@ -170,9 +170,11 @@ def test_tension_says_when_no_event_data_exist(loaded_store, tmp_path):
     result = tension_monitor(loaded_store, "TUR", year=2018,
                              events=EventStore(tmp_path / "none"))
     assert result.events.months.empty and "events_n" not in result.dyad_years
-    assert result.events.note == (f"Event balance: no event data loaded ({tmp_path / 'none'} "
-                                  "is empty); load ICEWS, GDELT or POLECAT files with "
-                                  "`defdip events load FILE…`.")
+    assert result.events.note == (
+        f"Event balance: no event data loaded ({tmp_path / 'none'} is empty); load ICEWS, "
+        "GDELT or POLECAT files with `defdip events load FILE…`. (The store's icews_events "
+        "table, from source icews_sample, is not read here: load the sample's .tab with "
+        "`defdip events load`.)")
 
 
 def test_add_events_keeps_rows_and_nulls_uncovered_years(loaded_store, sample):

@@ -48,8 +48,11 @@ def event_balance(store: Store, focal: int, start: int, end: int,
     """The focal state's interstate events with each partner in ``start``..``end``."""
     dataset = events if events is not None else EventStore.beside(store)
     if not dataset.exists():
+        hint = (" (The store's icews_events table, from source icews_sample, is not read here: "
+                "load the sample's .tab with `defdip events load`.)"
+                if store.has("icews_events") else "")
         return _empty(f"Event balance: no event data loaded ({dataset.root} is empty); load "
-                      "ICEWS, GDELT or POLECAT files with `defdip events load FILE…`.")
+                      f"ICEWS, GDELT or POLECAT files with `defdip events load FILE…`.{hint}")
     table = dataset.table(store.ibis())
     months = dyad_months(table, directed=False)
     mine = months.filter(((months.ccode_1 == focal) | (months.ccode_2 == focal))

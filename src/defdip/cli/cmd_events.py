@@ -187,7 +187,8 @@ def register(app: typer.Typer) -> None:
                             mirror: Path = MirrorOption, as_json: bool = JsonOption) -> None:
         """List a Dataverse dataset's files, or download the named ones (MD5 checked).
 
-        Example: defdip events fetch-dataverse icews --file events.2018.20200427084805.tab
+        Example: defdip events fetch-dataverse icews
+        Example: defdip events fetch-dataverse icews --file NAME --load   (NAME from the list)
         """
         from defdip.events.download import dataverse_files, fetch_dataverse
         from defdip.paths import raw_cache_dir
