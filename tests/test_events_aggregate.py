@@ -266,7 +266,8 @@ def test_a_cached_panel_job_notices_the_event_files(loaded_store, sample, tmp_pa
     from defdip.store.events import NoEventData
 
     small = Store(tmp_path / "defdip.duckdb")
-    small.replace_tables({"cow_system": loaded_store.table("cow_system")}, owner="cow_states")
+    small.replace_tables({t: loaded_store.table(t) for t in ("cow_system", "cow_states")},
+                         owner="cow_states")
     shutil.copytree(sample.root, tmp_path / "events")
     first = build_panel(small, unit="dyad_year", start=2018, end=2018, add="events",
                         out=tmp_path / "a.parquet")
