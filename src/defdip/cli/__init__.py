@@ -68,9 +68,40 @@ def _environment_error(exc: BaseException) -> str | None:
     return None
 
 
+_INTERRUPTED: list[bool] = []
+
+
+def _on_sigint(signum: int, frame: object) -> None:
+    """Remember the Ctrl-C (a library that swallows the KeyboardInterrupt — pyreadr's C
+    callbacks do — must not turn it into some other error), then interrupt as Python does."""
+    _INTERRUPTED.append(True)
+    raise KeyboardInterrupt
+
+
 def main() -> None:
     """Entry point: run the app, turning library errors into one clear line and exit 2;
     Ctrl-C exits 130 with one line; a full disk or a permission problem is one line too."""
+    import signal
+
+    signal.signal(signal.SIGINT, _on_sigint)
+    try:
+        _run()
+    except SystemExit as exc:
+        if _INTERRUPTED and exc.code not in (0, 130, None):
+            _interrupted()  # the interrupted code failed some other way: the cause was Ctrl-C
+        raise
+    except Exception:
+        if _INTERRUPTED:
+            _interrupted()
+        raise
+
+
+def _interrupted() -> None:
+    typer.secho(f"Interrupted. {UNCHANGED}", fg="red", err=True)
+    sys.exit(130)
+
+
+def _run() -> None:
     try:
         app()  # standalone: click reports usage errors itself and exits 2
     except SystemExit as exc:  # typer turns Ctrl-C into a silent exit 130: say what it means
@@ -78,6 +109,8 @@ def main() -> None:
             typer.secho(f"Interrupted. {UNCHANGED}", fg="red", err=True)
         raise
     except DefdipError as exc:
+        if _INTERRUPTED:
+            _interrupted()
         typer.secho(f"Error: {exc}", fg="red", err=True)
         sys.exit(2)
     except KeyboardInterrupt:

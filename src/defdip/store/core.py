@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -89,7 +90,9 @@ class Store:
             yield self
             con.execute("COMMIT")
         except BaseException:
-            con.execute("ROLLBACK")
+            # an interrupted query has already aborted the transaction: nothing to roll back
+            with contextlib.suppress(duckdb.TransactionException):
+                con.execute("ROLLBACK")
             raise
         finally:
             self._atomic = False
