@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -32,6 +32,7 @@ __all__ = [
     "Rows",
     "lines_of",
     "parse_date",
+    "records_of",
 ]
 
 #: One row per event, whatever the publisher. ``code`` is the CAMEO code (zero-padded) or the
@@ -179,3 +180,18 @@ def lines_of(path: Path) -> Iterator[tuple[int, str | None, str]]:
             raise SourceFormatError(path, f"is a truncated or damaged zip archive: reading "
                                     f"stopped after line {number} ({exc})",
                                     fix=ZIP_FIX) from exc
+
+
+def records_of(lines: Iterable[tuple[int, str | None, str]], report: FileReport
+               ) -> Iterator[tuple[int, str]]:
+    """(line number, text) of each non-blank record line; counts every record in ``report``
+    and rejects a line that is not UTF-8 there (the loop every reader starts with)."""
+    for number, text, raw in lines:
+        if text is None:
+            report.rows += 1
+            report.reject(number, None, "is not UTF-8 text", raw)
+            continue
+        if not text:
+            continue
+        report.rows += 1
+        yield number, text

@@ -15,7 +15,14 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from defdip.events._read import FileReport, ReadContext, Rows, lines_of, parse_date
+from defdip.events._read import (
+    FileReport,
+    ReadContext,
+    Rows,
+    lines_of,
+    parse_date,
+    records_of,
+)
 from defdip.events.actors import GOVERNMENT, CountryCodes, role_sector
 from defdip.events.codes import cameo_quad_class
 
@@ -75,14 +82,7 @@ def read(path: Path, context: ReadContext, report: FileReport) -> Iterator[pa.Ta
     countries = CountryCodes(context.vocab, codes=True)
     rows = Rows()
     width = len(FIELDS)
-    for number, text, raw in lines_of(path):
-        if text is None:
-            report.rows += 1
-            report.reject(number, None, "is not UTF-8 text", raw)
-            continue
-        if not text:
-            continue
-        report.rows += 1
+    for number, text in records_of(lines_of(path), report):
         fields = text.split("\t")
         if len(fields) != width:
             report.reject(number, None, f"has {len(fields)} fields; a GDELT 2.0 export record "

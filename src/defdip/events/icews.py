@@ -19,7 +19,14 @@ import pyarrow as pa
 
 from defdip.countries import normalise
 from defdip.errors import SourceFormatError
-from defdip.events._read import FileReport, ReadContext, Rows, lines_of, parse_date
+from defdip.events._read import (
+    FileReport,
+    ReadContext,
+    Rows,
+    lines_of,
+    parse_date,
+    records_of,
+)
 from defdip.events.actors import GOVERNMENT, MILITARY, CountryCodes
 from defdip.events.codes import cameo_quad_class
 
@@ -71,14 +78,7 @@ def read(path: Path, context: ReadContext, report: FileReport) -> Iterator[pa.Ta
     at = {k: keys.index(k) for k in REQUIRED}
     label = {k: header[i].strip() for k, i in at.items()}
     width = len(keys)
-    for number, text, raw in lines:
-        if text is None:
-            report.rows += 1
-            report.reject(number, None, "is not UTF-8 text", raw)
-            continue
-        if not text:
-            continue
-        report.rows += 1
+    for number, text in records_of(lines, report):
         fields = split(text)
         if len(fields) != width:
             report.reject(number, None, f"has {len(fields)} fields, the header {width}", text)

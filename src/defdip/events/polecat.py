@@ -19,7 +19,14 @@ from pathlib import Path
 import pyarrow as pa
 
 from defdip.errors import SourceFormatError
-from defdip.events._read import FileReport, ReadContext, Rows, lines_of, parse_date
+from defdip.events._read import (
+    FileReport,
+    ReadContext,
+    Rows,
+    lines_of,
+    parse_date,
+    records_of,
+)
 from defdip.events.actors import CountryCodes, role_sector
 from defdip.events.codes import PLOVER_QUAD
 
@@ -68,14 +75,7 @@ def read(path: Path, context: ReadContext, report: FileReport) -> Iterator[pa.Ta
     at = {k: i for i, k in enumerate(keys) if k}
     width = len(keys)
     story_at = at.get("story_id", at["event_id"])
-    for number, text, raw in lines:
-        if text is None:
-            report.rows += 1
-            report.reject(number, None, "is not UTF-8 text", raw)
-            continue
-        if not text:
-            continue
-        report.rows += 1
+    for number, text in records_of(lines, report):
         fields = text.split("\t")
         while len(fields) > width and fields[-1] == "":
             fields.pop()
