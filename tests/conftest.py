@@ -165,3 +165,21 @@ def empty_store(tmp_path: Path) -> Path:
     with Store(path) as handle:
         handle.tables()
     return path
+
+
+@pytest.fixture()
+def spark_session(tmp_path: Path):
+    """A PySpark local session set up as it works on these machines (loopback, a temporary
+    warehouse, no UI, two shuffle partitions, UTC); stopped after the test."""
+    pytest.importorskip("pyspark")
+    from pyspark.sql import SparkSession
+
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    session = (SparkSession.builder.master("local[1]").appName("defdip-test")
+               .config("spark.sql.warehouse.dir", str(tmp_path / "warehouse"))
+               .config("spark.sql.shuffle.partitions", "2")
+               .config("spark.ui.enabled", "false")
+               .config("spark.sql.session.timeZone", "UTC")
+               .getOrCreate())
+    yield session
+    session.stop()

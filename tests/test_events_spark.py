@@ -3,7 +3,6 @@ DuckDB's result on the real ICEWS sample (and on the hand-written GDELT/POLECAT 
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -23,10 +22,9 @@ def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 @pytest.mark.spark
-def test_spark_event_aggregates_equal_duckdb(mirror, vocab, parse_source, tmp_path):
-    pytest.importorskip("pyspark")
+def test_spark_event_aggregates_equal_duckdb(mirror, vocab, parse_source, tmp_path,
+                                             spark_session):
     import ibis
-    from pyspark.sql import SparkSession
 
     records = parse_source("cameo_codebook")["cameo_codes"].to_dict("records")
     context = ReadContext(vocab, {f: CameoBook.from_rows(records, f) for f in ("icews",
@@ -42,19 +40,9 @@ def test_spark_event_aggregates_equal_duckdb(mirror, vocab, parse_source, tmp_pa
     on_duckdb = {name: _sorted(job(dataset.table(ibis.duckdb.connect())).execute())
                  for name, job in jobs.items()}
 
-    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
-    session = (SparkSession.builder.master("local[1]").appName("defdip-events-test")
-               .config("spark.sql.warehouse.dir", str(tmp_path / "warehouse"))
-               .config("spark.sql.shuffle.partitions", "2")
-               .config("spark.ui.enabled", "false")
-               .config("spark.sql.session.timeZone", "UTC")
-               .getOrCreate())
-    try:
-        backend = ibis.pyspark.connect(session)
-        on_spark = {name: _sorted(job(dataset.table(backend)).execute())
-                    for name, job in jobs.items()}
-    finally:
-        session.stop()
+    backend = ibis.pyspark.connect(spark_session)
+    on_spark = {name: _sorted(job(dataset.table(backend)).execute())
+                for name, job in jobs.items()}
     rows = pd.concat([pd.read_parquet(p) for p in dataset.parts()])
     interstate = rows.source_sector.notna() & rows.target_sector.notna() & \
         rows.source_ccode.notna() & rows.target_ccode.notna() & \

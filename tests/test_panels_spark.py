@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 import pandas as pd
 import pytest
 
@@ -24,27 +22,15 @@ def _build(tables):
 
 
 @pytest.mark.spark
-def test_spark_panel_equals_duckdb(loaded_store, tmp_path):
-    pytest.importorskip("pyspark")
+def test_spark_panel_equals_duckdb(loaded_store, spark_session):
     import ibis
-    from pyspark.sql import SparkSession
 
-    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
-    session = (SparkSession.builder.master("local[1]").appName("defdip-panels-test")
-               .config("spark.sql.warehouse.dir", str(tmp_path / "warehouse"))
-               .config("spark.sql.shuffle.partitions", "2")
-               .config("spark.ui.enabled", "false")
-               .config("spark.sql.session.timeZone", "UTC")
-               .getOrCreate())
-    try:
-        for name in INPUTS:
-            frame = loaded_store.table(name)
-            session.createDataFrame(frame).createOrReplaceTempView(name)
-        spark = Tables(ibis.pyspark.connect(session))
-        assert spark.engine == "pyspark"
-        on_spark = _build(spark).to_pandas()
-    finally:
-        session.stop()
+    for name in INPUTS:
+        frame = loaded_store.table(name)
+        spark_session.createDataFrame(frame).createOrReplaceTempView(name)
+    spark = Tables(ibis.pyspark.connect(spark_session))
+    assert spark.engine == "pyspark"
+    on_spark = _build(spark).to_pandas()
     on_duckdb = _build(loaded_store).to_pandas()
     system = loaded_store.table("cow_system")  # 2000-2002: no two members failed to meet
     n = system[system.year.between(2000, 2002)].groupby("year").size()
