@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from importlib import resources
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
+from defdip.analysis._common import curated_list
 from defdip.errors import InvalidRecord
 
 __all__ = ["KINDS", "load_restrictions", "restrictions_on"]
@@ -38,18 +37,7 @@ def load_restrictions(path: Path | str | None = None) -> pd.DataFrame:
     Columns: target, imposed_by (comma-separated), kind, name, start, end, scope, note,
     sources (list of {url, retrieved, says}).
     """
-    if path is None:
-        ref = resources.files("defdip.data").joinpath("curated/restrictions.yaml")
-        text, name = ref.read_text(encoding="utf-8"), "curated/restrictions.yaml"
-    else:
-        text, name = Path(path).read_text(encoding="utf-8"), str(path)
-    try:
-        data = yaml.safe_load(text) or {}
-    except (yaml.YAMLError, ValueError) as exc:
-        raise InvalidRecord([f"cannot be read as YAML ({exc}); fix the file"], name) from exc
-    entries = data.get("restrictions") if isinstance(data, dict) else None
-    if not isinstance(entries, list):
-        raise InvalidRecord(["the top-level key 'restrictions' must hold a list"], name)
+    entries, name = curated_list(path, "curated/restrictions.yaml", "restrictions")
     rows, problems = [], []
     for i, entry in enumerate(entries, start=1):
         where = f"restriction #{i}"

@@ -11,15 +11,13 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from importlib import resources
 from pathlib import Path
 
 import ibis
 import ibis.expr.types as ir
 import pandas as pd
-import yaml
 
-from defdip.analysis._common import resolve_focal
+from defdip.analysis._common import curated_list, resolve_focal
 from defdip.errors import InvalidArgument, InvalidRecord
 from defdip.queries.tables import Tables, to_frame, year_span
 from defdip.store import Store
@@ -52,18 +50,7 @@ def load_embargoes(path: Path | str | None = None) -> pd.DataFrame:
 
     Reads ``defdip/data/curated/embargoes.yaml`` by default (see docs/curated-format.md).
     """
-    if path is None:
-        ref = resources.files("defdip.data").joinpath("curated/embargoes.yaml")
-        text, name = ref.read_text(encoding="utf-8"), "curated/embargoes.yaml"
-    else:
-        text, name = Path(path).read_text(encoding="utf-8"), str(path)
-    try:
-        data = yaml.safe_load(text) or {}
-    except (yaml.YAMLError, ValueError) as exc:  # PyYAML raises ValueError on 2001-13-01
-        raise InvalidRecord([f"cannot be read as YAML ({exc}); fix the file"], name) from exc
-    entries = data.get("embargoes") if isinstance(data, dict) else None
-    if not isinstance(entries, list):
-        raise InvalidRecord(["the top-level key 'embargoes' must hold a list"], name)
+    entries, name = curated_list(path, "curated/embargoes.yaml", "embargoes")
     rows, problems = [], []
     for i, entry in enumerate(entries, start=1):
         where = f"embargo #{i} ({entry.get('resolution', '?') if isinstance(entry, dict) else '?'})"
