@@ -24,7 +24,7 @@ from defdip.errors import InvalidArgument
 from defdip.plain import records
 from defdip.queries import record
 from defdip.queries.names import actor_key, vocabulary
-from defdip.queries.tables import Tables
+from defdip.queries.tables import Tables, year_runs
 from defdip.store import Store
 
 __all__ = ["Completeness", "completeness"]
@@ -46,16 +46,6 @@ class Completeness:
         return {"country": self.country, "from": self.year_from, "to": self.year_to,
                 "by_year": records(self.by_year), "coverage": records(self.coverage),
                 "gaps": records(self.gaps)}
-
-
-def _runs(years: list[int]) -> list[tuple[int, int]]:
-    runs: list[tuple[int, int]] = []
-    for year in sorted(years):
-        if runs and year == runs[-1][1] + 1:
-            runs[-1] = (runs[-1][0], year)
-        else:
-            runs.append((year, year))
-    return runs
 
 
 def _active_years(store: Store, code: str, year_from: int, year_to: int) -> pd.DataFrame:
@@ -141,7 +131,7 @@ def completeness(store: Store, country: str, *, year_from: int = 1980,
             continue
         missing_years = [y for y in range(year_from, year_to + 1) if y not in covered[kind]]
         gaps += [{"kind": kind, "first_year": a, "last_year": b,
-                  "reason": "no source covers these years"} for a, b in _runs(missing_years)]
+                  "reason": "no source covers these years"} for a, b in year_runs(missing_years)]
     coverage = coverage.drop(columns=["years"])
     return Completeness(code, year_from, year_to, by_year, coverage,
                         pd.DataFrame(gaps, columns=["kind", "first_year", "last_year",

@@ -23,7 +23,7 @@ import ibis.expr.types as ir
 from defdip.queries.coverage import FOCAL_ORIGINS, Coverage, Segment, check_scope
 from defdip.queries.instruments import INSTRUMENTS, coverage
 from defdip.queries.record import actor_years
-from defdip.queries.tables import Tables
+from defdip.queries.tables import Tables, year_runs
 
 __all__ = ["StateCoverage", "partner_totals", "state_coverage", "yearly_counts"]
 
@@ -58,25 +58,15 @@ class StateCoverage:
 
     def to_dict(self) -> dict[str, Any]:
         return {"instrument": self.instrument, "iso3": self.iso3,
-                "years": [[a, b] for a, b in _spans(self.years)],
+                "years": [[a, b] for a, b in year_runs(self.years)],
                 "sources": [{"source": s.source, "first": s.first, "last": s.last,
                              "states": list(s.states) if s.states else "all"}
                             for s in self.segments],
                 "text": self.describe()}
 
 
-def _spans(years: Sequence[int]) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    for y in sorted(years):
-        if out and y == out[-1][1] + 1:
-            out[-1] = (out[-1][0], y)
-        else:
-            out.append((y, y))
-    return out
-
-
 def _ranges(years: Sequence[int]) -> str:
-    return ", ".join(f"{a}–{b}" if a != b else str(a) for a, b in _spans(years))
+    return ", ".join(f"{a}–{b}" if a != b else str(a) for a, b in year_runs(years))
 
 
 def state_coverage(cov: Coverage, iso3: str, start: int, end: int, scope: str = "all"
