@@ -59,7 +59,8 @@ class KeyNumber:
         if self.value is None:
             return "not observed"
         value = self.value
-        if isinstance(value, float) and value.is_integer() and abs(value) >= 100:
+        if isinstance(value, float) and value.is_integer() and (abs(value) >= 100
+                                                                 or value == 0):
             value = int(value)
         text = f"{value:,}" if isinstance(value, int) else f"{value:,.1f}"
         return f"{text} {self.unit}".strip()

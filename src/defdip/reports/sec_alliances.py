@@ -54,7 +54,8 @@ def alliances_section(ctx: BriefContext) -> Section:
             "ATOP id": frame["atopid"], "since": frame["since"], "obligations": kinds,
             "other members": [len(m) for m in members], "who": shown})
         defence = {c for m, k in zip(members, kinds, strict=True) if "defence" in k for c in m}
-        section.find(f"{ctx.focal.name} belongs to {len(frame)} alliances in force in {last} "
+        count = f"{len(frame)} alliances" if len(frame) != 1 else "1 alliance"
+        section.find(f"{ctx.focal.name} belongs to {count} in force in {last} "
                      f"(ATOP); {len(defence)} "
                      f"{'states are' if len(defence) != 1 else 'state is'} bound to defend it "
                      "or be defended by it.", "strong", rank=40)

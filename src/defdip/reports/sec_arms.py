@@ -40,11 +40,11 @@ def arms_numbers(ctx: BriefContext) -> dict[str, KeyNumber]:
             value = float(row["tiv"].iloc[0]) if len(row) else 0.0
             rank = int(row["rank"].iloc[0]) if len(row) else None
             share = float(row["share"].iloc[0]) if len(row) else 0.0
-            out[key] = KeyNumber(key, f"{label} {a}–{b}", round(value, 1), "TIV m",
-                                 (f"{share:.1f}%" if share >= 0.05 else "<0.1%")
-                                 + " of the world total" + (
-                                     f", rank {rank} of {len(ranking)}" if rank else
-                                     ", none recorded"), rank, "arms")
+            note = ((f"{share:.1f}%" if share >= 0.05 else "<0.1%") + " of the world "
+                    f"total, rank {rank} of {len(ranking)}") if rank else \
+                "none recorded (SIPRI covers every state)"
+            out[key] = KeyNumber(key, f"{label} {a}–{b}", round(value, 1), "TIV m", note,
+                                 rank, "arms")
         return out
     return ctx.memo("arms_numbers", compute)
 

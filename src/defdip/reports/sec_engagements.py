@@ -72,9 +72,8 @@ def engagements_section(ctx: BriefContext) -> Section:
             "series": top["name"], "years held": top["editions"], "first": top["first"],
             "last": top["last"], "partner states": top["partners"],
             "recorded by": top["sources"], "source": top["url"]})
-        names = ", ".join(f"{n} ({e} years)" for n, e in zip(top["name"].head(4),
-                                                             top["editions"].head(4),
-                                                             strict=True))
+        names = ", ".join(f"{n} ({e} {'year' if e == 1 else 'years'})" for n, e in
+                          zip(top["name"].head(4), top["editions"].head(4), strict=True))
         section.find(f"Its most regular named exercises in {start}–{end}: {names}.",
                      "moderate" if ctx.focal_is_curated() else "weak", rank=30)
     unnamed = int(ex["key"].isna().sum())

@@ -93,9 +93,14 @@ def where_section(ctx: BriefContext, shapes: set[str]) -> Section:
             "; ".join(lines) for lines in top["lines"]]})
     names = ", ".join(f"{n} ({b})" for n, b in zip(top["name"].head(5),
                                                    top["breadth"].head(5), strict=True))
-    section.find(f"{n_partners} states share at least one military instrument with "
-                 f"{ctx.focal.name} in {start}–{end}; the broadest ties (instruments shared) "
-                 f"are with {names}.", "strong" if n_partners else "weak", rank=10)
+    if n_partners:
+        section.find(f"{n_partners} states share at least one military instrument with "
+                     f"{ctx.focal.name} in {start}–{end}; the broadest ties (instruments "
+                     f"shared) are with {names}.", "strong", rank=10)
+    else:
+        section.find(f"No state shares a recorded military instrument with {ctx.focal.name} "
+                     f"in {start}–{end}; it appears only through diplomatic posts, "
+                     "memberships or as an observer.", "moderate", rank=10)
     posts_only = int((per["class"] == "posts").sum())
     section.text.append(f"{posts_only} further states appear only through diplomatic posts or "
                         "shared memberships; they are shown in a pale colour, not as partners.")
