@@ -6,14 +6,18 @@ from __future__ import annotations
 
 import pandas as pd
 
-from defdip import analysis
+from defdip.analysis._common import Focal
 from defdip.analysis.inference import naive_errors
+from defdip.analysis.trends import _LOG_SERIES, engagement_series, forecast_series
 from defdip.errors import DefdipError
 from defdip.reports import charts
 from defdip.reports.facts import BriefContext
 from defdip.reports.model import Section
 
-__all__ = ["SERIES_WORDS", "outlook_section"]
+__all__ = ["HOLDOUT", "SERIES_WORDS", "outlook_section"]
+
+#: Years held out in the backtest (as ``defdip trends`` does by default).
+HOLDOUT = 3
 
 SERIES_WORDS = {"arms_out_tiv": "arms exports (TIV m)", "arms_in_tiv": "arms imports (TIV m)",
                 "exercises": "multinational exercises (MME)",
@@ -25,49 +29,48 @@ SERIES_WORDS = {"arms_out_tiv": "arms exports (TIV m)", "arms_in_tiv": "arms imp
 def outlook_section(ctx: BriefContext) -> Section:
     section = Section("outlook", "Outlook")
     end = ctx.last("sipri_deliveries") or (ctx.end or 2024)
-    try:
-        result = analysis.trends(ctx.store, ctx.focal.iso3, start=ctx.start, end=end)
-    except DefdipError as exc:
-        section.omitted = f"No trends: {exc}"
+    focal = Focal(int(ctx.focal.ccode or 0), ctx.focal.iso3, ctx.focal.name)
+    if ctx.focal.ccode is None:
+        section.omitted = f"{ctx.focal.name} has no COW code: the trend series need one."
         return section
+    series = engagement_series(ctx.store, focal, ctx.start, end)
     rows = []
-    for row in result.backtest.itertuples():
-        part = result.series[result.series["instrument"] == row.instrument]
-        words = SERIES_WORDS.get(str(row.instrument), str(row.instrument))
-        if pd.isna(row.mae):
-            rows.append({"series": words, "years": f"{row.first_year}–{row.last_observed}",
-                         "forecast": "none", "why": "too few observed years"})
+    for name, part in series.groupby("instrument", sort=True):
+        words = SERIES_WORDS.get(str(name), str(name))
+        first, last_seen = int(part["year"].min()), int(part["year"].max())
+        row = {"series": words, "years": f"{first}–{last_seen}"}
+        if last_seen < end - 1:  # only series that reach the present are forecast
+            rows.append({**row, "forecast": "none", "why": f"the data end in {last_seen}: a "
+                         "forecast would be of years already past"})
             continue
-        naive_mae, _ = naive_errors(part["value"].to_numpy(), int(row.holdout_years))
-        if int(row.last_observed) < end - 1:
-            rows.append({"series": words, "years": f"{row.first_year}–{row.last_observed}",
-                         "model error (MAE)": round(float(row.mae), 1),
-                         "naive error (MAE)": round(float(naive_mae), 1), "forecast": "none",
-                         "why": f"the data end in {row.last_observed}: a forecast would be of "
-                                "years already past"})
+        try:
+            fc = forecast_series(part["year"].to_numpy(), part["value"].to_numpy(),
+                                 horizon=5, holdout=HOLDOUT, log=name in _LOG_SERIES)
+        except DefdipError as exc:
+            rows.append({**row, "forecast": "none", "why": str(exc)})
             continue
-        beats = row.mae < naive_mae
-        rows.append({"series": words, "years": f"{row.first_year}–{row.last_observed}",
-                     "model error (MAE)": round(float(row.mae), 1),
+        naive_mae, _ = naive_errors(part["value"].to_numpy(), HOLDOUT)
+        beats = fc.mae < naive_mae
+        rows.append({**row, "model error (MAE)": round(float(fc.mae), 1),
                      "naive error (MAE)": round(float(naive_mae), 1),
                      "forecast": "shown" if beats else "none",
                      "why": "beats carrying the last value forward" if beats else
                      "does not beat carrying the last value forward"})
-        fc = result.forecasts[result.forecasts["instrument"] == row.instrument]
-        if beats and len(fc):
+        table = fc.table
+        if beats and len(table):
             section.figures.append(charts.lines(
-                f"{words}: observed and {len(fc)}-year forecast",
+                f"{words}: observed and {len(table)}-year forecast",
                 [{"name": "observed", "x": part["year"].tolist(),
                   "y": part["value"].round(1).tolist()},
-                 {"name": "forecast", "x": fc["year"].tolist(),
-                  "y": fc["mean"].round(1).tolist(), "dash": True}],
+                 {"name": "forecast", "x": table["year"].tolist(),
+                  "y": table["mean"].round(1).tolist(), "dash": True}],
                 y_label=words, bands=[{"name": "95% prediction interval",
-                                       "x": fc["year"].tolist(), "low": fc["pi_low"].tolist(),
-                                       "high": fc["pi_high"].tolist()}],
-                note=f"Exponential smoothing with trend; backtest on the last "
-                     f"{int(row.holdout_years)} observed years: model MAE {row.mae:,.1f} vs "
-                     f"naive {naive_mae:,.1f}."))
-            last = fc.iloc[-1]
+                                       "x": table["year"].tolist(),
+                                       "low": table["pi_low"].tolist(),
+                                       "high": table["pi_high"].tolist()}],
+                note=f"Exponential smoothing with trend; backtest on the last {HOLDOUT} "
+                     f"observed years: model MAE {fc.mae:,.1f} vs naive {naive_mae:,.1f}."))
+            last = table.iloc[-1]
             section.find(f"{words}: forecast {last['mean']:,.0f} in {int(last['year'])} (95% "
                          f"interval {last['pi_low']:,.0f}–{last['pi_high']:,.0f}); the model "
                          "beat a naive forecast in its backtest.", "weak", rank=80)
@@ -75,9 +78,11 @@ def outlook_section(ctx: BriefContext) -> Section:
         section.tables["Forecasts: shown only where the model beats a naive forecast"] = \
             pd.DataFrame(rows)
         if not any(r["forecast"] == "shown" for r in rows):
-            section.text.append("No forecast is shown: for no series did the model beat "
-                                "carrying the last observed value forward in the backtest, so "
-                                "a forecast line would claim more than the data support.")
+            section.text.append("No forecast is shown: where a series reaches the present, "
+                                "the model did not beat carrying the last observed value "
+                                "forward in the backtest, and the other series end too early or "
+                                "are too short (table), so a forecast line would claim more "
+                                "than the data support.")
     _standing(ctx, section)
     return section
 
