@@ -61,7 +61,8 @@ td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 color:#5b6b7c}footer li{margin:3px 0}a{color:#0b4f9c}
 @media (max-width:600px){header h1{font-size:21px}section{padding:10px 12px}
 table{font-size:12px}}
-@media print{@page{size:A4;margin:14mm 12mm}body{background:#fff;font-size:11pt}
+@media print{@page{size:A4;margin:14mm 12mm}body{background:#fff;font-size:11pt;
+-webkit-print-color-adjust:exact;print-color-adjust:exact}
 nav{display:none}header{background:#fff;color:#13294b;padding:0 0 6px}
 main,footer{padding:0;max-width:none}section{border:none;padding:0;margin:0 0 10px}
 #summary{break-after:page}.table-wrap{overflow:visible}table{table-layout:fixed;
