@@ -20,7 +20,7 @@ LAYERS = {
     "refcache": 0,
     "sources": 1, "events": 1, "store": 2, "queries": 3, "engagements": 3, "panels": 3,
     "measures": 4,
-    "analysis": 5, "reports": 6, "cli": 7,
+    "analysis": 5, "reports": 6, "service": 7, "cli": 8, "web": 8,
 }
 
 
