@@ -33,7 +33,7 @@ def outlook_section(ctx: BriefContext) -> Section:
     if ctx.focal.ccode is None:
         section.omitted = f"{ctx.focal.name} has no COW code: the trend series need one."
         return section
-    series = engagement_series(ctx.store, focal, ctx.start, end)
+    series, _coverage = engagement_series(ctx.store, focal, ctx.start, end)
     rows = []
     for name, part in series.groupby("instrument", sort=True):
         words = SERIES_WORDS.get(str(name), str(name))
