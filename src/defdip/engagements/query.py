@@ -24,6 +24,7 @@ from defdip.queries.tables import Tables
 from defdip.store import Store
 
 __all__ = [
+    "count_records",
     "export_records",
     "list_records",
     "profile",
@@ -47,17 +48,15 @@ def _kinds(kind: str | list[str] | None) -> list[str]:
 def select_records(store: Store, *, country: str | None = None, partner: str | None = None,
                    kind: str | list[str] | None = None, year_from: int | None = None,
                    year_to: int | None = None, origin: str | None = None,
-                   vocab: Vocabulary | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+                   vocab: Vocabulary | None = None, ids: list[str] | None = None,
+                   after: list[str] | None = None, limit: int | None = None
+                   ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The stored rows (engagements, actors) that match the filters: records active in the
-    years by the one rule of :mod:`defdip.queries.record`."""
-    if year_from is not None and year_to is not None and year_from > year_to:
-        raise InvalidArgument(f"The year range {year_from}–{year_to} is reversed: give the "
-                              "earlier year first (e.g. --from 2000 --to 2024).")
-    vocab = vocab if vocab is not None else vocabulary(store)
-    records, actors = record.select(
-        Tables.from_store(store), country=_code(country, vocab, "--country"),
-        partner=_code(partner, vocab, "--partner"), kinds=_kinds(kind),
-        year_from=year_from, year_to=year_to, origin=origin)
+    years by the one rule of :mod:`defdip.queries.record`. ``limit``/``after``: one keyset
+    page (``queries.record.page``)."""
+    records, actors = _selected(store, country=country, partner=partner, kind=kind,
+                                year_from=year_from, year_to=year_to, origin=origin,
+                                vocab=vocab, ids=ids, after=after, limit=limit)
     frame = records.execute().drop(columns=["first_year", "last_year"])
     for column in ("personnel", "units", "countries"):  # NULL-able integers stay integers
         frame[column] = frame[column].astype("Int64")
@@ -68,20 +67,47 @@ def select_records(store: Store, *, country: str | None = None, partner: str | N
     return frame.reset_index(drop=True), people.reset_index(drop=True)
 
 
+def _selected(store: Store, *, country: str | None, partner: str | None,
+              kind: str | list[str] | None, year_from: int | None, year_to: int | None,
+              origin: str | None, vocab: Vocabulary | None, ids: list[str] | None = None,
+              after: list[str] | None = None, limit: int | None = None) -> tuple[Any, Any]:
+    if year_from is not None and year_to is not None and year_from > year_to:
+        raise InvalidArgument(f"The year range {year_from}–{year_to} is reversed: give the "
+                              "earlier year first (e.g. --from 2000 --to 2024).")
+    vocab = vocab if vocab is not None else vocabulary(store)
+    return record.select(
+        Tables.from_store(store), country=_code(country, vocab, "--country"),
+        partner=_code(partner, vocab, "--partner"), kinds=_kinds(kind),
+        year_from=year_from, year_to=year_to, origin=origin, ids=ids or (), after=after,
+        limit=limit)
+
+
+def count_records(store: Store, *, country: str | None = None, partner: str | None = None,
+                  kind: str | list[str] | None = None, year_from: int | None = None,
+                  year_to: int | None = None, origin: str | None = None,
+                  vocab: Vocabulary | None = None) -> int:
+    """How many records :func:`list_records` returns for the same filters (one COUNT)."""
+    records, _ = _selected(store, country=country, partner=partner, kind=kind,
+                           year_from=year_from, year_to=year_to, origin=origin, vocab=vocab)
+    return int(records.count().execute())
+
+
 def list_records(store: Store, *, country: str | None = None, partner: str | None = None,
                  kind: str | list[str] | None = None, year_from: int | None = None,
                  year_to: int | None = None, origin: str | None = None,
-                 vocab: Vocabulary | None = None) -> pd.DataFrame:
+                 vocab: Vocabulary | None = None, ids: list[str] | None = None,
+                 after: list[str] | None = None, limit: int | None = None) -> pd.DataFrame:
     """Records involving ``country`` (and ``partner``), of ``kind``, overlapping the years.
 
     One row per record with every stored column (``conflict`` parsed from JSON) plus
     ``actors``: a list of
     ``{"country": ISO3 or label, "role": …}``. ``country``/``partner`` are ISO3 codes, or any
-    name the vocabulary resolves when ``vocab`` is given.
+    name the vocabulary resolves when ``vocab`` is given. ``ids``: these records only;
+    ``limit``/``after``: one keyset page, ordered by ``queries.record.page_key``.
     """
     records, actors = select_records(store, country=country, partner=partner, kind=kind,
                                      year_from=year_from, year_to=year_to, origin=origin,
-                                     vocab=vocab)
+                                     vocab=vocab, ids=ids, after=after, limit=limit)
     grouped = actors_by_engagement(actors)
     records["actors"] = [grouped.get(i, []) for i in records["id"]]
     for column in ("start", "end", "retrieved"):

@@ -18,7 +18,8 @@ from defdip.queries.names import actor_key, vocabulary
 from defdip.queries.tables import Tables, to_frame
 from defdip.store import Store
 
-__all__ = ["ROLES", "arms_deals", "arms_partners", "arms_ranking"]
+__all__ = ["ROLES", "arms_categories", "arms_deals", "arms_partners", "arms_ranking",
+           "arms_tiv"]
 
 ROLES = ("supplier", "recipient")
 
@@ -99,9 +100,10 @@ def arms_partners(store: Store, country: str | int, role: str, start: int, end: 
 
 
 def arms_deals(store: Store, country: str | int, role: str, start: int, end: int,
-               vocab: Vocabulary | None = None) -> pd.DataFrame:
+               vocab: Vocabulary | None = None, weapon: str | None = None) -> pd.DataFrame:
     """Register deals (``sipri_transfers``) where ``country`` is ``role`` and the order year or a
-    delivery year falls in [start, end]; newest order first, ``licensed_production`` shown."""
+    delivery year falls in [start, end]; newest order first, ``licensed_production`` shown.
+    ``weapon``: only deals whose designation or description contains it (any case)."""
     prefix, other = _role(role)
     start, end = _period(start, end)
     key = _actor(store, country, vocab)
@@ -110,6 +112,10 @@ def arms_deals(store: Store, country: str | int, role: str, start: int, end: int
         lambda y: y.strip().try_cast("int64"))
     delivered = years.filter(lambda y: y.between(start, end)).length() > 0
     t = t.filter((_key(t, prefix) == key) & (t.order_year.between(start, end) | delivered))
+    if weapon:
+        text = weapon.lower()
+        t = t.filter(t.weapon_designation.lower().contains(text).fill_null(False)
+                     | t.weapon_description.lower().contains(text).fill_null(False))
     deals = t.select(
         t.deal_id, t[f"{other}_label"].name("partner_label"),
         t[f"{other}_iso3"].name("partner_iso3"),
@@ -120,3 +126,37 @@ def arms_deals(store: Store, country: str | int, role: str, start: int, end: int
                          "tiv_delivered", "comments")))
     return to_frame(deals.order_by([ibis.desc("order_year"), "partner_label",
                                     "weapon_designation", "deal_id"]))
+
+
+def arms_categories(store: Store) -> list[str]:
+    """SIPRI's weapon categories in the delivery export (Aircraft, Missiles, …)."""
+    d = Tables.from_store(store).table("sipri_deliveries")
+    found = d.filter(d.category.notnull()).select("category").distinct().order_by("category")
+    return [str(c) for c in to_frame(found)["category"]]
+
+
+def arms_tiv(store: Store, country: str | int | None, role: str, start: int, end: int,
+             category: str | None = None, vocab: Vocabulary | None = None) -> pd.DataFrame:
+    """TIV delivered per year, as SIPRI's TIV tables give it: with ``country``, its partners
+    (recipients when it supplies, suppliers when it receives) by year; without, every
+    ``role`` actor by year. ``category``: one SIPRI weapon category only.
+
+    Long form: actor (ISO3 or label), name, year, tiv (millions); years without deliveries
+    are absent (no delivery recorded, not a zero estimate)."""
+    prefix, other = _role(role)
+    start, end = _period(start, end)
+    d = Tables.from_store(store).table("sipri_deliveries")
+    d = d.filter(d.year.between(start, end))
+    group = prefix
+    if country is not None:
+        d = d.filter(_key(d, prefix) == _actor(store, country, vocab))
+        group = other
+    if category:
+        known = arms_categories(store)
+        if category not in known:
+            raise InvalidArgument(f"category {category!r} is not a SIPRI weapon category: "
+                                  f"use one of {', '.join(known)}.")
+        d = d.filter(d.category == category)
+    sums = d.group_by(actor=_key(d, group), year=d.year).aggregate(
+        name=d[f"{group}_label"].min(), tiv=d.tiv.sum())
+    return to_frame(sums.select("actor", "name", "year", "tiv").order_by(["actor", "year"]))

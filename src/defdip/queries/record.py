@@ -30,6 +30,8 @@ __all__ = [
     "PARTY_ROLES",
     "active",
     "actor_years",
+    "page",
+    "page_key",
     "pair_counts",
     "select",
     "spans",
@@ -74,11 +76,17 @@ def active(tables: Tables, year_from: int | None = None, year_to: int | None = N
 
 def select(tables: Tables, *, country: str | None = None, partner: str | None = None,
            kinds: Sequence[str] = (), year_from: int | None = None, year_to: int | None = None,
-           origin: str | None = None, sources: Sequence[str] = ()) -> tuple[ir.Table, ir.Table]:
+           origin: str | None = None, sources: Sequence[str] = (), ids: Sequence[str] = (),
+           after: Sequence[str] | None = None, limit: int | None = None
+           ) -> tuple[ir.Table, ir.Table]:
     """The records (with ``first_year``/``last_year``) that involve ``country`` (and
     ``partner``: actor keys, ISO3 or a declared label), of ``kinds``, active in the years, of
-    ``origin`` and ``sources``; and their actor rows. Both ordered for stable output."""
+    ``origin``, ``sources`` and ``ids``; and their actor rows. Both ordered for stable output.
+
+    With ``limit`` (or ``after``) the records come one keyset page at a time (:func:`page`)."""
     records = active(tables, year_from, year_to)
+    if ids:
+        records = records.filter(records.id.isin(list(ids)))
     actors = tables.table("engagement_actors")
     for code in (country, partner):
         if code is not None:
@@ -90,9 +98,42 @@ def select(tables: Tables, *, country: str | None = None, partner: str | None = 
         records = records.filter(records.origin == origin)
     if sources:
         records = records.filter(records.source.isin(list(sources)))
-    records = records.order_by([records.start, records.kind, records["name"], records.id])
+    if after is not None or limit is not None:
+        records = page(records, after, limit)
+    else:
+        records = records.order_by([records.start, records.kind, records["name"], records.id])
     chosen = actors.filter(actors.engagement_id.isin(records.id))
     return records, chosen.order_by([chosen.engagement_id, chosen.role, chosen.iso3])
+
+
+#: A record's place in keyset pages: (start, kind, name, id), with no start last and no name
+#: first, so the order is total and every key is a string (``page_key`` writes one).
+NO_START, NO_NAME = "9999-12-31", ""
+
+
+def page_key(row: dict) -> list[str]:
+    """The keyset key of a record row (what ``after`` takes to continue after it)."""
+    start = row.get("start")
+    return [str(start)[:10] if start is not None and str(start) not in ("NaT", "None")
+            else NO_START, str(row["kind"]), str(row.get("name") or NO_NAME), str(row["id"])]
+
+
+def page(records: ir.Table, after: Sequence[str] | None, limit: int | None) -> ir.Table:
+    """Records ordered by their keyset key, those after ``after`` (a :func:`page_key`) only,
+    at most ``limit`` of them: each page is one indexed range scan, however deep."""
+    start = records.start.cast("string").fill_null(NO_START)
+    name = records["name"].fill_null(NO_NAME)
+    keys = [start, records.kind, name, records.id]
+    if after is not None:
+        later = ibis.literal(False)
+        for i in reversed(range(len(keys))):
+            same = ibis.literal(True)
+            for key, value in zip(keys[:i], after[:i], strict=True):
+                same &= key == value
+            later = (same & (keys[i] > after[i])) | later
+        records = records.filter(later)
+    records = records.order_by(keys)
+    return records.limit(limit) if limit is not None else records
 
 
 def actor_years(tables: Tables, kind: str, start: int, end: int, *,

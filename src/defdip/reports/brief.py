@@ -29,8 +29,8 @@ from defdip.reports.resolve import resolve_state
 from defdip.reports.sec_arms import TIV_WORDS
 from defdip.store import Store
 
-__all__ = ["FORMATS", "SECTIONS", "Brief", "brief_filename", "brief_html", "build_brief",
-           "write_brief"]
+__all__ = ["FORMATS", "SECTIONS", "Brief", "brief_context", "brief_filename", "brief_html",
+           "build_brief", "build_section", "write_brief"]
 
 FORMATS = ("html", "json", "pdf")
 REQUIRED = ("engagements", "engagement_actors", "country_codes", "natural_earth_countries")
@@ -101,6 +101,39 @@ class Brief:
         }
 
 
+def brief_context(store: Store, country: str | int, *, start: int = 1995,
+                  end: int | None = None, progress: Callable[[str], None] | None = None,
+                  kinds: tuple[str, ...] = ()) -> BriefContext:
+    """What every section is built from: the state ``country`` names, the store's vocabulary
+    and the window. ``kinds``: record kinds the partner map and tables keep (all if empty)."""
+    if end is not None and start > end:
+        raise InvalidArgument(f"--from {start} is after --to {end}: give the earlier year "
+                              "first.")
+    store.require(*REQUIRED)
+    vocab = store.vocabulary()
+    system_end = int(store.sql("SELECT max(year) AS y FROM cow_system")["y"].iloc[0]) \
+        if store.has("cow_system") else 2016
+    focal = resolve_state(vocab, country, system_end)
+    return BriefContext(store, focal, vocab, start, end, progress or (lambda _s: None),
+                        kinds=tuple(kinds))
+
+
+def build_section(ctx: BriefContext, name: str) -> Section:
+    """One section by id (:data:`SECTIONS`), as the brief builds it: a section that cannot
+    run says why in ``omitted``. The web's country page builds them one at a time."""
+    from defdip.reports.worldmap import map_shapes
+
+    makers = dict(_sections())
+    if name not in makers:
+        raise InvalidArgument(f"section {name!r} is not one of {', '.join(SECTIONS)}.")
+    try:
+        if name == "where":
+            return makers[name](ctx, set(ctx.memo("shapes", lambda: map_shapes(ctx.store))))
+        return makers[name](ctx)
+    except DefdipError as exc:  # a section that cannot run says why; the rest stands
+        return Section(name, name.title(), omitted=str(exc))
+
+
 def build_brief(store: Store, country: str | int, *, start: int = 1995,
                 end: int | None = None, progress: Callable[[str], None] | None = None
                 ) -> Brief:
@@ -111,36 +144,24 @@ def build_brief(store: Store, country: str | int, *, start: int = 1995,
     from defdip.reports import summary
     from defdip.reports.worldmap import map_shapes
 
-    if end is not None and start > end:
-        raise InvalidArgument(f"--from {start} is after --to {end}: give the earlier year "
-                              "first.")
-    store.require(*REQUIRED)
-    vocab = store.vocabulary()
-    system_end = int(store.sql("SELECT max(year) AS y FROM cow_system")["y"].iloc[0]) \
-        if store.has("cow_system") else 2016
-    focal = resolve_state(vocab, country, system_end)
-    say = progress or (lambda _s: None)
-    ctx = BriefContext(store, focal, vocab, start, end, say)
+    ctx = brief_context(store, country, start=start, end=end, progress=progress)
+    say = ctx.progress
     timings: dict[str, float] = {}
     began = time.perf_counter()
     shapes = ctx.memo("shapes", lambda: map_shapes(store))
     sections = []
-    for name, make in _sections():
+    for name in SECTIONS:
         say(name)
         t0 = time.perf_counter()
-        try:
-            section = make(ctx, set(shapes)) if name == "where" else make(ctx)
-        except DefdipError as exc:  # a section that cannot run says why; the rest stands
-            section = Section(name, name.title(), omitted=str(exc))
+        sections.append(build_section(ctx, name))
         timings[name] = round(time.perf_counter() - t0, 3)
-        sections.append(section)
     say("summary")
     numbers = summary.key_numbers(ctx, sections)
     findings = summary.pick_findings(sections)
     sources = [{k: v for k, v in row.items() if k != "files"}
                for row in sr.sources_table(store).to_dict("records")]
     timings["total"] = round(time.perf_counter() - began, 3)
-    return Brief(focal, start, end, sections, numbers, findings, summary.data_as_of(ctx),
+    return Brief(ctx.focal, start, end, sections, numbers, findings, summary.data_as_of(ctx),
                  sources, timings, shapes)
 
 

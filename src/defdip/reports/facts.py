@@ -66,6 +66,8 @@ class BriefContext:
     end: int | None = None  # None: each section runs to the last year its data cover
     progress: Callable[[str], None] = field(default=lambda _step: None)
     cache: dict[str, Any] = field(default_factory=dict)
+    #: Record kinds the partner map and tables keep (empty: every kind); the web's filter.
+    kinds: tuple[str, ...] = ()
 
     @cached_property
     def tables(self) -> Tables:

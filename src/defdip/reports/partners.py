@@ -63,10 +63,11 @@ def partner_table(ctx: BriefContext, start: int, end: int) -> pd.DataFrame:
 
     ``key`` is the partner's ISO3 (``TRNC`` for the Turkish Cypriot administration);
     organisations and non-state actors are left out (memberships count the member states).
+    Only records of ``ctx.kinds`` when it names any.
     """
     def read() -> pd.DataFrame:
         chosen, people = record.select(ctx.tables, country=ctx.focal.iso3, year_from=start,
-                                       year_to=end)
+                                       year_to=end, kinds=ctx.kinds)
         # only the columns the table needs: the one rule picks the records, no more is read
         records = chosen.select("id", "kind", "start", "end", "tiv").execute()
         actors = people.select("engagement_id", "iso3", "label", "role").execute()
@@ -101,7 +102,7 @@ def partner_table(ctx: BriefContext, start: int, end: int) -> pd.DataFrame:
         out["first"] = out["first"].astype("int64")
         out["last"] = out["last"].astype("int64")
         return out.sort_values(["key", "class"], ignore_index=True)
-    return ctx.memo(f"partners:{start}:{end}", read)
+    return ctx.memo(f"partners:{start}:{end}:{','.join(ctx.kinds)}", read)
 
 
 def partners_by_class(table: pd.DataFrame) -> pd.DataFrame:
