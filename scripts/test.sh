@@ -5,7 +5,7 @@ cd "$(dirname "$0")/.."
 python3.11 -m venv .venv 2>/dev/null || python3 -m venv .venv
 . .venv/bin/activate
 pip install -q --upgrade pip
-pip install -q -c constraints.txt -e ".[test,spark]"
+pip install -q -c constraints.txt -e ".[test,spark,web]"
 # The browser tests drive Debian's Chromium (never a downloaded browser).
 if ! command -v chromium >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ]; then

@@ -42,7 +42,7 @@ def _root(version: bool = typer.Option(False, "--version", callback=_version, is
 
 # Commands appear in --help in the order a user meets them; any other cmd_* module follows.
 ORDER = ("cmd_sources", "cmd_countries", "cmd_arms", "cmd_record", "cmd_panel", "cmd_measures",
-         "cmd_analysis", "cmd_brief")
+         "cmd_analysis", "cmd_brief", "cmd_serve")
 _found = {m.name for m in pkgutil.iter_modules(__path__) if m.name.startswith("cmd_")}
 for _name in [*[n for n in ORDER if n in _found], *sorted(_found - set(ORDER))]:
     importlib.import_module(f"{__name__}.{_name}").register(app)

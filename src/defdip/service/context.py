@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from defdip.store.session import reading, store_path, writing
 
@@ -24,9 +24,16 @@ __all__ = ["Context"]
 
 @dataclass
 class Context:
-    """Where the store is (``None``: ``$DEFDIP_HOME/defdip.duckdb``)."""
+    """Where the store is (``None``: ``$DEFDIP_HOME/defdip.duckdb``) and who asks.
+
+    ``user`` is the authenticated user of a web request (``None``: anonymous, the public
+    record; the multi-user record will filter what each user may see below this layer)."""
 
     store: Path | str | None = None
+    user: Any = None
+    #: Keep one read-only connection per thread between calls (``store.pool``): for
+    #: long-running servers; a command line opens and closes the store per call.
+    pooled: bool = False
 
     @property
     def path(self) -> Path:
@@ -39,6 +46,12 @@ class Context:
     def reading(self) -> Iterator[Store]:
         """The store, read-only, for one call (its vocabulary is built once per data
         vintage in a process, so a long-running server rebuilds it only after a load)."""
+        if self.pooled:
+            from defdip.store.pool import pooled
+
+            with pooled(self.path) as handle:
+                yield handle
+            return
         with reading(self.store) as handle:
             yield handle
 

@@ -23,6 +23,7 @@ __all__ = [
     "arms_deals",
     "arms_partners",
     "arms_ranking",
+    "breakpoints",
     "completeness",
     "effects",
     "event_study",
@@ -168,6 +169,12 @@ def screen(ctx: Context, **options: Any) -> Result:
     with ctx.reading() as store:
         return Result("embargo screening", table=run(store, **options),
                       vintage=store.vintage())
+
+
+def breakpoints(ctx: Context, country: str, **options: Any) -> Result:
+    from defdip.analysis import breakpoint_tests as run
+
+    return _analysis(ctx, "breakpoints", lambda s, **k: run(s, country, **k), **options)
 
 
 def trends(ctx: Context, country: str, **options: Any) -> Result:

@@ -1,0 +1,250 @@
+"""The country brief for faces that show it a section at a time, the partners behind its
+map, the world's shapes, and a side-by-side comparison of states.
+
+Sections are the brief's own (``reports.brief.build_section`` over a
+``reports.brief.brief_context``): the web page and ``defdip brief`` show the same findings,
+figures and tables. Each is cached by (state, years, instruments, data vintage): the
+analysis sections take seconds to build, and a second reader gets them at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from defdip.errors import InvalidArgument
+from defdip.reports.brief import SECTIONS
+from defdip.service.cache import memo, vintage, vocabulary
+from defdip.service.context import Context
+from defdip.service.results import Result
+
+__all__ = [
+    "BRIEF_SECTIONS",
+    "brief",
+    "brief_html",
+    "brief_section",
+    "brief_sections",
+    "compare",
+    "footprint",
+    "key_numbers",
+    "world_shapes",
+]
+
+#: The brief's sections, in reading order (``reports.brief.SECTIONS``).
+BRIEF_SECTIONS = SECTIONS
+
+
+def _years(start: int, end: int | None) -> None:
+    if end is not None and start > end:
+        raise InvalidArgument(f"from {start!r} is after to {end!r}: give the earlier year "
+                              "first (e.g. from=1995&to=2024).")
+
+
+def _state(ctx: Context, country: str) -> str:
+    """The ISO3 of the state ``country`` names (one cache key per state, however typed)."""
+    return vocabulary(ctx).resolve(country, context="the country parameter").iso3
+
+
+def brief_section(ctx: Context, country: str, section: str, *, start: int = 1995,
+                  end: int | None = None, kinds: Sequence[str] = ()) -> Result:
+    """One section of ``country``'s brief over [start, end] (``end`` None: to the last year
+    each source covers): ``document`` is ``Section.to_dict()`` (findings, text, tables, figure
+    specs, notes), ``detail`` the brief's own :class:`~defdip.reports.model.Section`.
+    ``kinds`` keeps only those record kinds on the partner map and its tables."""
+    return brief_sections(ctx, country, [section], start=start, end=end, kinds=kinds)[0]
+
+
+def brief_sections(ctx: Context, country: str, sections: Sequence[str], *, start: int = 1995,
+                   end: int | None = None, kinds: Sequence[str] = ()) -> list[Result]:
+    """Several sections (:func:`brief_section`), each cached on its own; those not cached yet
+    are built over one shared brief context, as ``defdip brief`` builds them (the years each
+    source covers and the frames several sections read are computed once)."""
+    from defdip.reports.brief import brief_context, build_section
+
+    _years(start, end)
+    for section in sections:
+        if section not in BRIEF_SECTIONS:
+            raise InvalidArgument(f"section {section!r} is not one of "
+                                  f"{', '.join(BRIEF_SECTIONS)}.")
+    iso3 = _state(ctx, country)
+    chosen = tuple(sorted(set(kinds)))
+    shared: dict[str, Any] = {}
+
+    def one(store: Any, section: str) -> Result:
+        def compute() -> Result:
+            if "ctx" not in shared:
+                shared["ctx"] = brief_context(store, iso3, start=start, end=end, kinds=chosen)
+            made = build_section(shared["ctx"], section)
+            return Result(made.title, document=made.to_dict(), vintage=store.vintage(),
+                          notes=tuple(made.notes), detail=made)
+
+        key = (iso3, section, start, end, chosen if section == "where" else ())
+        return memo(ctx, "brief_section", key, compute)
+
+    with ctx.reading() as store:
+        return [one(store, s) for s in sections]
+
+
+def key_numbers(ctx: Context, country: str, *, start: int = 1995, end: int | None = None
+                ) -> Result:
+    """The brief's first-page numbers (partners, instruments, arms ranks, spending, posts,
+    peacekeepers, agreements) and its "data as of" lines: ``reports.summary``'s, over the
+    sections that own numbers."""
+    from defdip.reports import summary
+    from defdip.reports.brief import brief_context
+
+    _years(start, end)
+    iso3 = _state(ctx, country)
+    owners = [r.detail for r in brief_sections(ctx, iso3, ("where", "arms", "spending"),
+                                               start=start, end=end)]
+
+    def compute() -> Result:
+        with ctx.reading() as store:
+            made = brief_context(store, iso3, start=start, end=end)
+            numbers = summary.key_numbers(made, owners)
+            return Result("key numbers", document={
+                "numbers": [n.to_dict() for n in numbers],
+                "data_as_of": summary.data_as_of(made)}, vintage=store.vintage(),
+                detail=numbers)
+
+    return memo(ctx, "key_numbers", (iso3, start, end), compute)
+
+
+def brief(ctx: Context, country: str, *, start: int = 1995, end: int | None = None) -> Result:
+    """The whole brief as data (what ``defdip brief --format json`` writes), built once per
+    (state, years, data vintage); ``detail`` is the :class:`~defdip.reports.brief.Brief`."""
+    from defdip.reports.brief import build_brief
+
+    _years(start, end)
+    iso3 = _state(ctx, country)
+
+    def compute() -> Result:
+        with ctx.reading() as store:
+            made = build_brief(store, iso3, start=start, end=end)
+            return Result(f"{made.country.name} — defence diplomacy brief",
+                          document=made.to_dict(), vintage=store.vintage(), detail=made)
+
+    return memo(ctx, "brief", (iso3, start, end), compute)
+
+
+def brief_html(ctx: Context, country: str, *, start: int = 1995, end: int | None = None
+               ) -> str:
+    """The brief as the one self-contained HTML file ``defdip brief`` writes."""
+    from defdip.reports.brief import brief_html as render
+
+    made = brief(ctx, country, start=start, end=end).detail
+
+    def compute() -> str:
+        with ctx.reading() as store:
+            return render(store, made)
+
+    return memo(ctx, "brief_html", (made.country.iso3, start, end), compute)
+
+
+def footprint(ctx: Context, country: str, *, start: int = 1995, end: int | None = None,
+              kinds: Sequence[str] = ()) -> Result:
+    """``country``'s partners in [start, end] by instrument: the records they share (the one
+    rule of ``queries.record``), the first and last year those records are active in the
+    range, and their TIV — the table behind the brief's partner map and its hover text
+    (``reports.partners.partner_table``). ``end`` None: the last year any source covers, as
+    the map's."""
+    from defdip.reports.brief import brief_context
+    from defdip.reports.partners import CLASS_WORDS, partner_table
+
+    _years(start, end)
+    iso3 = _state(ctx, country)
+    chosen = tuple(sorted(set(kinds)))
+
+    def compute() -> Result:
+        with ctx.reading() as store:
+            made = brief_context(store, iso3, start=start, end=end, kinds=chosen)
+            last = end if end is not None else max(s.last for s in made.spans.values())
+            table = partner_table(made, start, last)
+            table = table.rename(columns={"key": "partner", "first": "first_year",
+                                          "last": "last_year"})
+            table.insert(1, "name", [made.name(k) for k in table["partner"]])
+            table.insert(3, "instrument", [CLASS_WORDS.get(c, c) for c in table["class"]])
+            return Result(f"partners of {made.focal.name}, {start}–{last}", table=table,
+                          coverage="records active in the years (queries.record); outside "
+                                   "what a source covers there is no record, not a zero",
+                          vintage=store.vintage())
+
+    return memo(ctx, "footprint", (iso3, start, end, chosen), compute)
+
+
+def world_shapes(ctx: Context) -> Result:
+    """Natural Earth 1:110m shapes as SVG path data by ISO3 (``reports.worldmap``), what the
+    pages' maps are drawn with."""
+    from defdip.reports.worldmap import map_shapes
+
+    def compute() -> Result:
+        with ctx.reading() as store:
+            store.require("natural_earth_countries")
+            return Result("world (Natural Earth 1:110m)", document=map_shapes(store),
+                          vintage=store.vintage())
+
+    return memo(ctx, "world_shapes", "", compute)
+
+
+def compare(ctx: Context, countries: Sequence[str], *, year: int = 2019,
+            partners: Sequence[str] = ("USA", "RUS", "CHN")) -> Result:
+    """Two to five states side by side in ``year``: partners and records by instrument,
+    arms delivered and received over the five years to ``year`` (SIPRI TIV), UN agreement
+    with ``partners`` and network standing. Rows are measures, columns the states; a blank
+    cell is a value no source gives (not a zero)."""
+    if not 2 <= len(countries) <= 5:
+        raise InvalidArgument(f"country: compare 2 to 5 states, not {len(countries)}; "
+                              "repeat the parameter (country=TUR&country=GRC).")
+    states = [vocabulary(ctx).resolve(c, context="the country parameter") for c in countries]
+    if len({s.iso3 for s in states}) != len(states):
+        raise InvalidArgument("country: the same state is named twice; name each state once.")
+
+    def compute() -> Result:
+        with ctx.reading() as store:
+            rows = _compared(store, states, year, partners, vocabulary(ctx))
+        import pandas as pd
+
+        table = pd.DataFrame([{"measure": k, **{s.iso3: v.get(s.iso3) for s in states}}
+                              for k, v in rows.items()], dtype=object)
+        return Result(f"{', '.join(s.name for s in states)} in {year}", table=table,
+                      coverage=f"record active in {year}; SIPRI deliveries {year - 4}–{year}; "
+                               "UNGA roll calls as far as loaded; network standing in the year",
+                      vintage=vintage(ctx))
+
+    return memo(ctx, "compare", (tuple(s.iso3 for s in states), year, tuple(partners)),
+                compute)
+
+
+def _compared(store: Any, states: list[Any], year: int, partners: Sequence[str],
+              vocab: Any) -> dict[str, dict[str, Any]]:
+    import pandas as pd
+
+    from defdip.engagements import profile
+    from defdip.measures import alignment, arms_ranking, standing
+
+    rows: dict[str, dict[str, Any]] = {}
+    ranks = {r: arms_ranking(store, r, year - 4, year).set_index("country")
+             for r in ("supplier", "recipient")}
+    stand = standing(store, year).set_index("iso3") if store.has(
+        "network_standing") else pd.DataFrame()
+    for state in states:
+        own = profile(store, state.iso3, year, vocab=vocab)
+        for kind, group in own.groupby("kind"):
+            rows.setdefault(f"partners: {kind.replace('_', ' ')}", {})[state.iso3] = \
+                int(group["partner"].nunique())
+        rows.setdefault("records active", {})[state.iso3] = int(own["records"].sum())
+        for role, label in (("supplier", "arms exported"), ("recipient", "arms imported")):
+            table = ranks[role]
+            rows.setdefault(f"{label}, TIV {year - 4}–{year}", {})[state.iso3] = (
+                float(table.loc[state.iso3, "tiv"]) if state.iso3 in table.index else None)
+        agree = alignment(store, state.iso3, partners=tuple(partners), start=year, end=year)
+        for row in agree.to_dict("records"):
+            other = row.get("partner_iso3") or row.get("partner")
+            rows.setdefault(f"UN agreement with {other} ({year})", {})[state.iso3] = \
+                row.get("un_agree")
+        if state.iso3 in stand.index:
+            rows.setdefault("network rank (PageRank)", {})[state.iso3] = int(
+                stand.loc[state.iso3, "rank"])
+            rows.setdefault("partners in the engagement graph", {})[state.iso3] = int(
+                stand.loc[state.iso3, "partners"])
+    return rows
