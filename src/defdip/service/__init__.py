@@ -12,4 +12,10 @@ nothing here prints, and nothing below here knows about faces.
 - :mod:`~defdip.service.catalog` — sources and provenance, citations, country resolution,
   loading (sources, then the record and the measures, in one write).
 - :mod:`~defdip.service.reads` — the record, arms, alignment, standing, panels and analyses.
+- :mod:`~defdip.service.records`, :mod:`~defdip.service.arms`, :mod:`~defdip.service.panels`,
+  :mod:`~defdip.service.briefs` — what the web asks beyond the CLI: keyset pages of the
+  record, one record with its citation, TIV tables, panel files, the brief a section at a
+  time, comparisons.
+- :mod:`~defdip.service.cache` — results cached by (question, data vintage, user); the vintage
+  read once per version of the store file.
 """

@@ -45,6 +45,25 @@ def _state(ctx: Context, country: str) -> str:
     return vocabulary(ctx).resolve(country, context="the country parameter").iso3
 
 
+#: BriefContext facts that depend on the store's data only (not on the state or the years):
+#: computed once per data vintage and handed to every context built here.
+STORE_FACTS = ("spans", "names", "iso3_of", "codes")
+
+
+def _brief_context(ctx: Context, store: Any, iso3: str, start: int, end: int | None,
+                   kinds: tuple[str, ...] = ()) -> Any:
+    """``reports.brief.brief_context`` with its store-wide facts (the years each source
+    covers, names, codes) from the cache: they are the same for every state and window of one
+    vintage, and reading them costs ~0.5 s."""
+    from defdip.reports.brief import brief_context
+
+    made = brief_context(store, iso3, start=start, end=end, kinds=kinds)
+    facts = memo(ctx, "brief_store_facts", "",
+                 lambda: {name: getattr(made, name) for name in STORE_FACTS})
+    made.__dict__.update(facts)  # functools.cached_property reads the instance's __dict__
+    return made
+
+
 def brief_section(ctx: Context, country: str, section: str, *, start: int = 1995,
                   end: int | None = None, kinds: Sequence[str] = ()) -> Result:
     """One section of ``country``'s brief over [start, end] (``end`` None: to the last year
@@ -59,7 +78,7 @@ def brief_sections(ctx: Context, country: str, sections: Sequence[str], *, start
     """Several sections (:func:`brief_section`), each cached on its own; those not cached yet
     are built over one shared brief context, as ``defdip brief`` builds them (the years each
     source covers and the frames several sections read are computed once)."""
-    from defdip.reports.brief import brief_context, build_section
+    from defdip.reports.brief import build_section
 
     _years(start, end)
     for section in sections:
@@ -73,7 +92,7 @@ def brief_sections(ctx: Context, country: str, sections: Sequence[str], *, start
     def one(store: Any, section: str) -> Result:
         def compute() -> Result:
             if "ctx" not in shared:
-                shared["ctx"] = brief_context(store, iso3, start=start, end=end, kinds=chosen)
+                shared["ctx"] = _brief_context(ctx, store, iso3, start, end, chosen)
             made = build_section(shared["ctx"], section)
             return Result(made.title, document=made.to_dict(), vintage=store.vintage(),
                           notes=tuple(made.notes), detail=made)
@@ -91,7 +110,6 @@ def key_numbers(ctx: Context, country: str, *, start: int = 1995, end: int | Non
     peacekeepers, agreements) and its "data as of" lines: ``reports.summary``'s, over the
     sections that own numbers."""
     from defdip.reports import summary
-    from defdip.reports.brief import brief_context
 
     _years(start, end)
     iso3 = _state(ctx, country)
@@ -100,7 +118,7 @@ def key_numbers(ctx: Context, country: str, *, start: int = 1995, end: int | Non
 
     def compute() -> Result:
         with ctx.reading() as store:
-            made = brief_context(store, iso3, start=start, end=end)
+            made = _brief_context(ctx, store, iso3, start, end)
             numbers = summary.key_numbers(made, owners)
             return Result("key numbers", document={
                 "numbers": [n.to_dict() for n in numbers],
@@ -148,7 +166,6 @@ def footprint(ctx: Context, country: str, *, start: int = 1995, end: int | None 
     range, and their TIV — the table behind the brief's partner map and its hover text
     (``reports.partners.partner_table``). ``end`` None: the last year any source covers, as
     the map's."""
-    from defdip.reports.brief import brief_context
     from defdip.reports.partners import CLASS_WORDS, partner_table
 
     _years(start, end)
@@ -157,7 +174,7 @@ def footprint(ctx: Context, country: str, *, start: int = 1995, end: int | None 
 
     def compute() -> Result:
         with ctx.reading() as store:
-            made = brief_context(store, iso3, start=start, end=end, kinds=chosen)
+            made = _brief_context(ctx, store, iso3, start, end, chosen)
             last = end if end is not None else max(s.last for s in made.spans.values())
             table = partner_table(made, start, last)
             table = table.rename(columns={"key": "partner", "first": "first_year",
