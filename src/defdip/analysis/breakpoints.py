@@ -21,6 +21,7 @@ import pandas as pd
 import yaml
 
 from defdip.analysis._common import Focal, check_years, resolve_focal
+from defdip.analysis.period import analysis_period
 from defdip.errors import InvalidArgument, InvalidRecord
 from defdip.plain import records
 from defdip.queries.tables import Tables, to_frame, year_span
@@ -147,21 +148,29 @@ class BreakpointReport:
                 "coverage": [c.to_dict() for c in self.coverage]}
 
 
+#: The inputs of the breakpoint series (``analysis.period.INPUTS``).
+BREAKPOINT_INPUTS = ("ideal_points", "arms", "exercises")
+
+
 def breakpoint_tests(store: Store, country: str | int, *, window: int = 8,
-                     start: int = 1946, end: int = 2023) -> BreakpointReport:
+                     start: int | None = None, end: int | None = None) -> BreakpointReport:
     """Chow tests of each series at each curated breakpoint, ±``window`` years around it.
 
     The break year is the first year of the new regime when the event falls in the first
     half of the year, else the following year. Series too short around a date are skipped
     (``note`` says why); where the sources of a record-based series change inside the window
     (MME and JME end in 2010), ``note`` says so, since a change of source can look like a
-    break. Example: ``breakpoint_tests(store, "TUR", window=8)``.
+    break. The series run from ``start`` (default 1946) to ``end`` (default: the last year
+    any of them covers). Example: ``breakpoint_tests(store, "TUR", window=8)``.
     """
-    check_years(start, end)
+    if start is not None and end is not None:
+        check_years(start, end)
     focal = resolve_focal(store, country)
+    period = analysis_period(Tables.from_store(store), BREAKPOINT_INPUTS, start, end,
+                             default_start=1946, iso3=focal.iso3)
     points = load_breakpoints()
     points = points[points["country"] == focal.iso3]
-    series, coverage = focal_series(store, focal, start, end)
+    series, coverage = focal_series(store, focal, period.start, period.end)
     changes = {c.instrument: c for c in coverage}
     rows = []
     for bp in points.itertuples(index=False):

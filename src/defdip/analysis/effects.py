@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from defdip.analysis._common import Focal, check_years, resolve_focal
+from defdip.analysis.period import Period, analysis_period
 from defdip.errors import InvalidArgument
 from defdip.plain import records
 from defdip.store import Store
@@ -71,13 +72,20 @@ class EffectsResult:
     dropped: list[str] = field(default_factory=list)
     focal: Focal | None = None
     years: tuple[int, int] | None = None
+    #: the years asked for, clipped to what the outcome's data cover (None: a frame given)
+    period: Period | None = None
+
+    @property
+    def notes(self) -> list[str]:
+        return list(self.period.notes) if self.period else []
 
     def to_dict(self) -> dict[str, Any]:
         return {"outcome": self.outcome, "specification": self.specification,
                 "n_obs": self.n_obs, "n_clusters": self.n_clusters, "dropped": self.dropped,
                 "focal": self.focal.to_dict() if self.focal else None,
                 "years": list(self.years) if self.years else None,
-                "coefficients": records(self.table)}
+                "period": self.period.to_dict() if self.period else None,
+                "notes": self.notes, "coefficients": records(self.table)}
 
 
 def lag_within(frame: pd.DataFrame, columns: list[str], *, lag: int = 1,
@@ -110,8 +118,12 @@ def estimate_effects(frame: pd.DataFrame, *, outcome: str, instruments: list[str
     variation in the estimation sample are dropped and listed in ``dropped``, because a
     constant regressor is absorbed by the fixed effects and has no estimate. Instruments
     observed in fewer than ``min_coverage`` of the outcome's rows (the panel leaves years
-    outside a source's coverage empty: peacekeeping 2009–2014, embassies 2016–) are dropped
-    too, rather than shrinking the whole sample to their few years.
+    outside a source's coverage empty: peacekeeping 2009–, embassies 2016–) are dropped
+    too, rather than shrinking the whole sample to their few years. The instruments are taken
+    best-covered first, each share counted over the rows the ones kept before it observe, so
+    an outcome that runs years past most instruments (UN votes to 2026) cannot tip the
+    balance towards a short instrument that ends up cutting the sample to its overlap with
+    the others.
     """
     import pyfixest as pf
 
@@ -142,13 +154,20 @@ def estimate_effects(frame: pd.DataFrame, *, outcome: str, instruments: list[str
     work["dyad"] = work[keys[0]].astype("int64") * 10_000 + work[keys[1]].astype("int64")
     dropped: list[str] = []
     has_y = work[outcome].notna()
-    for name, col in list(regressors.items()):
-        share = float(work.loc[has_y, col].notna().mean()) if has_y.any() else 0.0
+    rows = has_y  # the rows every instrument kept so far observes
+    best_first = sorted(regressors, key=lambda n: -float(work.loc[has_y, regressors[n]]
+                                                         .notna().mean()) if has_y.any() else 0)
+    for name in best_first:
+        col = regressors[name]
+        seen_rows = rows & work[col].notna()
+        share = float(seen_rows.sum() / rows.sum()) if rows.any() else 0.0
         if share < min_coverage:
             seen = work.loc[has_y & work[col].notna(), "year"]
             span = f"{int(seen.min())}–{int(seen.max())}" if len(seen) else "none"
             dropped.append(f"{name}: observed in {share:.0%} of the dyad-years (years {span})")
             del regressors[name]
+        else:
+            rows = seen_rows
     sample = work.dropna(subset=[outcome, *regressors.values()])
     kept = []
     for name, col in regressors.items():
@@ -234,36 +253,57 @@ def focal_panel(store: Store, focal: Focal, start: int, end: int) -> pd.DataFram
     return _focal_panel(store, focal, start, end, _VERBS)
 
 
+#: outcome → the input (``analysis.period.INPUTS``) whose years bound the analysis
+OUTCOME_INPUTS: dict[str, str] = {"un_sscore": "un_votes", "un_kappa": "un_votes",
+                                  "un_agree": "un_votes", "idealpoint_dist": "ideal_points"}
+
+
 def effects(store: Store, country: str | int | None, *, outcome: str = "un_sscore",
-            start: int = 1995, end: int = 2019, instruments: list[str] | None = None,
-            lag: int = 1, fixed_effects: str = "dyad+year") -> EffectsResult:
+            start: int | None = None, end: int | None = None,
+            instruments: list[str] | None = None, lag: int = 1,
+            fixed_effects: str = "dyad+year") -> EffectsResult:
     """Alignment on lagged engagement for the focal state's dyads (ccode_1 = focal), or for
     all dyads (each pair once, ccode_1 < ccode_2) when ``country`` is None.
 
-    The UN voting data end in 2019 in the alignment measures, so later years add no rows.
-    Example: ``effects(store, "TUR", outcome="un_sscore", start=1995, end=2019)``.
+    ``start`` defaults to 1995 and ``end`` to the last year the outcome's data cover (UN roll
+    calls to 2026, ideal points to their last session); years past the data are clipped, with
+    a note in ``period.notes``. Each instrument is unknown outside its own source's years, so
+    the estimation sample (``years``) may end earlier: the specification says which.
+    Example: ``effects(store, "TUR", outcome="un_sscore", start=1995)``.
     """
-    check_years(start, end)
+    from defdip.queries.tables import Tables
+
+    if start is not None and end is not None:
+        check_years(start, end)
     if outcome not in OUTCOMES:
         raise InvalidArgument(f"Unknown outcome {outcome!r}; choose one of {sorted(OUTCOMES)}.")
     focal = resolve_focal(store, country) if country is not None else None
+    period = analysis_period(Tables.from_store(store), [OUTCOME_INPUTS[outcome]], start, end,
+                             default_start=1995, iso3=focal.iso3 if focal else None)
+    start, end = period.start, period.end
     chosen = instruments or list(INSTRUMENTS)
     unknown = [i for i in chosen if i not in INSTRUMENTS]
     if unknown:
         raise InvalidArgument(f"Unknown instrument(s) {unknown!r}; choose from "
                               f"{sorted(INSTRUMENTS)}.")
     frame = _focal_panel(store, focal, start - lag, end, _VERBS)
-    return effects_frame(frame, focal, outcome=outcome, start=start, end=end,
-                         instruments=chosen, lag=lag, fixed_effects=fixed_effects)
+    result = effects_frame(frame, focal, outcome=outcome, start=start, end=end,
+                           instruments=chosen, lag=lag, fixed_effects=fixed_effects)
+    result.period = period
+    return result
 
 
 def effects_frame(frame: pd.DataFrame, focal: Focal | None, *, outcome: str = "un_sscore",
-                  start: int = 1995, end: int = 2019, instruments: list[str] | None = None,
-                  lag: int = 1, fixed_effects: str = "dyad+year") -> EffectsResult:
+                  start: int | None = None, end: int | None = None,
+                  instruments: list[str] | None = None, lag: int = 1,
+                  fixed_effects: str = "dyad+year") -> EffectsResult:
     """:func:`effects` on a panel already built with the columns of ``_VERBS`` (the focal
     state's dyads, or all dyads once when ``focal`` is None), e.g. one panel a report shares
-    with the event study. Rows outside ``start - lag``..``end`` are ignored."""
+    with the event study. Rows outside ``start - lag``..``end`` are ignored (default: the
+    frame's own years)."""
     chosen = instruments or list(INSTRUMENTS)
+    start = int(frame["year"].min()) + lag if start is None else start
+    end = int(frame["year"].max()) if end is None else end
     frame = frame[frame["year"].between(start - lag, end)]
     present = [i for i in chosen if all(c in frame.columns for c in INSTRUMENTS[i][0])]
     result = estimate_effects(frame, outcome=outcome, instruments=present, lag=lag,
@@ -277,5 +317,20 @@ def effects_frame(frame: pd.DataFrame, focal: Focal | None, *, outcome: str = "u
              "covers this state)" if scope == "all" else
              "exercises and agreements only from sources that cover every state (the curated "
              "record is left out); outside their years those instruments are unknown, not 0")
-    result.specification = f"{result.specification} Sample: {who}; {where}."
+    result.specification = (f"{result.specification} Sample: {who}; {where}; "
+                            f"{_instrument_years(frame, list(result.table['term']), lag)}.")
     return result
+
+
+def _instrument_years(frame: pd.DataFrame, terms: list[str], lag: int) -> str:
+    """The years each estimated instrument is observed in, as a regressor (lagged): the
+    estimation sample is where they all are, so the shortest one bounds it."""
+    spans = []
+    for term in terms:
+        cols = [c for c in INSTRUMENTS.get(term, ((term,), "", ""))[0] if c in frame.columns]
+        seen = frame.loc[frame[cols].notna().all(axis=1), "year"] if cols else frame.iloc[:0]
+        if len(seen):
+            last = min(int(seen.max()) + lag, int(frame["year"].max()))
+            spans.append(f"{term} {int(seen.min()) + lag}–{last}")
+    return ("the sample is the years every instrument is observed (as a regressor): "
+            + ", ".join(spans)) if spans else "no instrument observed"

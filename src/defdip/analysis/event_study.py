@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from defdip.analysis._common import Focal, check_years, resolve_focal
+from defdip.analysis.period import Period, analysis_period
 from defdip.errors import InvalidArgument
 from defdip.plain import records
 from defdip.store import Store
@@ -30,6 +31,8 @@ ONSETS: dict[str, tuple[str, float, str, str]] = {
     "arms": ("tiv_1to2", 10.0, "add_arms_transfers",
              "first major arms delivery from the focal state (TIV above the threshold)"),
 }
+#: onset → the input (``analysis.period.INPUTS``) whose years bound the study
+ONSET_INPUTS = {"exercise": "exercises", "agreement": "agreements", "arms": "arms"}
 
 
 @dataclass
@@ -52,6 +55,12 @@ class EventStudyResult:
     pretest: tuple[float, int, float] | None = None
     #: The mean of the plotted post-onset event-time estimates (0..window), with its CI.
     post_mean: tuple[float, float, float] | None = None
+    #: the years asked for, clipped to what the data cover (None: a frame given)
+    period: Period | None = None
+
+    @property
+    def notes(self) -> list[str]:
+        return list(self.period.notes) if self.period else []
 
     def pretrend_ok(self) -> bool:
         """True when no lead's CI excludes zero (a weak check; read the leads themselves)."""
@@ -70,7 +79,8 @@ class EventStudyResult:
                 "post_mean": (dict(zip(("estimate", "ci_low", "ci_high"), self.post_mean,
                                        strict=True)) if self.post_mean else None),
                 "focal": self.focal.to_dict() if self.focal else None,
-                "event_times": records(self.table)}
+                "period": self.period.to_dict() if self.period else None,
+                "notes": self.notes, "event_times": records(self.table)}
 
 
 def onset_cohorts(frame: pd.DataFrame, column: str, *, threshold: float = 0.0,
@@ -194,36 +204,55 @@ def _event_tests(att: Any, window: int, alpha: float
 
 
 def event_study(store: Store, country: str | int, *, onset: str = "exercise",
-                outcome: str = "un_sscore", start: int = 1980, end: int = 2019,
-                threshold: float | None = None, window: int = 5) -> EventStudyResult:
+                outcome: str = "un_sscore", start: int | None = None,
+                end: int | None = None, threshold: float | None = None, window: int = 5
+                ) -> EventStudyResult:
     """Event study of the focal state's alignment with partners around an instrument's onset.
 
     Example: ``event_study(store, "TUR", onset="exercise", outcome="un_sscore")``. Exercises
     come from MME (to 2010) and curated records, so a partner first exercised with after the
-    data end counts as never-treated: read the count of treated partners.
+    data end counts as never-treated: read the count of treated partners. So the study runs
+    over the years both the onset's and the outcome's data cover for the focal state
+    (``start`` defaults to 1980, ``end`` to the last such year); years past them are clipped,
+    with a note in ``period.notes``.
     """
-    from defdip.analysis.effects import _focal_panel
+    from defdip.analysis.effects import OUTCOME_INPUTS, _focal_panel
+    from defdip.queries.tables import Tables
 
-    check_years(start, end)
+    if start is not None and end is not None:
+        check_years(start, end)
     if onset not in ONSETS:
         raise InvalidArgument(f"Unknown onset {onset!r}; choose one of {sorted(ONSETS)}.")
+    if outcome not in OUTCOME_INPUTS:
+        raise InvalidArgument(f"Unknown outcome {outcome!r}; choose one of "
+                              f"{sorted(OUTCOME_INPUTS)}.")
     column, _default, verb, _words = ONSETS[onset]
     focal = resolve_focal(store, country)
-    frame = _focal_panel(store, focal, start, end, ["add_un_alignment", verb])
-    return event_study_frame(frame, focal, onset=onset, outcome=outcome, start=start,
-                             end=end, threshold=threshold, window=window)
+    period = analysis_period(Tables.from_store(store), [OUTCOME_INPUTS[outcome],
+                                                        ONSET_INPUTS[onset]],
+                             start, end, default_start=1980, iso3=focal.iso3, need="all")
+    frame = _focal_panel(store, focal, period.start, period.end, ["add_un_alignment", verb])
+    result = event_study_frame(frame, focal, onset=onset, outcome=outcome,
+                               start=period.start, end=period.end, threshold=threshold,
+                               window=window)
+    result.period = period
+    return result
 
 
 def event_study_frame(frame: pd.DataFrame, focal: Focal, *, onset: str = "exercise",
-                      outcome: str = "un_sscore", start: int = 1980, end: int = 2019,
-                      threshold: float | None = None, window: int = 5) -> EventStudyResult:
+                      outcome: str = "un_sscore", start: int | None = None,
+                      end: int | None = None, threshold: float | None = None,
+                      window: int = 5) -> EventStudyResult:
     """:func:`event_study` on a focal panel already built (``ccode_1`` = the focal state,
     with ``add_un_alignment`` and the onset's column), e.g. one panel a report shares with
-    :func:`defdip.analysis.effects.effects_frame`. Rows outside ``start``..``end`` are
-    ignored."""
+    :func:`defdip.analysis.effects.effects_frame`. Rows outside ``start``..``end`` (default:
+    the frame's years) are ignored, and so are the years after the onset's data end (there a
+    partner's onset is unknown, not absent)."""
     if onset not in ONSETS:
         raise InvalidArgument(f"Unknown onset {onset!r}; choose one of {sorted(ONSETS)}.")
     column, default, _verb, words = ONSETS[onset]
+    start = int(frame["year"].min()) if start is None else start
+    end = int(frame["year"].max()) if end is None else end
     frame = frame[frame["year"].between(start, end)]
     if outcome not in frame.columns:
         raise InvalidArgument(f"Outcome {outcome!r} is not in the panel; use one of the "
@@ -234,14 +263,16 @@ def event_study_frame(frame: pd.DataFrame, focal: Focal, *, onset: str = "exerci
     if covered.empty:
         raise InvalidArgument(f"The panel has no {column!r} values in {start}–{end}; widen "
                               "the years.")
-    start = int(covered["year"].min())
-    frame = frame[frame["year"] >= start]
+    start, end = int(covered["year"].min()), int(covered["year"].max())
+    frame = frame[frame["year"].between(start, end)]
     cohort, already = onset_cohorts(covered, column, threshold=cut)
     label = f"{words} (threshold {cut:g})" if onset == "arms" else words
     result = attgt_event_study(frame, outcome=outcome, cohort=cohort.drop(already),
                                window=window, onset=label)
     result.n_dropped_already_treated += len(already)
     result.specification += (f" {len(already)} partners already engaged in {start} were left "
-                             "out (onset unknown).")
+                             f"out (onset unknown). Sample: partners of {focal.name}, "
+                             f"{frame['ccode_2'].nunique()} states, {start}–{end} (the years "
+                             "the onset's data cover).")
     result.focal = focal
     return result

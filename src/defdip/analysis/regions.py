@@ -18,6 +18,7 @@ import ibis.expr.types as ir
 import pandas as pd
 
 from defdip.analysis._common import Focal, check_years, resolve_focal
+from defdip.analysis.period import Period, analysis_period
 from defdip.errors import InvalidArgument
 from defdip.plain import records
 from defdip.queries.memberships import membership
@@ -27,6 +28,7 @@ from defdip.store import Store
 
 __all__ = [
     "REGIONS",
+    "REGION_INPUTS",
     "RegionCase",
     "region_case",
     "region_members",
@@ -96,6 +98,8 @@ class RegionCase:
     notes: list[str] = field(default_factory=list)
     #: which sources and years the record-based columns (exercises) rest on
     coverage: list[dict[str, Any]] = field(default_factory=list)
+    #: the years asked for, clipped to what the inputs cover (None: built by hand)
+    period: Period | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {"focal": self.focal.to_dict(), "region": self.region,
@@ -105,7 +109,8 @@ class RegionCase:
                 "alignment": records(self.alignment),
                 "top_partners": records(self.top_partners),
                 "peacekeeping": records(self.peacekeeping), "notes": self.notes,
-                "coverage": self.coverage}
+                "coverage": self.coverage,
+                "period": self.period.to_dict() if self.period else None}
 
 
 def _codes(members: pd.DataFrame) -> list[int]:
@@ -151,8 +156,12 @@ def _yearly_parts(tables: Tables, f: int, ids: list[int], start: int, end: int
     return parts
 
 
-def region_case(store: Store, country: str | int, region: str, *, start: int = 1995,
-                end: int = 2019) -> RegionCase:
+#: The inputs of a regional case study (``analysis.period.INPUTS``).
+REGION_INPUTS = ("arms", "exercises", "embassies", "ideal_points")  # peacekeeping: IPI only
+
+
+def region_case(store: Store, country: str | int, region: str, *, start: int | None = None,
+                end: int | None = None) -> RegionCase:
     """The focal state's engagement with one region, year by year, and who its partners are.
 
     Instruments: arms delivered each way (SIPRI TIV), joint exercises (the engagement record:
@@ -162,17 +171,23 @@ def region_case(store: Store, country: str | int, region: str, *, start: int = 1
     (Lowy, 2016–2023 editions), UN peacekeeping personnel in the region's missions (IPI by
     mission, 2009–2014). Alignment: mean UNGA ideal-point distance to the region's members
     (Bailey et al.; to the last UN session loaded). A missing table leaves its column out and
-    says so in ``notes``.
-    Example: ``region_case(store, "TUR", "middle_east", start=1995, end=2019)``.
+    says so in ``notes``. ``start`` defaults to 1995, ``end`` to the last year any input
+    covers for the state; later years are clipped, with a note.
+    Example: ``region_case(store, "TUR", "middle_east", start=1995)``.
     """
-    check_years(start, end)
+    if start is not None and end is not None:
+        check_years(start, end)
     focal = resolve_focal(store, country)
     members = region_members(store, region)
+    tables = Tables.from_store(store)
+    period = analysis_period(tables, REGION_INPUTS, start, end, default_start=1995,
+                             iso3=focal.iso3)
+    start, end = period.start, period.end
     key = _region_key(region)
     members = members[members["ccode"] != focal.ccode].reset_index(drop=True)
     ids, f = _codes(members), focal.ccode
-    tables = Tables.from_store(store)
-    notes: list[str] = []
+    notes: list[str] = [*period.notes, f"sample: {focal.name} and {len(members)} members of "
+                        f"the region, {period.describe()}"]
     coverage: list[dict[str, Any]] = []
     engagement = pd.DataFrame({"year": range(start, end + 1)})
     parts = _yearly_parts(tables, f, ids, start, end)
@@ -198,7 +213,7 @@ def region_case(store: Store, country: str | int, region: str, *, start: int = 1
     top = _top_partners(tables, focal, members, start, end)
     pk = _peacekeeping(tables, focal, members, start, end, notes)
     return RegionCase(focal, key, REGIONS[key][0], (start, end), members, engagement,
-                      alignment.reset_index(drop=True), top, pk, notes, coverage)
+                      alignment.reset_index(drop=True), top, pk, notes, coverage, period)
 
 
 def _top_partners(tables: Tables, focal: Focal, members: pd.DataFrame, start: int,

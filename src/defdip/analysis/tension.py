@@ -22,14 +22,17 @@ import pandas as pd
 
 from defdip.analysis._common import Focal, check_years, resolve_focal
 from defdip.analysis.event_balance import EventBalance, event_balance
+from defdip.analysis.period import Period, analysis_period, input_coverage
 from defdip.events.codes import cameo_quad_class
 from defdip.plain import records
+from defdip.queries.coverage import Coverage, Segment
 from defdip.queries.memberships import membership
 from defdip.queries.tables import Tables, spell_years, to_frame, year_range
 from defdip.store import Store
 from defdip.store.events import EventStore
 
-__all__ = ["TENSION_SIGNALS", "TensionResult", "quad_class", "tension_monitor", "tension_table"]
+__all__ = ["TENSION_INPUTS", "TENSION_SIGNALS", "TensionResult", "quad_class",
+           "tension_monitor", "tension_table"]
 
 TENSION_SIGNALS = ("mid_ongoing", "war_ongoing", "td_rival", "tss_rival", "events_conflictual")
 
@@ -51,6 +54,14 @@ class TensionResult:
     dyad_years: pd.DataFrame
     partners: pd.DataFrame
     events: EventBalance | None = None
+    #: the years asked for, clipped to what the tension signals cover (None: built by hand)
+    period: Period | None = None
+    #: the sample in words: the focal state, its partners, each signal's years
+    sample: str = ""
+
+    @property
+    def notes(self) -> list[str]:
+        return list(self.period.notes) if self.period else []
 
     def coexisting(self) -> pd.DataFrame:
         """Partners with at least one year of both engagement and tension."""
@@ -60,7 +71,9 @@ class TensionResult:
         return {"focal": self.focal.to_dict(), "years": list(self.years),
                 "partners": records(self.partners),
                 "dyad_years": records(self.dyad_years),
-                "events": self.events.to_dict() if self.events is not None else None}
+                "events": self.events.to_dict() if self.events is not None else None,
+                "period": self.period.to_dict() if self.period else None,
+                "sample": self.sample, "notes": self.notes}
 
 
 def tension_table(frame: pd.DataFrame) -> pd.DataFrame:
@@ -124,22 +137,43 @@ def _signals(tables: Tables, f: int, start: int, end: int, balance: EventBalance
     return frames
 
 
-def tension_monitor(store: Store, country: str | int, *, start: int = 1990, end: int = 2019,
-                    year: int | None = None, events: EventStore | None = None
-                    ) -> TensionResult:
+#: The tension signals' inputs (``analysis.period.INPUTS``); the event files add theirs.
+TENSION_INPUTS = ("mid", "war", "td_rivalry", "tss_rivalry")
+
+
+def _event_coverage(dataset: EventStore) -> Coverage:
+    """The years the loaded event files cover (none: no segment)."""
+    months = dataset.months() if dataset.exists() else []
+    if not months:
+        return Coverage("events", ())
+    return Coverage("events", (Segment("events", int(months[0][:4]), int(months[-1][:4])),))
+
+
+def tension_monitor(store: Store, country: str | int, *, start: int | None = None,
+                    end: int | None = None, year: int | None = None,
+                    events: EventStore | None = None) -> TensionResult:
     """Tension and engagement signals for every partner of the focal state, by year, and
     the monthly event balance where event files are loaded (``events``: the dataset beside
     the store unless given).
 
     Only dyad-years with at least one signal (tension or engagement) appear. ``year`` narrows
-    the window to one year. Example: ``tension_monitor(store, "TUR", start=1990, end=2014)``.
+    the window to one year. ``start`` defaults to 1990 and ``end`` to the last year a tension
+    signal's data cover (disputes, wars, rivalries, the loaded event files); later years are
+    clipped, with a note. Example: ``tension_monitor(store, "TUR", start=1990, end=2014)``.
     """
+    options = ("--from", "--to")
     if year is not None:
-        start = end = year
-    check_years(start, end)
+        start, end, options = year, year, ("--year", "--year")
+    if start is not None and end is not None:
+        check_years(start, end)
     focal = resolve_focal(store, country)
-    balance = event_balance(store, focal.ccode, start, end, events)
+    dataset = events if events is not None else EventStore.beside(store)
     tables = Tables.from_store(store)
+    period = analysis_period(tables, TENSION_INPUTS, start, end, default_start=1990,
+                             iso3=focal.iso3, options=options,
+                             extra=[_event_coverage(dataset)])
+    start, end = period.start, period.end
+    balance = event_balance(store, focal.ccode, start, end, dataset)
     frame = pd.DataFrame(columns=["ccode_2", "year"])
     for part in _signals(tables, focal.ccode, start, end, balance):
         part = part.dropna(subset=["ccode_2"]).astype({"ccode_2": "int64", "year": "int64"})
@@ -168,7 +202,12 @@ def tension_monitor(store: Store, country: str | int, *, start: int = 1990, end:
                              how="right")
         balance.months = months.sort_values(["year", "month", "events"], ascending=[
             True, True, False]).reset_index(drop=True)
-    return TensionResult(focal, (start, end), table.reset_index(drop=True), summary, balance)
+    engaged = "; ".join(input_coverage(tables, n).describe() for n in ("alliance", "arms"))
+    sample = (f"{focal.name} and the {table['ccode_2'].nunique()} states with a "
+              f"tension or engagement signal, {period.describe()}; engagement: {engaged}; "
+              "a signal outside its source's years counts as absent")
+    return TensionResult(focal, (start, end), table.reset_index(drop=True), summary, balance,
+                         period, sample)
 
 
 def _names(tables: Tables) -> pd.DataFrame:

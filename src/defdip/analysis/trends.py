@@ -19,14 +19,15 @@ import numpy as np
 import pandas as pd
 
 from defdip.analysis._common import Focal, check_years, resolve_focal
+from defdip.analysis.period import Period, analysis_period, forecast_refusal
 from defdip.errors import InvalidArgument
 from defdip.plain import records
 from defdip.queries.tables import Tables, to_frame
 from defdip.queries.yearly import StateCoverage
 from defdip.store import Store
 
-__all__ = ["MAX_HOLDOUT", "MAX_HORIZON", "Forecast", "TrendsResult", "backtest_errors",
-           "check_horizon", "engagement_series", "forecast_series", "trends"]
+__all__ = ["MAX_HOLDOUT", "MAX_HORIZON", "TREND_INPUTS", "Forecast", "TrendsResult",
+           "backtest_errors", "check_horizon", "engagement_series", "forecast_series", "trends"]
 
 _LOG_SERIES = {"arms_out_tiv", "arms_in_tiv"}
 MAX_HORIZON = 30  # years ahead; further than any series here is long
@@ -110,11 +111,8 @@ def engagement_series(store: Store, focal: Focal, start: int, end: int
     wide = wide.drop(columns=["ideal_point", "agree_us"], errors="ignore")
     tables = Tables.from_store(store)
     f = focal.ccode
-    if tables.has("ipi_contributor_month"):
-        m = tables.table("ipi_contributor_month")
-        m = m.filter(m.ccode == f)
-        pk = m.group_by(year=m.date.year().cast("int64")).aggregate(peacekeepers=m.total.mean())
-        wide = wide.merge(to_frame(pk), on="year", how="left")
+    if tables.has("ipi_contributor_month") or tables.has("un_pko_monthly"):
+        wide = wide.merge(_peacekeepers(tables, f), on="year", how="left")
     if tables.has("lowy_posts"):
         p = tables.table("lowy_posts")
         p = p.filter(p.sender_ccode == f)
@@ -127,6 +125,24 @@ def engagement_series(store: Store, focal: Focal, start: int, end: int
         .reset_index(drop=True), coverage
 
 
+def _peacekeepers(tables: Tables, ccode: int) -> pd.DataFrame:
+    """(year, peacekeepers): the state's uniformed UN personnel, the mean over the months a
+    source reports (the series 1990-2025, ``queries.series.peacekeeping``: IPI, then the
+    UN's monthly reports); a reported month without its rows counts 0, a year no source
+    reports is absent."""
+    from defdip.queries.series import peacekeeping
+
+    rows = peacekeeping(tables)
+    months = rows.select("year", "month").distinct()
+    reported = months.group_by("year").aggregate(months=months.month.count())
+    mine = rows.filter(rows.ccode == ccode)
+    total = mine.group_by("year").aggregate(personnel=mine.personnel.sum())
+    joined = reported.left_join(total, reported.year == total.year)
+    out = joined.select(year=reported.year.cast("int64"),
+                        peacekeepers=joined.personnel.fill_null(0) / joined.months)
+    return to_frame(out)
+
+
 @dataclass
 class TrendsResult:
     focal: Focal
@@ -135,28 +151,52 @@ class TrendsResult:
     backtest: pd.DataFrame
     #: which sources and years the record-based series (exercises) rest on
     coverage: list[StateCoverage] = field(default_factory=list)
+    #: the years asked for, clipped to what the inputs cover (None: built by hand)
+    period: Period | None = None
+
+    @property
+    def notes(self) -> list[str]:
+        """The period's notices, and why there is no forecast when there is none."""
+        out = list(self.period.notes) if self.period else []
+        if self.forecasts.empty:
+            out.append("No forecast: no series both reaches into the period's last years and "
+                       "has enough observed years (each series' note says which).")
+        return out
 
     def to_dict(self) -> dict[str, Any]:
         return {"focal": self.focal.to_dict(), "backtest": records(self.backtest),
                 "forecasts": records(self.forecasts),
                 "series": records(self.series),
-                "coverage": [c.to_dict() for c in self.coverage]}
+                "coverage": [c.to_dict() for c in self.coverage],
+                "period": self.period.to_dict() if self.period else None,
+                "notes": self.notes}
 
 
-def trends(store: Store, country: str | int, *, start: int = 1995, end: int = 2024,
-           horizon: int = 5, holdout: int = 3) -> TrendsResult:
+#: The inputs of the trend series (``analysis.period.INPUTS``).
+TREND_INPUTS = ("arms", "exercises", "peacekeepers", "embassies")
+
+
+def trends(store: Store, country: str | int, *, start: int | None = None,
+           end: int | None = None, horizon: int = 5, holdout: int = 3) -> TrendsResult:
     """Engagement by instrument and a ``horizon``-year forecast of each with enough data.
 
-    Forecasts start after each series' last observed year (exercises: the engagement
-    record's sources — MME and JME to 2010, the curated record for its focal states;
-    peacekeeping: IPI; embassies: Lowy editions), reported as ``last_observed``;
-    ``coverage`` says which sources and years the exercises rest on.
+    The series run from ``start`` (default 1995) to ``end`` (default: the last year any of
+    them covers for the state; later years are clipped, with a note), each only over its own
+    source's years (exercises: the engagement record's sources — MME and JME to 2010, the
+    curated record for its focal states; peacekeeping: IPI, then the UN's monthly reports;
+    embassies: Lowy editions). A series is forecast only if it reaches into the period's last
+    years (:func:`defdip.analysis.period.forecast_refusal`; ``note`` says why not), from
+    its last observed year (``last_observed``); ``coverage`` says which sources and years
+    the exercises rest on.
     Example: ``trends(store, "TUR", horizon=5)``.
     """
-    check_years(start, end)
+    if start is not None and end is not None:
+        check_years(start, end)
     check_horizon(horizon, holdout)
     focal = resolve_focal(store, country)
-    series, coverage = engagement_series(store, focal, start, end)
+    period = analysis_period(Tables.from_store(store), TREND_INPUTS, start, end,
+                             default_start=1995, iso3=focal.iso3)
+    series, coverage = engagement_series(store, focal, period.start, period.end)
     changes = {c.instrument: c for c in coverage}
     forecasts, checks = [], []
     for name, part in series.groupby("instrument", sort=True):
@@ -164,6 +204,10 @@ def trends(store: Store, country: str | int, *, start: int = 1995, end: int = 20
         row: dict[str, Any] = {"instrument": name, "first_year": first,
                                "last_observed": last, "n_years": len(part)}
         change = changes[name].source_change(first, last) if name in changes else None
+        refusal = forecast_refusal(last, period.end)
+        if refusal is not None:
+            checks.append({**row, "mae": None, "mape": None, "note": f"no forecast: {refusal}"})
+            continue
         try:
             fc = forecast_series(part["year"].to_numpy(), part["value"].to_numpy(),
                                  horizon=horizon, holdout=holdout, log=name in _LOG_SERIES)
@@ -180,4 +224,4 @@ def trends(store: Store, country: str | int, *, start: int = 1995, end: int = 20
     table = pd.concat(forecasts, ignore_index=True)[["instrument", "year", "mean", "pi_low",
                                                      "pi_high"]] if forecasts else \
         pd.DataFrame(columns=["instrument", "year", "mean", "pi_low", "pi_high"])
-    return TrendsResult(focal, series, table, pd.DataFrame(checks), coverage)
+    return TrendsResult(focal, series, table, pd.DataFrame(checks), coverage, period)

@@ -8,7 +8,13 @@ import pandas as pd
 
 from defdip.analysis._common import Focal
 from defdip.analysis.inference import naive_errors
-from defdip.analysis.trends import _LOG_SERIES, engagement_series, forecast_series
+from defdip.analysis.period import analysis_period, forecast_refusal
+from defdip.analysis.trends import (
+    _LOG_SERIES,
+    TREND_INPUTS,
+    engagement_series,
+    forecast_series,
+)
 from defdip.errors import DefdipError
 from defdip.reports import charts
 from defdip.reports.facts import BriefContext
@@ -28,20 +34,22 @@ SERIES_WORDS = {"arms_out_tiv": "arms exports (TIV m)", "arms_in_tiv": "arms imp
 
 def outlook_section(ctx: BriefContext) -> Section:
     section = Section("outlook", "Outlook")
-    end = ctx.last("sipri_deliveries") or (ctx.end or 2024)
     focal = Focal(int(ctx.focal.ccode or 0), ctx.focal.iso3, ctx.focal.name)
     if ctx.focal.ccode is None:
         section.omitted = f"{ctx.focal.name} has no COW code: the trend series need one."
         return section
-    series, _coverage = engagement_series(ctx.store, focal, ctx.start, end)
+    period = analysis_period(ctx.tables, TREND_INPUTS, None, ctx.end,
+                             default_start=ctx.start, iso3=ctx.focal.iso3)
+    end = period.end
+    series, _coverage = engagement_series(ctx.store, focal, period.start, end)
     rows = []
     for name, part in series.groupby("instrument", sort=True):
         words = SERIES_WORDS.get(str(name), str(name))
         first, last_seen = int(part["year"].min()), int(part["year"].max())
         row = {"series": words, "years": f"{first}–{last_seen}"}
-        if last_seen < end - 1:  # only series that reach the present are forecast
-            rows.append({**row, "forecast": "none", "why": f"the data end in {last_seen}: a "
-                         "forecast would be of years already past"})
+        refusal = forecast_refusal(last_seen, end)  # the one rule, as `defdip trends`
+        if refusal is not None:
+            rows.append({**row, "forecast": "none", "why": refusal})
             continue
         try:
             fc = forecast_series(part["year"].to_numpy(), part["value"].to_numpy(),

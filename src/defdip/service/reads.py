@@ -40,11 +40,15 @@ __all__ = [
 
 def _analysis(ctx: Context, title: str, run: Any, **kwargs: Any) -> Result:
     """Run an analysis returning an object with ``to_dict()`` (its sample and coverage in
-    words among the fields) and wrap it."""
+    words among the fields) and wrap it: ``coverage`` says which years (and states) it ran
+    over and what its inputs cover; ``notes`` what was clipped to them (``analysis.period``)."""
     with ctx.reading() as store:
         outcome = run(store, **kwargs)
+        period = getattr(outcome, "period", None)
+        sample = getattr(outcome, "sample", None) or (period.describe() if period else None)
         return Result(title, document=outcome.to_dict(), vintage=store.vintage(),
-                      detail=outcome)
+                      detail=outcome, coverage=sample,
+                      notes=tuple(getattr(outcome, "notes", ())))
 
 
 def list_records(ctx: Context, *, country: str | None = None, partner: str | None = None,
