@@ -141,7 +141,15 @@ def test_region_and_tension_defaults_and_clipping(built_store) -> None:
     covered = max(s.last for c in spans for s in c.segments
                   if s.states is None or "TUR" in s.states)
     assert case.years == (1995, covered) and case.engagement["year"].max() == covered
+    sipri = int(built_store.sql("SELECT max(year) AS y FROM sipri_deliveries")["y"][0])
+    arms = case.engagement.set_index("year")["arms_out_tiv"]
+    assert arms.loc[:sipri].notna().all() and arms.loc[sipri + 1:].isna().all()  # not 0
     assert any(n.startswith("sample: Türkiye and ") for n in case.notes)
+    # peacekeeping by mission runs on into the UN's monthly reports (IPI's split ends in 2014)
+    unifil = int(built_store.sql("SELECT max(year) AS y FROM un_pko_monthly WHERE iso3 = 'TUR' "
+                                 "AND mission = 'UNIFIL' AND total > 0")["y"][0])
+    assert unifil > 2014
+    assert case.peacekeeping.groupby("mission")["year"].max()["UNIFIL"] == unifil
     signals = int(built_store.sql(
         "SELECT greatest((SELECT max(year) FROM cow_mid_directed), (SELECT max(year) FROM "
         "cow_war_inter), (SELECT max(endyear) FROM td_rivalries), (SELECT max(\"end\") FROM "

@@ -22,7 +22,8 @@ from defdip.analysis.period import Period, analysis_period
 from defdip.errors import InvalidArgument
 from defdip.plain import records
 from defdip.queries.memberships import membership
-from defdip.queries.tables import Tables, to_frame
+from defdip.queries.series import peacekeeping
+from defdip.queries.tables import Tables, to_frame, year_span
 from defdip.queries.yearly import partner_totals, yearly_counts
 from defdip.store import Store
 
@@ -157,7 +158,7 @@ def _yearly_parts(tables: Tables, f: int, ids: list[int], start: int, end: int
 
 
 #: The inputs of a regional case study (``analysis.period.INPUTS``).
-REGION_INPUTS = ("arms", "exercises", "embassies", "ideal_points")  # peacekeeping: IPI only
+REGION_INPUTS = ("arms", "exercises", "embassies", "ideal_points", "peacekeeping")
 
 
 def region_case(store: Store, country: str | int, region: str, *, start: int | None = None,
@@ -168,8 +169,9 @@ def region_case(store: Store, country: str | int, region: str, *, start: int | N
     records the focal state and a member both take part in, active in the year, in the years
     a source observes the focal state — MME and JME to 2010 for every state, the curated
     record for its focal states; other years blank, and ``coverage`` says which), embassies
-    (Lowy, 2016–2023 editions), UN peacekeeping personnel in the region's missions (IPI by
-    mission, 2009–2014). Alignment: mean UNGA ideal-point distance to the region's members
+    (Lowy, 2016–2023 editions), UN peacekeeping personnel in the region's missions (by
+    mission: IPI 2009–2014, the UN's monthly reports 2015–2025). Alignment: mean UNGA
+    ideal-point distance to the region's members
     (Bailey et al.; to the last UN session loaded). A missing table leaves its column out and
     says so in ``notes``. ``start`` defaults to 1995, ``end`` to the last year any input
     covers for the state; later years are clipped, with a note.
@@ -207,9 +209,12 @@ def region_case(store: Store, country: str | int, region: str, *, start: int | N
                   if c in engagement.columns]
     alignment = engagement[["year", *align_cols]].dropna(subset=align_cols[:1] or None)
     engagement = engagement.drop(columns=align_cols)
-    for col in ("arms_out_tiv", "arms_in_tiv"):
-        if col in engagement.columns:
-            engagement[col] = engagement[col].fillna(0)
+    if tables.has("sipri_deliveries"):  # 0 only in the years SIPRI covers; blank beyond
+        lo, hi = year_span(tables, tables.table("sipri_deliveries"))
+        inside = engagement["year"].between(lo, hi)
+        for col in ("arms_out_tiv", "arms_in_tiv"):
+            if col in engagement.columns:
+                engagement[col] = engagement[col].where(~inside, engagement[col].fillna(0))
     top = _top_partners(tables, focal, members, start, end)
     pk = _peacekeeping(tables, focal, members, start, end, notes)
     return RegionCase(focal, key, REGIONS[key][0], (start, end), members, engagement,
@@ -239,18 +244,31 @@ def _top_partners(tables: Tables, focal: Focal, members: pd.DataFrame, start: in
 
 def _peacekeeping(tables: Tables, focal: Focal, members: pd.DataFrame, start: int, end: int,
                   notes: list[str]) -> pd.DataFrame:
-    """Mean monthly UN personnel the focal state had in missions located in the region."""
-    if not (tables.has("ipi_contributor_mission_month") and tables.has("ipi_mission_month")):
-        notes.append("ipi_contributor_mission_month is not loaded: no peacekeeping")
-        return pd.DataFrame(columns=["mission", "year", "personnel_mean"])
-    c = tables.table("ipi_contributor_mission_month")
+    """Mean monthly UN personnel the focal state had in missions located in the region: the
+    series by mission (IPI 2009-2014, the UN's monthly reports 2015-2025;
+    ``queries.series.peacekeeping``), a mission placed where IPI's mission table locates it."""
+    empty = pd.DataFrame(columns=["mission", "year", "personnel_mean", "personnel_max"])
+    if not tables.has("ipi_mission_month") or not any(
+            tables.has(t) for t in ("ipi_contributor_mission_month", "un_pko_monthly")):
+        notes.append("peacekeeping by mission or IPI's mission locations are not loaded: no "
+                     "peacekeeping")
+        return empty
     m = tables.table("ipi_mission_month")
-    where = m.filter(m.mission_country_iso3.isin(list(members["iso3"]) or [""]))
-    where = where.select(m_mission=where.mission).distinct()
-    c = c.mutate(year=c.date.year())
-    c = c.filter((c.ccode == focal.ccode) & c.year.between(start, end))
-    c = c.join(where, c.mission == where.m_mission)
-    frame = c.group_by(["mission", "year"]).aggregate(
-        personnel_mean=c.total.mean(), personnel_max=c.total.max()).order_by(["year", "mission"])
-    notes.append("peacekeeping by mission covers 2009–2014 only (IPI mission breakdown)")
+    known = m.select(k_mission=m.mission.upper()).distinct()
+    inside = m.filter(m.mission_country_iso3.isin(list(members["iso3"]) or [""]))
+    inside = inside.select(r_mission=inside.mission.upper()).distinct()
+    rows = peacekeeping(tables)
+    mine = rows.filter((rows.ccode == focal.ccode) & rows.mission.notnull()
+                       & rows.year.between(start, end))
+    monthly = mine.group_by(["mission", "year", "month"]).aggregate(total=mine.personnel.sum())
+    unplaced = monthly.filter(~monthly.mission.upper().isin(known.k_mission))
+    missing = sorted({str(r[0]) for r in tables.rows(unplaced.select("mission").distinct())})
+    here = monthly.filter(monthly.mission.upper().isin(inside.r_mission))
+    frame = here.group_by(["mission", "year"]).aggregate(
+        personnel_mean=here.total.mean(), personnel_max=here.total.max()).order_by(
+        ["year", "mission"])
+    notes.append("peacekeeping by mission: IPI 2009–2014, the UN's monthly reports 2015–2025; "
+                 "months without a mission split are left out; missions placed by IPI's "
+                 "mission table" + (f" ({', '.join(missing)}: no location there, left out)"
+                                    if missing else ""))
     return to_frame(frame)
