@@ -177,3 +177,12 @@ def test_cli_prints_the_clipping_note(built_store, defdip_cli) -> None:
                        "--store", str(built_store.path))
     assert shown.returncode == 0, shown.stderr
     assert "note: --to" in shown.stdout and "Sample: period 2010" in shown.stdout
+
+
+def test_standing_states_its_sample(built_store, defdip_cli) -> None:
+    last, states = built_store.sql("SELECT year, count(*) AS n FROM network_standing GROUP BY "
+                                   "year ORDER BY year DESC LIMIT 1").iloc[0]
+    done = defdip_cli("standing", "--year", str(last), "--top", "3", "--store",
+                      str(built_store.path), env={"COLUMNS": "200"})
+    assert done.returncode == 0, done.stderr
+    assert f"Sample: {states} states ranked; engagement index {last} from data" in done.stdout

@@ -135,10 +135,12 @@ def standing(ctx: Context, year: int, *, top: int | None = None) -> Result:
 
     with ctx.reading() as store:
         frame = run(store, year, top=top)
+        states = len(frame) if top is None else len(run(store, year))
         covered = instrument_coverage(store)
         used = [c for c, years in covered.items() if year in years]
         unused = [f"{c} ({_span(years)})" for c, years in covered.items() if year not in years]
-        text = (f"engagement index {year} from data that cover every state: "
+        text = (f"{states} states ranked; engagement index {year} from data that cover every "
+                "state: "
                 f"{', '.join(used) or 'none'}; not observed in {year}: "
                 f"{', '.join(unused) or 'none'} (curated records never count)")
         return Result(f"network standing {year}", table=frame, coverage=text,
