@@ -21,8 +21,11 @@ CSV = {200: {"content": {"text/csv": {"schema": {"type": "string"}}}}}
 CountryPath = Annotated[str, Path(max_length=100, examples=["TUR"],
                                   description="ISO3, COW code or name.")]
 Outcome = Literal["un_sscore", "un_kappa", "un_agree", "idealpoint_dist"]
-UNFrom = Annotated[int, Query(alias="from", ge=1946, le=2019)]
-UNTo = Annotated[int, Query(alias="to", ge=1946, le=2019)]
+# Years default to the data: each analysis runs to the last year its inputs cover and clips a
+# later ``to`` with a note (``analysis.period``), as the CLI does; the bounds only keep
+# nonsense out.
+UNFrom = Annotated[int | None, Query(alias="from", ge=1946, le=2100)]
+UNTo = Annotated[int | None, Query(alias="to", ge=1946, le=2100)]
 Region = Literal[tuple(REGIONS)]  # type: ignore[valid-type]
 
 
@@ -31,8 +34,7 @@ Region = Literal[tuple(REGIONS)]  # type: ignore[valid-type]
 def alignment(request: Request, ctx: ContextDep, country: CountryPath,
               partner: Annotated[list[str] | None, Query(max_length=20,
                                                          examples=[["USA"]])] = None,
-              year_from: Annotated[int | None, Query(alias="from", ge=1946, le=2019)] = None,
-              year_to: Annotated[int | None, Query(alias="to", ge=1946, le=2019)] = None,
+              year_from: UNFrom = None, year_to: UNTo = None,
               format: Format = "json") -> Response:
     check_years(year_from, year_to)
     code = resolved(ctx, country)["key"]
@@ -57,7 +59,7 @@ def standing(request: Request, ctx: ContextDep,
 def effects(request: Request, ctx: ContextDep,
             country: Annotated[str, Path(max_length=100, examples=["TUR"],
                                          description="Focal state, or ALL for every dyad.")],
-            outcome: Outcome = "un_sscore", year_from: UNFrom = 1995, year_to: UNTo = 2019,
+            outcome: Outcome = "un_sscore", year_from: UNFrom = None, year_to: UNTo = None,
             fe: Literal["dyad+year", "year"] = "dyad+year") -> Response:
     check_years(year_from, year_to)
     code = None if country.upper() == "ALL" else resolved(ctx, country)["key"]
@@ -69,8 +71,8 @@ def effects(request: Request, ctx: ContextDep,
             summary="Event study of alignment around an instrument's onset")
 def event_study(request: Request, ctx: ContextDep, country: CountryPath,
                 onset: Literal["exercise", "agreement", "arms"] = "exercise",
-                outcome: Outcome = "un_sscore", year_from: UNFrom = 1980,
-                year_to: UNTo = 2019,
+                outcome: Outcome = "un_sscore", year_from: UNFrom = None,
+                year_to: UNTo = None,
                 window: Annotated[int, Query(ge=1, le=15)] = 5) -> Response:
     check_years(year_from, year_to)
     code = resolved(ctx, country)["key"]
@@ -82,8 +84,7 @@ def event_study(request: Request, ctx: ContextDep, country: CountryPath,
             summary="Partners in tension, and where engagement coexists with it")
 def tension(request: Request, ctx: ContextDep, country: CountryPath,
             year: Annotated[int | None, Query(ge=1946, le=2100)] = None,
-            year_from: Annotated[int, Query(alias="from", ge=1946, le=2100)] = 1990,
-            year_to: Annotated[int, Query(alias="to", ge=1946, le=2100)] = 2019) -> Response:
+            year_from: UNFrom = None, year_to: UNTo = None) -> Response:
     check_years(year_from, year_to)
     code = resolved(ctx, country)["key"]
     return respond(request, reads.tension(ctx, code, start=year_from, end=year_to,
@@ -114,7 +115,7 @@ def trends(request: Request, ctx: ContextDep, country: CountryPath,
             summary="A regional case study of a focal state")
 def region(request: Request, ctx: ContextDep, name: Region,
            country: Annotated[str, Query(max_length=100, examples=["TUR"])] = "TUR",
-           year_from: UNFrom = 1995, year_to: UNTo = 2019) -> Response:
+           year_from: UNFrom = None, year_to: UNTo = None) -> Response:
     check_years(year_from, year_to)
     code = resolved(ctx, country)["key"]
     return respond(request, reads.region(ctx, name, code, start=year_from, end=year_to))
