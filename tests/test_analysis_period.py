@@ -72,12 +72,14 @@ def test_a_range_outside_the_data_is_an_error_naming_the_argument(no_tables) -> 
         _period(no_tables, None, None, covs=[Coverage("votes", ())])
 
 
-def test_forecast_rule_is_the_last_two_years_of_the_period() -> None:
+def test_forecast_rule_is_within_two_years_of_the_end_of_the_period() -> None:
+    # issue 10: "a forecast only for a series that runs to within two years of the end of the
+    # period asked for" -- a series ending 2023 may be forecast in a period ending 2025.
     assert FORECAST_REACH == 2
-    assert forecast_refusal(2025, 2025) is None and forecast_refusal(2024, 2025) is None
-    assert forecast_refusal(2023, 2025) == (
-        "the data end in 2023, before the last 2 years of the period (2024–2025): a forecast "
-        "would be of years already past")
+    assert all(forecast_refusal(last, 2025) is None for last in (2023, 2024, 2025))
+    assert forecast_refusal(2022, 2025) == (
+        "the data end in 2022, more than 2 years before the end of the period (2025): a "
+        "forecast would be of years already past")
 
 
 def _last_roll_call_year(store) -> int:

@@ -37,20 +37,19 @@ __all__ = [
     "input_coverage",
 ]
 
-#: A series is forecast only if its last observed year is one of the period's last
-#: ``FORECAST_REACH`` years (end − 1 or end): a forecast from a series that stopped earlier
-#: would be a forecast of years already past.
+#: A series is forecast only if it runs to within ``FORECAST_REACH`` years of the end of the
+#: period asked for (its last observed year is end − 2, end − 1 or end; issue 10's rule): a
+#: forecast from a series that stopped earlier would be a forecast of years already past.
 FORECAST_REACH = 2
 
 
 def forecast_refusal(last_seen: int, end: int) -> str | None:
     """None if a series observed to ``last_seen`` may be forecast in a period ending in
     ``end``; otherwise the reason in words (for the table's ``note``/``why``)."""
-    if end - last_seen < FORECAST_REACH:
+    if end - last_seen <= FORECAST_REACH:
         return None
-    return (f"the data end in {last_seen}, before the last {FORECAST_REACH} years of the "
-            f"period ({end - FORECAST_REACH + 1}–{end}): a forecast would be of years "
-            "already past")
+    return (f"the data end in {last_seen}, more than {FORECAST_REACH} years before the end "
+            f"of the period ({end}): a forecast would be of years already past")
 
 
 def _roll_calls(tables: Tables) -> Coverage:
