@@ -8,6 +8,7 @@ command, never at module level; tests/test_cli_imports.py checks it.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from defdip.store import Store
+    from defdip.store.compiled import Rows
 
 __all__ = [
     "RECORD_YEARS",
@@ -34,6 +36,7 @@ __all__ = [
     "check_years",
     "console",
     "emit",
+    "emit_rows",
     "open_cli_store",
     "parse_years",
     "resolve_mirror",
@@ -134,21 +137,50 @@ def _is_rows(data: object) -> bool:
     return isinstance(data, list) and bool(data) and all(isinstance(r, dict) for r in data)
 
 
-def _print_rows(rows: list[dict[str, Any]], title: str | None, float_format: str) -> None:
-    """A list of records as a rich table, without pandas (fast commands stay fast)."""
+def _cell(value: Any, float_format: str) -> str:
+    """One table cell: empty for NULL/NaN, floats with ``float_format``, else the text."""
+    from defdip.plain import plain
+
+    if plain(value) is None:
+        return ""
+    return float_format.format(value) if isinstance(value, float) else str(value)
+
+
+def _print_table(columns: list[str], numeric: list[bool], rows: Iterable[Sequence[Any]],
+                 title: str | None, float_format: str) -> None:
+    """Rows as a rich table, numeric columns right-aligned: the one printer of every table."""
     from rich.table import Table
 
-    columns = list(dict.fromkeys(k for row in rows for k in row))
     table = Table(title=title, show_lines=False)
-    for column in columns:
-        numeric = all(isinstance(r.get(column), int | float) or r.get(column) is None
-                      for r in rows)
-        table.add_column(str(column), justify="right" if numeric else "left")
+    for column, right in zip(columns, numeric, strict=True):
+        table.add_column(str(column), justify="right" if right else "left")
     for row in rows:
-        table.add_row(*["" if row.get(c) is None else
-                        (float_format.format(row[c]) if isinstance(row[c], float) else
-                         str(row[c])) for c in columns])
+        table.add_row(*[_cell(v, float_format) for v in row])
     console.print(table)
+
+
+def _print_rows(rows: list[dict[str, Any]], title: str | None, float_format: str) -> None:
+    """A list of records as a rich table, without pandas (fast commands stay fast)."""
+    columns = list(dict.fromkeys(k for row in rows for k in row))
+    numeric = [all(isinstance(r.get(c), int | float) or r.get(c) is None for r in rows)
+               for c in columns]
+    _print_table(columns, numeric, ([r.get(c) for c in columns] for r in rows), title,
+                 float_format)
+
+
+def emit_rows(found: Rows, *, as_json: bool, title: str | None = None,
+              float_format: str = "{:,.2f}", columns: Sequence[str] | None = None) -> None:
+    """Print a fast read's rows (:mod:`defdip.service.quick`) exactly as :func:`emit` prints
+    the library's DataFrame of the same rows: JSON records, or the table of ``columns``."""
+    if as_json:
+        from defdip.plain import json_text
+
+        typer.echo(json_text(found.dicts()))
+        return
+    shown = list(columns) if columns is not None else list(found.columns)
+    at = [found.columns.index(c) for c in shown]
+    _print_table(shown, [found.numeric[i] for i in at],
+                 ([row[i] for i in at] for row in found.rows), title, float_format)
 
 
 def emit(data: pd.DataFrame | list | dict, *, as_json: bool, title: str | None = None,
@@ -167,19 +199,12 @@ def emit(data: pd.DataFrame | list | dict, *, as_json: bool, title: str | None =
             console.print_json(text)
         return
     import pandas as pd
-    from rich.table import Table
 
-    from defdip.plain import plain, records
+    from defdip.plain import records
 
     if as_json:
         typer.echo(json_text(records(data)))
         return
-    table = Table(title=title, show_lines=False)
-    for column in data.columns:
-        numeric = pd.api.types.is_numeric_dtype(data[column])
-        table.add_column(str(column), justify="right" if numeric else "left")
-    for row in data.itertuples(index=False):
-        table.add_row(*[
-            "" if plain(v) is None else
-            (float_format.format(v) if isinstance(v, float) else str(v)) for v in row])
-    console.print(table)
+    _print_table([str(c) for c in data.columns],
+                 [bool(pd.api.types.is_numeric_dtype(data[c])) for c in data.columns],
+                 data.itertuples(index=False), title, float_format)

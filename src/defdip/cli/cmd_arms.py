@@ -6,7 +6,14 @@ from pathlib import Path
 
 import typer
 
-from defdip.cli._common import JsonOption, StoreOption, check_count, emit, parse_years
+from defdip.cli._common import (
+    JsonOption,
+    StoreOption,
+    check_count,
+    emit,
+    emit_rows,
+    parse_years,
+)
 
 __all__ = ["register"]
 
@@ -29,13 +36,20 @@ def register(app: typer.Typer) -> None:
 
         Example: defdip arms ranking --role supplier --years 2020-2024 --top 10
         """
-        from defdip.service import reads
+        from defdip.service import quick
         from defdip.service.context import Context
 
         start, end = parse_years(years)
         check_count(top, "--top", 1, 10_000)
+        title = f"{role}s by TIV delivered, {start}-{end}"
+        found = quick.arms_ranking(Context(store), role, start, end, top=top)
+        if found is not None:
+            emit_rows(found, as_json=as_json, title=title)
+            return
+        from defdip.service import reads
+
         frame = reads.arms_ranking(Context(store), role, start, end, top=top).table
-        emit(frame, as_json=as_json, title=f"{role}s by TIV delivered, {start}-{end}")
+        emit(frame, as_json=as_json, title=title)
 
     @arms.command("partners")
     def partners_cmd(country: str = CountryArgument, role: str = RoleOption,

@@ -14,9 +14,14 @@ from defdip.cli._common import (
     check_years,
     console,
     emit,
+    emit_rows,
 )
 
 __all__ = ["register"]
+
+#: The columns `defdip standing` shows in the terminal: the ones that rank and explain.
+STANDING_SHOWN = ("rank", "iso3", "name", "partners", "strength", "pagerank",
+                  "instruments_used", "diplomatic_reach", "soft_power_proxy")
 
 
 def register(app: typer.Typer) -> None:
@@ -56,18 +61,26 @@ def register(app: typer.Typer) -> None:
 
         Example: defdip standing --year 2019 --top 20
         """
-        from defdip.service import reads
+        from defdip.service import quick
         from defdip.service.context import Context
 
         check_year(year, "--year")
         check_count(top, "--top", 1, 10_000)
+        title = f"Network standing {year} (rank by PageRank)"
+        found = quick.standing(Context(store), year, top=top)
+        if found is not None:
+            emit_rows(found[0], as_json=as_json, title=title, float_format="{:,.3f}",
+                      columns=None if as_json else STANDING_SHOWN)
+            if not as_json:
+                console.print(f"[dim]Sample: {found[1]}.[/dim]")
+            return
+        from defdip.service import reads
+
         result = reads.standing(Context(store), year, top=top)
         frame = result.table
         if not as_json:  # the terminal view: the columns that rank and explain
-            frame = frame[["rank", "iso3", "name", "partners", "strength", "pagerank",
-                           "instruments_used", "diplomatic_reach", "soft_power_proxy"]]
-        emit(frame, as_json=as_json, title=f"Network standing {year} (rank by PageRank)",
-             float_format="{:,.3f}")
+            frame = frame[list(STANDING_SHOWN)]
+        emit(frame, as_json=as_json, title=title, float_format="{:,.3f}")
         if not as_json:
             console.print(f"[dim]Sample: {result.coverage}.[/dim]")
 
@@ -93,10 +106,19 @@ def register(app: typer.Typer) -> None:
         Example: defdip alignment TUR --partner USA --from 2015 --to 2025
         Example: defdip alignment TUR --partner RUS --resolutions-only
         """
-        from defdip.service import reads
+        from defdip.service import quick
         from defdip.service.context import Context
 
         check_years(start, end)
+        found = quick.alignment(Context(store), country, partners=tuple(partner), start=start,
+                                end=end, resolutions_only=resolutions_only,
+                                min_votes=min_votes)
+        if found is not None:
+            emit_rows(found, as_json=as_json, title=f"UN alignment of {country}",
+                      float_format="{:,.3f}")
+            return
+        from defdip.service import reads
+
         frame = reads.alignment(Context(store), country, partners=tuple(partner), start=start,
                                 end=end, resolutions_only=resolutions_only,
                                 min_votes=min_votes).table

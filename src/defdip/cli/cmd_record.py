@@ -20,6 +20,7 @@ from defdip.cli._common import (
     check_year,
     check_years,
     emit,
+    emit_rows,
 )
 
 __all__ = ["register"]
@@ -32,8 +33,15 @@ KINDS: tuple[str, ...] = (
     "port_call", "base_presence", "membership",
 )
 KindOption = typer.Option(None, "--kind", help=f"One of: {', '.join(KINDS)} (repeatable).")
+#: The columns `defdip record list` shows in the terminal.
+RECORD_SHOWN = ("kind", "name", "start", "end", "actors", "source")
 FromOption = typer.Option(None, "--from", help="First year (records overlapping it).")
 ToOption = typer.Option(None, "--to", help="Last year (records overlapping it).")
+
+
+def _actors_text(actors: list[dict[str, str]]) -> str:
+    """A record's actors in one cell: ``TUR:host; USA:participant``."""
+    return "; ".join(f"{x['country']}:{x['role']}" for x in actors)
 
 
 def register(app: typer.Typer) -> None:
@@ -95,20 +103,33 @@ def register(app: typer.Typer) -> None:
 
         Example: defdip record list --country TUR --kind exercise --from 2015 --to 2024 --json
         """
-        from defdip.service import reads
+        from defdip.service import quick
         from defdip.service.context import Context
 
         check_years(year_from, year_to, span=RECORD_YEARS)
+        found = quick.list_records(Context(store), country=country, partner=partner,
+                                   kind=kind or (), year_from=year_from, year_to=year_to
+                                   ) if all(k in KINDS for k in kind or ()) else None
+        if found is not None:
+            if not as_json:
+                from defdip.store.compiled import Rows
+
+                at = found.columns.index("actors")
+                found = Rows(found.columns, found.numeric, [
+                    (*row[:at], _actors_text(row[at]), *row[at + 1:]) for row in found.rows])
+            emit_rows(found, as_json=as_json, title=f"{len(found.rows)} records",
+                      columns=None if as_json else RECORD_SHOWN)
+            return
+        from defdip.service import reads
+
         frame = reads.list_records(Context(store), country=country, partner=partner,
                                    kind=kind or (), year_from=year_from,
                                    year_to=year_to).table
         if as_json:
             emit(frame, as_json=True)
             return
-        frame = frame.assign(actors=frame["actors"].map(
-            lambda a: "; ".join(f"{x['country']}:{x['role']}" for x in a)))
-        emit(frame[["kind", "name", "start", "end", "actors", "source"]], as_json=False,
-             title=f"{len(frame)} records")
+        frame = frame.assign(actors=frame["actors"].map(_actors_text))
+        emit(frame[list(RECORD_SHOWN)], as_json=False, title=f"{len(frame)} records")
 
     @record.command("export")
     def export_cmd(out: str = typer.Option(..., "--out", help="File to write."),
@@ -168,9 +189,16 @@ def register(app: typer.Typer) -> None:
 
         Example: defdip profile TUR --year 2022 --json
         """
-        from defdip.service import reads
+        from defdip.service import quick
         from defdip.service.context import Context
 
         check_year(year, "--year")
+        title = f"{country} {year}: partners by instrument"
+        found = quick.profile(Context(store), country, year)
+        if found is not None:
+            emit_rows(found, as_json=as_json, title=title)
+            return
+        from defdip.service import reads
+
         frame = reads.profile(Context(store), country, year).table
-        emit(frame, as_json=as_json, title=f"{country} {year}: partners by instrument")
+        emit(frame, as_json=as_json, title=title)

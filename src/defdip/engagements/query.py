@@ -18,9 +18,9 @@ from defdip.engagements.fileio import actors_by_engagement, format_of, write_rec
 from defdip.engagements.model import KINDS
 from defdip.errors import InvalidArgument
 from defdip.paths import check_output
-from defdip.queries import record
+from defdip.queries import everyday, record
 from defdip.queries.names import actor_key, vocabulary
-from defdip.queries.tables import Tables
+from defdip.queries.tables import Tables, to_frame
 from defdip.store import Store
 
 __all__ = [
@@ -125,62 +125,14 @@ def profile(store: Store, country: str, year: int, *, vocab: Vocabulary | None =
     organisation (``series``). For arms transfers ``tiv_to_partner``/``tiv_from_partner`` are
     the TIV delivered in that year from ``sipri_deliveries`` (when loaded) — per-year TIV must
     come from per-year deliveries; ``tiv_records`` sums the active deals' delivered TIV.
+    One expression (:func:`defdip.queries.everyday.profile`), which the CLI also runs
+    compiled.
     """
     vocab = vocab if vocab is not None else vocabulary(store)
     code = actor_key(country, vocab, "country")
-    records, actors = select_records(store, country=code, year_from=year, year_to=year,
-                                     vocab=vocab)
-    own = actors[actors["iso3"] == code].groupby("engagement_id")["role"].agg(_joined)
-    others = actors[actors["iso3"] != code].merge(
-        records[["id", "kind", "tiv"]], left_on="engagement_id", right_on="id")
-    others = others[others["kind"] != "membership"]
-    members = records[records["kind"] == "membership"]
-    rows = pd.concat([
-        pd.DataFrame({"id": others["id"], "kind": others["kind"], "partner": others["iso3"],
-                      "partner_role": others["role"], "tiv": others["tiv"]}),
-        pd.DataFrame({"id": members["id"], "kind": members["kind"],
-                      "partner": members["series"], "partner_role": "organisation",
-                      "tiv": members["tiv"]})], ignore_index=True)
-    rows["role"] = rows["id"].map(own)
-    rows = rows.drop_duplicates(["id", "kind", "partner", "partner_role"])
-    once = rows.drop_duplicates(["id", "kind", "partner"])
-    frame = rows.groupby(["kind", "partner"], as_index=False).agg(
-        role=("role", _joined), partner_role=("partner_role", _joined),
-        records=("id", "nunique"))
-    tiv = once.groupby(["kind", "partner"], as_index=False).agg(
-        tiv_records=("tiv", lambda v: round(v.sum(min_count=1), 6)))
-    frame = frame.merge(tiv, on=["kind", "partner"]).sort_values(
-        ["kind", "records", "partner"], ascending=[True, False, True], ignore_index=True)
-    frame["records"] = frame["records"].astype("int64")
-    frame["tiv_to_partner"] = pd.NA
-    frame["tiv_from_partner"] = pd.NA
-    if store.has("sipri_deliveries") and len(frame):
-        tiv = _delivered(store, code, year)
-        arms = frame["kind"].eq("arms_transfer")
-        frame.loc[arms, "tiv_to_partner"] = frame.loc[arms, "partner"].map(tiv["to_partner"])
-        frame.loc[arms, "tiv_from_partner"] = frame.loc[arms, "partner"].map(
-            tiv["from_partner"])
-    for column in ("tiv_to_partner", "tiv_from_partner"):
-        frame[column] = pd.to_numeric(frame[column])
-    frame.insert(0, "year", year)
-    frame.insert(0, "country", code)
-    return frame
-
-
-def _joined(values: pd.Series) -> str | None:
-    kept = sorted({str(v) for v in values.dropna()})
-    return "/".join(kept) if kept else None
-
-
-def _delivered(store: Store, code: str, year: int) -> pd.DataFrame:
-    """TIV delivered in ``year`` to and from each partner of ``code`` (SIPRI deliveries)."""
-    d = Tables.from_store(store).table("sipri_deliveries")
-    d = d.filter((d.year == year) & ((d.supplier_iso3 == code) | (d.recipient_iso3 == code)))
-    partner = (d.supplier_iso3 == code).ifelse(d.recipient_iso3, d.supplier_iso3)
-    sums = d.group_by(partner=partner).aggregate(
-        to_partner=d.tiv.sum(where=d.supplier_iso3 == code),
-        from_partner=d.tiv.sum(where=d.recipient_iso3 == code))
-    return sums.execute().set_index("partner")
+    tables = Tables.from_store(store)
+    return to_frame(everyday.profile(tables, code=code, year=int(year),
+                                     deliveries=tables.has("sipri_deliveries")))
 
 
 def export_records(store: Store, out: Path | str, *, fmt: str | None = None,

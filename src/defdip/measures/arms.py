@@ -9,11 +9,11 @@ spread over its years. Actors are keyed by ISO3, or by SIPRI's label for non-sta
 from __future__ import annotations
 
 import ibis
-import ibis.expr.types as ir
 import pandas as pd
 
 from defdip.countries import Vocabulary
 from defdip.errors import InvalidArgument
+from defdip.queries import everyday
 from defdip.queries.names import actor_key, vocabulary
 from defdip.queries.tables import Tables, to_frame
 from defdip.store import Store
@@ -39,33 +39,18 @@ def _period(start: int, end: int) -> tuple[int, int]:
     return int(start), int(end)
 
 
-def _key(t: ir.Table, prefix: str) -> ir.StringValue:
-    """The actor key of one side: its ISO3, or SIPRI's label for a non-state actor."""
-    return t[f"{prefix}_iso3"].fill_null(t[f"{prefix}_label"])
+def _volumes(store: Store, group: str, start: int, end: int, prefix: str | None = None,
+             key: str | None = None) -> pd.DataFrame:
+    """TIV delivered in [start, end] per ``group`` actor, with rank and world share; only the
+    deliveries whose ``prefix`` side is ``key`` when given (``queries.everyday``)."""
+    return to_frame(everyday.arms_volumes(Tables.from_store(store), group=group, start=start,
+                                          end=end, prefix=prefix, key=key))
 
 
 def _actor(store: Store, country: str | int, vocab: Vocabulary | None) -> str:
     """The arms tables' key for ``country`` (the one resolver, the store's vocabulary)."""
     return actor_key(country, vocab if vocab is not None else vocabulary(store),
                      "the country argument")
-
-
-def _volumes(store: Store, group: str, start: int, end: int, prefix: str | None = None,
-             key: str | None = None) -> pd.DataFrame:
-    """TIV delivered in [start, end] per ``group`` actor, with rank and world share; only the
-    deliveries whose ``prefix`` side is ``key`` when given."""
-    deliveries = Tables.from_store(store).table("sipri_deliveries")
-    period = deliveries.filter(deliveries.year.between(start, end))
-    world = period.tiv.sum().as_scalar()
-    chosen = period if prefix is None else period.filter(_key(period, prefix) == key)
-    grouped = chosen.group_by(country=_key(chosen, group)).aggregate(
-        name=chosen[f"{group}_label"].min(), tiv=chosen.tiv.sum())
-    ranked = grouped.mutate(
-        rank=(ibis.rank().over(order_by=ibis.desc(grouped.tiv)) + 1).cast("int64"),
-        share=100 * grouped.tiv / world,
-        share_of_total=100 * grouped.tiv / grouped.tiv.sum().over(ibis.window()))
-    ranked = ranked.select("rank", "country", "name", "tiv", "share", "share_of_total")
-    return to_frame(ranked.order_by([ibis.desc("tiv"), "country"]))
 
 
 def arms_ranking(store: Store, role: str, start: int, end: int,
@@ -111,7 +96,8 @@ def arms_deals(store: Store, country: str | int, role: str, start: int, end: int
     years = t.delivery_years.fill_null("").split(";").map(
         lambda y: y.strip().try_cast("int64"))
     delivered = years.filter(lambda y: y.between(start, end)).length() > 0
-    t = t.filter((_key(t, prefix) == key) & (t.order_year.between(start, end) | delivered))
+    t = t.filter((everyday.arms_key(t, prefix) == key)
+                 & (t.order_year.between(start, end) | delivered))
     if weapon:
         text = weapon.lower()
         t = t.filter(t.weapon_designation.lower().contains(text).fill_null(False)
@@ -149,7 +135,7 @@ def arms_tiv(store: Store, country: str | int | None, role: str, start: int, end
     d = d.filter(d.year.between(start, end))
     group = prefix
     if country is not None:
-        d = d.filter(_key(d, prefix) == _actor(store, country, vocab))
+        d = d.filter(everyday.arms_key(d, prefix) == _actor(store, country, vocab))
         group = other
     if category:
         known = arms_categories(store)
@@ -157,6 +143,6 @@ def arms_tiv(store: Store, country: str | int | None, role: str, start: int, end
             raise InvalidArgument(f"category {category!r} is not a SIPRI weapon category: "
                                   f"use one of {', '.join(known)}.")
         d = d.filter(d.category == category)
-    sums = d.group_by(actor=_key(d, group), year=d.year).aggregate(
+    sums = d.group_by(actor=everyday.arms_key(d, group), year=d.year).aggregate(
         name=d[f"{group}_label"].min(), tiv=d.tiv.sum())
     return to_frame(sums.select("actor", "name", "year", "tiv").order_by(["actor", "year"]))

@@ -29,6 +29,7 @@ import pandas as pd
 from defdip.countries import Country, Vocabulary
 from defdip.errors import InvalidArgument, NotLoaded
 from defdip.measures.engagement_index import INSTRUMENT_GROUPS
+from defdip.queries import everyday
 from defdip.queries.names import vocabulary
 from defdip.queries.tables import Tables, to_frame
 from defdip.store import Store
@@ -147,7 +148,7 @@ def standing(store: Store, year: int, *, top: int | None = None,
         raise NotLoaded("engagement_index")
     table = tables.table(stored)
     if stored == "network_standing":
-        frame = to_frame(table.filter(table.year == int(year)).order_by(["rank", "ccode"]))
+        frame = to_frame(everyday.standing_year(tables, year=int(year)))
     else:
         frame = network_standing(to_frame(table.filter(table.year == int(year))),
                                  diplomatic_reach(store))
@@ -167,10 +168,7 @@ def _names(store: Store, vocab: Vocabulary | None, ccodes: list[int]
     """ISO3 and name per COW code: from the stored ``country_codes``, else the vocabulary."""
     tables = Tables.from_store(store)
     if vocab is None and tables.has("country_codes"):
-        codes = tables.table("country_codes")
-        codes = codes.filter(codes.ccode.notnull())
-        rows = tables.rows(codes.group_by("ccode").aggregate(iso3=codes.iso3.min(),
-                                                             name=codes["name"].min()))
+        rows = tables.rows(everyday.state_names(tables))
         return {int(c): (iso3, name) for c, iso3, name in rows}
     vocab = vocab if vocab is not None else vocabulary(store)
     found = {c: _country(vocab, c) for c in ccodes}

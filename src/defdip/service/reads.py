@@ -33,6 +33,7 @@ __all__ = [
     "region",
     "screen",
     "standing",
+    "standing_coverage",
     "tension",
     "trends",
 ]
@@ -136,15 +137,20 @@ def standing(ctx: Context, year: int, *, top: int | None = None) -> Result:
     with ctx.reading() as store:
         frame = run(store, year, top=top)
         states = len(frame) if top is None else len(run(store, year))
-        covered = instrument_coverage(store)
-        used = [c for c, years in covered.items() if year in years]
-        unused = [f"{c} ({_span(years)})" for c, years in covered.items() if year not in years]
-        text = (f"{states} states ranked; engagement index {year} from data that cover every "
-                "state: "
-                f"{', '.join(used) or 'none'}; not observed in {year}: "
-                f"{', '.join(unused) or 'none'} (curated records never count)")
-        return Result(f"network standing {year}", table=frame, coverage=text,
+        return Result(f"network standing {year}", table=frame,
+                      coverage=standing_coverage(year, instrument_coverage(store), states),
                       vintage=store.vintage())
+
+
+def standing_coverage(year: int, covered: dict[str, list[int]], states: int) -> str:
+    """The standing's sample in words: how many states are ranked in the year (before any
+    --top), and the years each index component is observed."""
+    used = [c for c, years in covered.items() if year in years]
+    unused = [f"{c} ({_span(years)})" for c, years in covered.items() if year not in years]
+    return (f"{states} states ranked; engagement index {year} from data that cover every "
+            "state: "
+            f"{', '.join(used) or 'none'}; not observed in {year}: "
+            f"{', '.join(unused) or 'none'} (curated records never count)")
 
 
 def _span(years: list[int]) -> str:
