@@ -118,6 +118,16 @@ def test_standing_compiled_equals_library(ctx, year, top):
     _same(found[0], result.table, columns=STANDING_SHOWN, float_format="{:,.3f}")
 
 
+def test_countries_resolve_kept_equals_catalog(ctx):
+    from defdip.service.catalog import resolve_countries
+
+    names = ["Türkiye", "Cote d'Ivoire", "640", "PKK (Turkiye)*", "Federal Republic of Germany"]
+    for year in (None, 1960):
+        for _ in range(2):  # resolved now, then kept
+            assert quick.resolve_countries(ctx, names, year=year) == resolve_countries(
+                ctx, names, year=year).document
+
+
 def test_questions_the_compiled_path_leaves_to_the_library(ctx):
     """Bad arguments and options the stored tables do not answer go to ``service.reads``,
     which gives the answer or the one error message."""

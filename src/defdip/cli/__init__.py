@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import errno
 import importlib
-import pkgutil
 import sys
+from pathlib import Path
 
 import typer
 
@@ -43,7 +43,7 @@ def _root(version: bool = typer.Option(False, "--version", callback=_version, is
 # Commands appear in --help in the order a user meets them; any other cmd_* module follows.
 ORDER = ("cmd_sources", "cmd_countries", "cmd_arms", "cmd_record", "cmd_panel", "cmd_measures",
          "cmd_analysis", "cmd_brief", "cmd_serve")
-_found = {m.name for m in pkgutil.iter_modules(__path__) if m.name.startswith("cmd_")}
+_found = {p.stem for p in Path(__file__).parent.glob("cmd_*.py")}  # not pkgutil: ~20 ms
 for _name in [*[n for n in ORDER if n in _found], *sorted(_found - set(ORDER))]:
     importlib.import_module(f"{__name__}.{_name}").register(app)
 

@@ -35,10 +35,16 @@ def register(app: typer.Typer) -> None:
 
         Example: defdip countries resolve Türkiye "Cote d'Ivoire" 640 "PKK (Turkiye)*"
         """
-        from defdip.service import catalog
+        from defdip.service import quick
         from defdip.service.context import Context
 
         check_year(year, "--year")
+        found = None if mirror else quick.resolve_countries(Context(store), names, year=year)
+        if found is not None:
+            emit(found, as_json=as_json)
+            return
+        from defdip.service import catalog
+
         out = catalog.resolve_countries(Context(store), names, year=year,
                                         mirror=resolve_mirror(mirror) if mirror else None
                                         ).document

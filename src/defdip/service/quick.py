@@ -15,6 +15,7 @@ message. tests/test_quick_reads.py checks that both give the same rows.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
     from defdip.store import Store
 
 __all__ = ["MIN_JOINT_VOTES", "alignment", "arms_ranking", "list_records", "profile",
-           "standing"]
+           "resolve_countries", "standing"]
 
 #: ``defdip.measures.alignment.MIN_JOINT_VOTES`` (the stored table's minimum), kept here so
 #: that the fast path does not import the alignment code; a test keeps the two in step.
@@ -56,6 +57,25 @@ def _vocabulary(store: Store) -> Any:
     from defdip.queries.names import stored_vocabulary
 
     return stored_vocabulary(store)
+
+
+def _resolved(store: Store, what: str, compute: Any) -> Any:
+    """What the vocabulary makes of the arguments (``compute(vocab)``), kept per data vintage
+    (the vocabulary is rebuilt from the stored tables, so the vintage decides it): building
+    the vocabulary costs more than answering. None when the store keeps no vocabulary or the
+    vocabulary refuses an argument (the library then raises its error)."""
+    from defdip.store.compiled import remember
+
+    def run() -> Any:
+        vocab = _vocabulary(store)
+        if vocab is None:
+            return None
+        try:
+            return compute(vocab)
+        except DefdipError:
+            return None
+
+    return remember(store, f"resolved {what}", run)
 
 
 def arms_ranking(ctx: Context, role: str, start: int, end: int, *, top: int | None = None
@@ -120,24 +140,27 @@ def alignment(ctx: Context, country: str, *, partners: Sequence[str] = ("USA", "
     if resolutions_only or min_votes != MIN_JOINT_VOTES or (
             start is not None and end is not None and start > end):
         return None
-    with ctx.reading() as store:
-        vocab = _vocabulary(store)
-        if vocab is None or not store.has("un_alignment"):
-            return None
-        try:
-            own = resolve_ccode(country, vocab)
-            others = [resolve_ccode(p, vocab, "the partner argument") for p in partners]
-        except DefdipError:
-            return None
+    def codes(vocab: Any) -> dict[str, Any]:
+        own = resolve_ccode(country, vocab)
+        others = [resolve_ccode(p, vocab, "the partner argument") for p in partners]
         others = list(dict.fromkeys(c for c in others if c != own))
-        if not others:
+        return {"own": own, "others": others,
+                "iso3": [vocab.by_ccode(c).iso3 for c in others]}
+
+    with ctx.reading() as store:
+        if not store.has("un_alignment"):
             return None
+        args = _resolved(store, json.dumps(["alignment", country, list(partners)]), codes)
+        if args is None or not args["others"]:
+            return None
+        others = args["others"]
         found = _compiled(store, "stored_alignment", {}, {
-            "own": own, "others": others, "start": start if start is not None else -1,
+            "own": args["own"], "others": others,
+            "start": start if start is not None else -1,
             "end": end if end is not None else 10**6})
         if found is None:
             return None
-        iso3 = {c: vocab.by_ccode(c).iso3 for c in others}
+        iso3 = dict(zip(others, args["iso3"], strict=True))
     measures = [c for c in found.columns if c not in ("ccode_1", "ccode_2", "year")]
     at = {c: i for i, c in enumerate(found.columns)}
     order = ["year", *measures, "ccode_2"]
@@ -159,18 +182,15 @@ def list_records(ctx: Context, *, country: str | None = None, partner: str | Non
     """``reads.list_records``'s table: every stored column but the natural key, ``conflict``
     parsed, and ``actors`` as a list of ``{"country", "role"}``. ``kind`` must hold known
     kinds only (the caller checks; an unknown kind is the library's error to raise)."""
-    import json
-
     if year_from is not None and year_to is not None and year_from > year_to:
         return None
     with ctx.reading() as store:
-        vocab = _vocabulary(store)
-        try:
-            values = {"country": _actor(country, vocab, "--country"),
-                      "partner": _actor(partner, vocab, "--partner"), "kinds": list(kind),
-                      "year_from": year_from, "year_to": year_to, "origin": None}
-        except DefdipError:
+        keys = _resolved(store, json.dumps(["record", country, partner]), lambda v: [
+            _actor(country, v, "--country"), _actor(partner, v, "--partner")])
+        if keys is None:
             return None
+        values = {"country": keys[0], "partner": keys[1], "kinds": list(kind),
+                  "year_from": year_from, "year_to": year_to, "origin": None}
         found = _compiled(store, "record_rows", {}, values)
         actors = _compiled(store, "record_actors", {}, values)
     if found is None or actors is None:
@@ -196,12 +216,30 @@ def list_records(ctx: Context, *, country: str | None = None, partner: str | Non
 def profile(ctx: Context, country: str, year: int) -> Rows | None:
     """``reads.profile``'s table (:func:`defdip.queries.everyday.profile`)."""
     with ctx.reading() as store:
-        vocab = _vocabulary(store)
-        if vocab is None:
-            return None
-        try:
-            code = _actor(country, vocab, "country")
-        except DefdipError:
+        code = _resolved(store, json.dumps(["profile", country]),
+                         lambda v: _actor(country, v, "country"))
+        if code is None:
             return None
         return _compiled(store, "profile", {"deliveries": store.has("sipri_deliveries")},
                          {"code": code, "year": int(year)})
+
+
+def resolve_countries(ctx: Context, names: Sequence[str], *, year: int | None = None
+                      ) -> list[dict[str, Any]] | None:
+    """``catalog.resolve_countries``'s document from the store's vocabulary, kept per data
+    vintage; None without a store that keeps its vocabulary (the catalog then uses the
+    reference files). An unknown name raises the catalog's error."""
+    from defdip.store.compiled import remember
+
+    if not ctx.exists():
+        return None
+    with ctx.reading() as store:
+        if not store.has("_vocabulary_codelist"):
+            return None
+
+        def compute() -> list[dict[str, Any]]:
+            from defdip.service.catalog import resolve_countries as run
+
+            return run(ctx, names, year=year).document  # type: ignore[return-value]
+
+        return remember(store, json.dumps(["countries", list(names), year]), compute)

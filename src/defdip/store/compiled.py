@@ -31,6 +31,7 @@ import re
 import weakref
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -141,15 +142,20 @@ def cache_dir() -> Path:
     return default_home() / "cache" / "queries"
 
 
+@lru_cache(maxsize=1)
 def _code_version() -> str:
-    """The source text of the query layer and of this module, and the versions of the
-    libraries that shape the SQL (read from their metadata: checking must not import Ibis)."""
+    """The source text of the query layer, of this module and of the code whose answers
+    :func:`remember` keeps (the vocabulary, the catalog's resolution, the instruments'
+    coverage), the curated data, and the versions of the libraries that shape the SQL (read
+    from their metadata: checking must not import Ibis)."""
     from importlib.metadata import version
 
     libraries = "|".join(version(name) for name in ("ibis-framework", "sqlglot", "duckdb"))
     digest = hashlib.sha256(f"{FORMAT}|{libraries}".encode())
     package = Path(__file__).parent.parent
-    for path in [*sorted((package / "queries").glob("*.py")), Path(__file__),
+    kept = [package / "countries.py", package / "service" / "quick.py",
+            package / "service" / "catalog.py", package / "measures" / "engagement_index.py"]
+    for path in [*sorted((package / "queries").glob("*.py")), Path(__file__), *kept,
                  *sorted((package / "data" / "curated").glob("*.yaml"))]:
         digest.update(f"{path.parent.name}/{path.name}".encode())
         digest.update(path.read_bytes())
@@ -159,7 +165,8 @@ def _code_version() -> str:
 def template_key(read: str, shape: Mapping[str, Any]) -> str:
     """A file name for the read and its shape: a hash of both and of the code version."""
     text = json.dumps({"read": read, "shape": dict(shape)}, sort_keys=True) + _code_version()
-    return f"{read}-{hashlib.sha256(text.encode()).hexdigest()[:24]}"
+    label = read if re.fullmatch(r"[a-z_]+", read) else "value"
+    return f"{label}-{hashlib.sha256(text.encode()).hexdigest()[:24]}"
 
 
 _VINTAGES: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
@@ -222,7 +229,7 @@ def run(store: Store, template: Template, values: Mapping[str, Any]) -> Rows:
 
 def remember(store: Store, name: str, compute: Callable[[], Any]) -> Any:
     """``compute()``'s JSON-ready value, computed once per store vintage and code version."""
-    path = _folder(store) / f"{template_key(name, {})}.value.json"
+    path = _folder(store) / f"{template_key(name, {'value': True})}.value.json"
     try:
         return json.loads(path.read_text())["value"]
     except (OSError, ValueError, TypeError, KeyError):
