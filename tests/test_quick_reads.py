@@ -199,3 +199,26 @@ def test_a_warm_everyday_command_imports_no_pandas_or_ibis(built_store, tmp_path
                                text=True, timeout=300, env=env) for _ in range(2)]
         assert runs[0].stdout == runs[1].stdout, args
         assert runs[1].stderr.strip().splitlines()[-1] == "[]", (args, runs[1].stderr)
+
+
+def test_templates_of_long_unused_vintages_are_removed(tmp_path, monkeypatch):
+    import os
+    import time
+
+    class Stub:  # a read-only store of a given vintage: all that keeping a template asks
+        read_only = True
+
+        def __init__(self, vintage: str) -> None:
+            self._vintage = vintage
+
+        def vintage(self) -> str:
+            return self._vintage
+
+    monkeypatch.setenv("DEFDIP_HOME", str(tmp_path))
+    template = compiled.Template(["SELECT 1"], [], ["x"], [True], [])
+    assert compiled.save(Stub("old"), "k", template)
+    assert compiled.save(Stub("recent"), "k", template)
+    old = compiled.cache_dir() / "old"
+    os.utime(old, (time.time() - compiled.STALE_SECONDS - 60,) * 2)
+    assert compiled.save(Stub("new"), "k", template)
+    assert sorted(p.name for p in compiled.cache_dir().iterdir()) == ["new", "recent"]

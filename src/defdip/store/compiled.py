@@ -213,12 +213,33 @@ def save(store: Store, key: str, template: Template) -> bool:
     try:
         text = json.dumps(asdict(template))
         folder = _folder(store)
-        folder.mkdir(parents=True, exist_ok=True)
+        if not folder.is_dir():
+            folder.mkdir(parents=True, exist_ok=True)
+            _prune(folder)
         with replacing(folder / f"{key}.json") as partial:
             partial.write_text(text)
     except (OSError, TypeError, ValueError):
         return False
     return True
+
+
+#: A vintage's templates unused this long are removed when another vintage's are first kept.
+STALE_SECONDS = 30 * 24 * 3600
+
+
+def _prune(current: Path) -> None:
+    """Remove the folders of other vintages not touched for :data:`STALE_SECONDS` (a home
+    may serve several stores, so recent ones stay)."""
+    import shutil
+    import time
+
+    for folder in current.parent.iterdir():
+        try:
+            if folder != current and folder.is_dir() and \
+                    time.time() - folder.stat().st_mtime > STALE_SECONDS:
+                shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            continue
 
 
 def run(store: Store, template: Template, values: Mapping[str, Any]) -> Rows:
@@ -236,7 +257,9 @@ def remember(store: Store, name: str, compute: Callable[[], Any]) -> Any:
         pass
     value = compute()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.parent.is_dir():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _prune(path.parent)
         with replacing(path) as partial:
             partial.write_text(json.dumps({"value": value}))
     except (OSError, TypeError, ValueError):
