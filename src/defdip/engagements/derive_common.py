@@ -79,8 +79,8 @@ def provenance(store: Store, source: str) -> dict[str, object]:
         citation, url = info.citation_key, info.url
     except UnknownSource:
         pass
-    row = store.sql("SELECT citation, url, files, loaded_at FROM _sources WHERE name = ?",
-                    [source])
+    loaded = store.provenance()
+    row = loaded[loaded["name"] == source]
     if len(row):
         record = row.iloc[0]
         url = url or record["url"]

@@ -26,6 +26,8 @@ from defdip.engagements.derive_common import (
     usa_sender,
 )
 from defdip.engagements.model import engagement_ids, normalise_key
+from defdip.queries import derivations
+from defdip.queries.tables import Tables
 from defdip.store import Store
 
 __all__ = ["derive_jme", "derive_mme", "derive_us_visits"]
@@ -86,7 +88,7 @@ def derive_jme(store: Store) -> Derived:
     ex = store.table("jme_exercises")
     dropped = 0
     if store.has("mme_exercises"):
-        mme = store.sql("SELECT name, year(start) AS y FROM mme_exercises")
+        mme = derivations.mme_name_years(Tables.from_store(store))
         seen = set(zip(mme["name"].map(normalise_key), mme["y"].astype("Int64"), strict=True))
         keep = [(normalise_key(n), y) not in seen
                 for n, y in zip(ex["name"], ex["start_year"].astype("Int64"), strict=True)]

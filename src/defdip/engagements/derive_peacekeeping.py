@@ -31,7 +31,7 @@ from defdip.engagements.derive_common import (
     skipped,
 )
 from defdip.engagements.model import engagement_ids
-from defdip.queries import series
+from defdip.queries import derivations, series
 from defdip.queries.tables import Tables
 from defdip.store import Store
 
@@ -65,11 +65,7 @@ def spells(months: pd.DataFrame, split_months: pd.Series) -> pd.DataFrame:
 def _hosts(store: Store) -> pd.DataFrame:
     if not store.has("ipi_mission_month"):
         return pd.DataFrame(columns=["mission", "host_iso3", "host_label", "host_ccode"])
-    return store.sql("""
-        SELECT mission, mode(mission_country_iso3) AS host_iso3,
-               mode(mission_country_label) AS host_label,
-               mode(mission_country_ccode) AS host_ccode
-        FROM ipi_mission_month GROUP BY mission""")
+    return derivations.mission_hosts(Tables.from_store(store))
 
 
 def _deployments(store: Store, rows: pd.DataFrame, split: pd.Series) -> Derived:

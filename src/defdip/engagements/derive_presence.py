@@ -24,6 +24,8 @@ from defdip.engagements.derive_common import (
     usa_sender,
 )
 from defdip.engagements.model import engagement_ids
+from defdip.queries import derivations
+from defdip.queries.tables import Tables
 from defdip.store import Store
 
 __all__ = ["derive_lowy", "derive_us_presence"]
@@ -66,14 +68,7 @@ def derive_us_presence(store: Store) -> Derived:
     missing = missing_tables(store, "us_troops")
     if missing:
         return skipped("us_troops", missing)
-    troops = store.sql("""
-        SELECT coalesce(iso3, country_label) AS host, any_value(iso3) AS iso3,
-               string_agg(DISTINCT country_label, ' / ' ORDER BY country_label) AS label,
-               any_value(ccode) AS ccode,
-               year, sum(troops_ad) AS troops_ad
-        FROM us_troops WHERE troops_ad > 0 AND coalesce(iso3, '') <> 'USA'
-             AND ccode IS DISTINCT FROM 2
-        GROUP BY coalesce(iso3, country_label), year ORDER BY host, year""")
+    troops = derivations.us_troop_host_years(Tables.from_store(store))
     host = troops["host"].astype("string")
     year = troops["year"].astype("Int64").astype("string")
     base = pd.DataFrame({

@@ -60,6 +60,7 @@ import pandas as pd
 
 from defdip.countries import Vocabulary
 from defdip.errors import InvalidArgument, NotLoaded
+from defdip.queries import alignment as reads
 from defdip.queries import names, series
 from defdip.queries.tables import Tables
 from defdip.store import Store
@@ -258,8 +259,7 @@ def load_ideal_points(store: Store) -> pd.DataFrame | None:
     """
     if not store.has("unga_ideal_points"):
         return None
-    return store.sql("SELECT ccode, session + 1945 AS year, ideal_point FROM unga_ideal_points "
-                     "WHERE NOT coalesce(unreliable, FALSE)")
+    return reads.ideal_points(Tables.from_store(store)).execute()
 
 
 def un_alignment(store: Store, *, start: int | None = None, end: int | None = None,
@@ -320,10 +320,8 @@ def alignment(store: Store, country: str | int, *, partners: tuple[str | int, ..
         raise InvalidArgument(f"{why}. Name other states (e.g. --partner USA --partner RUS).")
     stored = not resolutions_only and min_votes == MIN_JOINT_VOTES
     if stored and store.has("un_alignment"):
-        frame = store.sql("SELECT * FROM un_alignment WHERE ccode_1 = ? AND ccode_2 IN "
-                          f"({', '.join('?' for _ in others)}) AND year BETWEEN ? AND ?",
-                          [own, *others, start if start is not None else -1,
-                           end if end is not None else 10**6])
+        frame = reads.stored_alignment(Tables.from_store(store), own, others, start=start,
+                                       end=end)
     else:
         frame = un_alignment(store, start=start, end=end, resolutions_only=resolutions_only,
                              min_votes=min_votes)
