@@ -52,7 +52,7 @@ def child_defdip(store_path: str, out: str, ordered: bool, cache: bool, base: bo
     done = time.perf_counter()
     from defdip.panels.base import lookup
 
-    served = base and lookup(store.con, unit="dyad_year", system="cow", directed=True,
+    served = base and lookup(store, unit="dyad_year", system="cow", directed=True,
                              start=START, end=END, names=ADD.split(",")) is not None
     return {"import_s": imported - began, "job_s": done - imported, "rows": summary.rows,
             "peak_mb": _peak_mb(), "base": served}

@@ -51,7 +51,8 @@ def test_replacing_creates_the_folder(tmp_path):
 
 
 def test_a_failed_panel_write_leaves_the_earlier_file(loaded_store, tmp_path, monkeypatch):
-    from defdip.panels import build, sqlcache
+    from defdip.panels import build
+    from defdip.store import compiled_panels
 
     out = tmp_path / "dyads.parquet"
     first = build.build_panel(loaded_store, unit="dyad_year", start=1990, end=1991,
@@ -63,7 +64,7 @@ def test_a_failed_panel_write_leaves_the_earlier_file(loaded_store, tmp_path, mo
         Path(path).write_bytes(b"PAR1 partial")
         raise OSError("No space left on device")
 
-    monkeypatch.setattr(sqlcache, "copy_parquet", broken)  # every Parquet write goes here
+    monkeypatch.setattr(compiled_panels, "copy_parquet", broken)  # every Parquet write goes here
     with pytest.raises(OSError, match="No space"):
         build.build_panel(loaded_store, unit="dyad_year", start=1990, end=2000, add="majors",
                           out=out, cache=False)

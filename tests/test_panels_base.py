@@ -46,7 +46,7 @@ def _job(**kw):
 
 def test_the_reference_job_from_the_base_is_the_built_table(based, tmp_path, monkeypatch):
     monkeypatch.setenv("DEFDIP_HOME", str(tmp_path / "home"))
-    assert lookup(based.con, unit="dyad_year", system="cow", directed=True, start=1816,
+    assert lookup(based, unit="dyad_year", system="cow", directed=True, start=1816,
                   end=2016, names=REFERENCE.split(",")) is not None
     served, built = _both(based, tmp_path, **_job())
     assert (served.rows, served.columns, served.sources) == \
@@ -78,7 +78,7 @@ def test_other_jobs_from_the_base(based, tmp_path, monkeypatch, job):
 def test_jobs_the_base_does_not_hold_are_built(based, kw):
     job = {"unit": "dyad_year", "system": "cow", "directed": True, "start": 1990, "end": 2000,
            "names": ["atop"]} | kw
-    assert lookup(based.con, **job) is None
+    assert lookup(based, **job) is None
 
 
 def test_a_stale_base_is_not_used(based, tmp_path, monkeypatch):
@@ -88,12 +88,12 @@ def test_a_stale_base_is_not_used(based, tmp_path, monkeypatch):
     before = based.con.execute("SELECT fingerprint FROM _sources WHERE name = 'atop'").fetchone()
     based.con.execute("UPDATE _sources SET fingerprint = 'reloaded' WHERE name = 'atop'")
     try:
-        assert lookup(based.con, **job) is None  # ATOP was reloaded since the base was built
+        assert lookup(based, **job) is None  # ATOP was reloaded since the base was built
         served, built = _both(based, tmp_path, **_job(start=2000, end=2001, add="atop"))
         assert served.rows == built.rows  # answered by a build instead
     finally:
         based.con.execute("UPDATE _sources SET fingerprint = ? WHERE name = 'atop'", [before[0]])
-    assert lookup(based.con, **job) is not None
+    assert lookup(based, **job) is not None
 
 
 def test_arrow_ipc_output_is_the_same_table(based, loaded_store, tmp_path, monkeypatch):

@@ -122,20 +122,20 @@ def test_cache_entry_is_refused_when_the_data_answer_differently(loaded_store, t
     (path,) = sqlcache.cache_dir().glob("*.json")
     key = path.stem
     entry = json.loads(path.read_text())
-    assert sqlcache.lookup(loaded_store.con, key, sqlcache.cache_dir()) is not None
+    assert sqlcache.lookup(loaded_store, key, sqlcache.cache_dir()) is not None
     assert entry["probes"] and entry["schema"]
     changed = dict(entry, probes=[[entry["probes"][0][0], [12345]], *entry["probes"][1:]])
     path.write_text(json.dumps(changed))  # a probe now answers differently: e.g. ATOP reloaded
-    assert sqlcache.lookup(loaded_store.con, key, sqlcache.cache_dir()) is None
+    assert sqlcache.lookup(loaded_store, key, sqlcache.cache_dir()) is None
     retyped = dict(entry, schema=[[*entry["schema"][0][:2], "VARCHAR"], *entry["schema"][1:]])
     path.write_text(json.dumps(retyped))  # a table's column changed type
-    assert sqlcache.lookup(loaded_store.con, key, sqlcache.cache_dir()) is None
+    assert sqlcache.lookup(loaded_store, key, sqlcache.cache_dir()) is None
     path.write_text("{not json")
-    assert sqlcache.lookup(loaded_store.con, key, sqlcache.cache_dir()) is None
+    assert sqlcache.lookup(loaded_store, key, sqlcache.cache_dir()) is None
     # a miss rebuilds, writes the right file and replaces the entry
     again = build_panel(loaded_store, **JOB, out=tmp_path / "b.parquet")
     assert again.rows == len(pd.read_parquet(tmp_path / "a.parquet"))
-    assert sqlcache.lookup(loaded_store.con, key, sqlcache.cache_dir()) is not None
+    assert sqlcache.lookup(loaded_store, key, sqlcache.cache_dir()) is not None
 
 
 def test_builders_ask_the_data_only_through_probes():

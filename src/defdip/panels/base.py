@@ -4,8 +4,9 @@ Every column of :data:`BASE_FAMILIES` depends on nothing but loaded sources, so 
 only when a source does. :func:`build_base` (run by ``defdip load`` after the sources, with
 the record and the measures) stores the directed COW dyad-years of COW's whole span,
 1816-2016, with all of them, in key order. A job whose rows and families that table holds is
-then one scan: :func:`lookup` gives the SQL, with no pairing, join or sort, and without
-importing Ibis or pandas, so a job's first run is as fast as its later ones.
+then one scan of the stored table (:func:`lookup` says what to read, ``Store.write_table``
+writes it), with no pairing, join or sort, and without importing Ibis or pandas, so a job's
+first run is as fast as its later ones.
 
 The base records what it was built from: the fingerprint of the source behind every table the
 build read, and the version of the panel code (``sqlcache``'s hash of this package and of the
@@ -19,6 +20,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 from defdip.errors import NotLoaded
@@ -37,19 +39,18 @@ KEYS = ("ccode_1", "ccode_2", "year")
 
 @dataclass(frozen=True)
 class Served:
-    """A job answered from the base: its query, columns and sources to cite."""
+    """A job answered from the base: the stored table's columns to write, the years to keep
+    (None: all of them) and the sources to cite."""
 
-    sql: str
+    table: str
     columns: list[str]
+    years: tuple[int, int] | None
     sources: list[str]
 
-
-def _inputs(con: Any, tables: Sequence[str]) -> list[list[str]]:
-    """[table, owning source, that source's fingerprint] of every table the build read."""
-    quoted = ", ".join("'" + t.replace("'", "''") + "'" for t in sorted(set(tables)))
-    rows = con.execute("SELECT t.name, t.source, s.fingerprint FROM _tables t JOIN _sources s "
-                       f"ON s.name = t.source WHERE t.name IN ({quoted}) ORDER BY 1").fetchall()
-    return [[str(v) for v in row] for row in rows]
+    def write(self, store: Any, path: Path, *, arrow: bool = False) -> int:
+        """Write the job's rows from the base to ``path``; return how many."""
+        return int(store.write_table(self.table, self.columns, path, years=self.years,
+                                     arrow=arrow))
 
 
 def build_base(store: Any) -> int:
@@ -58,6 +59,8 @@ def build_base(store: Any) -> int:
     A family whose source is not loaded is left out (a job that asks for it is built from the
     sources, and says which source to load).
     """
+    import pandas as pd
+
     from defdip.panels.adders import ADDERS, add_all
     from defdip.panels.sqlcache import _code_version
     from defdip.panels.units import create_dyad_years
@@ -77,39 +80,35 @@ def build_base(store: Any) -> int:
     panel = add_all(bare, list(families))
     sql = str(panel.tables.backend.compile(panel.ordered()))
     read = [t for t, present in panel.tables.checked.items() if present]
-    meta = {"code": _code_version(), "inputs": _inputs(store.con, read),
+    meta = {"code": _code_version(), "inputs": store.table_sources(read),
             "families": families, "sources": list(bare.sources)}
-    rows = ", ".join(f"({_literal(k)}, {_literal(json.dumps(v))})" for k, v in meta.items())
-    counts = store.replace_tables_from_queries(
-        {BASE_TABLE: sql, META_TABLE: f"SELECT * FROM (VALUES {rows}) AS meta(key, value)"},
-        owner="panels", descriptions={BASE_TABLE: "directed COW dyad-years 1816-2016 with the "
-                                                  "source-only families, in key order",
-                                      META_TABLE: "what the panel base was built from"})
+    with store.atomic():  # the base and what it was built from: both or neither
+        counts = store.replace_tables_from_queries(
+            {BASE_TABLE: sql}, owner="panels",
+            descriptions={BASE_TABLE: "directed COW dyad-years 1816-2016 with the source-only "
+                                      "families, in key order"})
+        store.replace_tables(
+            {META_TABLE: pd.DataFrame({"key": list(meta),
+                                       "value": [json.dumps(v) for v in meta.values()]})},
+            owner="panels", descriptions={META_TABLE: "what the panel base was built from"})
     return counts[BASE_TABLE]
 
 
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-def _meta(con: Any) -> dict[str, Any] | None:
-    found = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name IN "
-                        f"('{BASE_TABLE}', '{META_TABLE}') AND table_schema = current_schema()"
-                        ).fetchone()
-    if found is None or found[0] != 2:
+def _meta(store: Any) -> dict[str, Any] | None:
+    rows = store.table_rows(META_TABLE)
+    if rows is None or not store.has(BASE_TABLE):
         return None
-    return {k: json.loads(v) for k, v in con.execute(f'SELECT key, value FROM "{META_TABLE}"')
-            .fetchall()}
+    return {k: json.loads(v) for k, v in rows}
 
 
-def lookup(con: Any, *, unit: str, system: str, directed: bool, start: int, end: int,
+def lookup(store: Any, *, unit: str, system: str, directed: bool, start: int, end: int,
            names: Sequence[str]) -> Served | None:
     """The base's answer to a job, or None when it does not hold the job or is stale."""
     if unit != "dyad_year" or system != "cow" or not directed:
         return None
     if not FIRST_YEAR <= start <= end <= LAST_YEAR:
         return None
-    meta = _meta(con)
+    meta = _meta(store)
     if meta is None or not set(names) <= set(meta["families"]):
         return None
     from defdip.panels.sqlcache import _code_version
@@ -117,13 +116,11 @@ def lookup(con: Any, *, unit: str, system: str, directed: bool, start: int, end:
     if meta["code"] != _code_version():
         return None
     inputs = meta["inputs"]
-    if not inputs or _inputs(con, [row[0] for row in inputs]) != inputs:
+    if not inputs or store.table_sources([row[0] for row in inputs]) != inputs:
         return None
     families = meta["families"]
     columns = [*KEYS, *(c for n in names for c in families[n]["columns"])]
     sources = list(dict.fromkeys([*meta["sources"], *(s for n in names
                                                        for s in families[n]["sources"])]))
-    where = "" if (start, end) == (FIRST_YEAR, LAST_YEAR) else \
-        f" WHERE year BETWEEN {int(start)} AND {int(end)}"
-    select = ", ".join(f'"{c}"' for c in columns)
-    return Served(f'SELECT {select} FROM "{BASE_TABLE}"{where}', columns, sources)
+    years = None if (start, end) == (FIRST_YEAR, LAST_YEAR) else (int(start), int(end))
+    return Served(BASE_TABLE, columns, years, sources)

@@ -89,22 +89,22 @@ def build_panel(store: Any, *, unit: str, start: int, end: int, add: str | Seque
     if binary and base:
         from defdip.panels.base import lookup
 
-        served = lookup(store.con, unit=unit, system=system, directed=directed, start=start,
+        served = lookup(store, unit=unit, system=system, directed=directed, start=start,
                         end=end, names=names)
         if served is not None:
             assert path is not None
             with writing_output(path, force=force) as partial:
-                rows = sqlcache.write_query(store.con, served.sql, partial, arrow=arrow)
+                rows = served.write(store, partial, arrow=arrow)
             return PanelSummary(path, unit, directed, start, end, rows, served.columns,
                                 served.sources)
     shape = {"unit": unit, "start": start, "end": end, "add": names, "directed": directed,
              "ordered": ordered, "system": system}
     cacheable = cache and binary
     key = sqlcache.job_key(shape) if cacheable else ""
-    if cacheable and (hit := sqlcache.lookup(store.con, key, sqlcache.cache_dir())):
+    if cacheable and (hit := sqlcache.lookup(store, key, sqlcache.cache_dir())):
         assert path is not None
         with writing_output(path, force=force) as partial:
-            rows = sqlcache.write_query(store.con, hit.sql, partial, arrow=arrow)
+            rows = store.write_compiled(hit.sql, partial, arrow=arrow)
         return PanelSummary(path, unit, directed if unit == "dyad_year" else False, start, end,
                             rows, list(hit.columns), list(hit.sources))
     from defdip.panels.adders import add_all
@@ -123,7 +123,7 @@ def build_panel(store: Any, *, unit: str, start: int, end: int, add: str | Seque
         if cacheable and sql is not None:
             tables = panel.tables
             entry = sqlcache.Entry(sql, panel.columns, list(panel.sources),
-                                   sqlcache.schemas(store.con, tables.checked),
+                                   sqlcache.schemas(store, tables.checked),
                                    [[q, a] for q, a in tables.probes])
             sqlcache.save(sqlcache.cache_dir(), key, entry)
     else:

@@ -19,7 +19,7 @@ import ibis.expr.types as ir
 import pandas as pd
 
 from defdip.errors import InvalidArgument
-from defdip.panels.sqlcache import ARROW_SUFFIXES, MEMTABLE, write_query
+from defdip.panels.sqlcache import ARROW_SUFFIXES, MEMTABLE
 from defdip.paths import writing_output
 from defdip.queries.tables import DERIVED_TABLES, Tables, not_loaded
 
@@ -169,7 +169,7 @@ class Panel:
             sql = str(self.tables.backend.compile(expr)) if self.tables.engine == "duckdb" \
                 else None
             if sql is not None and MEMTABLE not in sql:
-                write_query(self.tables.backend.con, sql, partial, arrow=arrow)
+                self.tables.write_compiled(sql, partial, arrow=arrow)
                 return sql
             # Ibis registers its in-memory tables per query (or this is not DuckDB): let it run
             if arrow:

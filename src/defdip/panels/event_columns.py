@@ -40,9 +40,7 @@ def add_events(panel: Panel, events: EventStore | None = None) -> Panel:
     dataset = events if events is not None else EventStore.for_backend(panel.tables.backend)
     table = dataset.table(panel.tables.backend)
     if panel.tables.engine == "duckdb":  # the SQL cache re-asks this: files added or removed
-        listing = dataset.glob().replace("'", "''")
-        panel.tables.probe(panel.tables.backend.sql(
-            f"SELECT count(*) AS files FROM glob('{listing}')"))
+        panel.tables.probe(dataset.file_count(panel.tables.backend))
     years = dyad_years(table)
     expr = join_columns(panel.expr, years, {"ccode_1": "ccode_1", "ccode_2": "ccode_2",
                                             "year": "year"}, EVENT_COLUMNS)

@@ -8,6 +8,9 @@ queries the ``add_*`` ask while building (is a lookup stored in both directions,
 does a source cover; see :meth:`Tables.probe`). The entry records all of that; before the SQL
 is reused, the schemas are read again and every probe is asked again, and any difference
 means a miss. A cache that cannot be read or written is simply not used.
+
+The cache decides what to keep and when it is still valid; running the kept SQL (and asking
+the probes again) is the store's (``defdip.store.compiled_panels``), the only owner of connections.
 """
 
 from __future__ import annotations
@@ -21,8 +24,7 @@ from typing import Any
 
 from defdip.paths import replacing
 
-__all__ = ["ARROW_SUFFIXES", "Entry", "cache_dir", "copy_parquet", "job_key", "lookup", "save",
-           "schemas", "write_arrow", "write_query"]
+__all__ = ["ARROW_SUFFIXES", "Entry", "cache_dir", "job_key", "lookup", "save", "schemas"]
 
 #: Bump when the entry layout or the rules for reuse change.
 FORMAT = 1
@@ -73,18 +75,9 @@ def job_key(shape: Mapping[str, Any]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-def schemas(con: Any, tables: Iterable[str]) -> list[list[str]]:
-    """[table, column, type] of ``tables`` in the connection's current schema (absent: none)."""
-    names = sorted(set(tables))
-    if not names:
-        return []
-    # names as literals, not parameters: DuckDB imports pandas to inspect parameters (~0.3 s)
-    quoted = ", ".join("'" + name.replace("'", "''") + "'" for name in names)
-    rows = con.execute("SELECT table_name, column_name, data_type FROM information_schema.columns "
-                       "WHERE table_schema = current_schema() AND table_catalog = "
-                       f"current_database() AND table_name IN ({quoted}) "
-                       "ORDER BY table_name, ordinal_position").fetchall()
-    return [list(row) for row in rows]
+def schemas(store: Any, tables: Iterable[str]) -> list[list[str]]:
+    """[table, column, type] of ``tables`` in the store (an absent table: none)."""
+    return store.column_types(tables)
 
 
 def _normal(values: Any) -> Any:
@@ -92,18 +85,19 @@ def _normal(values: Any) -> Any:
     return json.loads(json.dumps(values))
 
 
-def lookup(con: Any, key: str, directory: Path) -> Entry | None:
-    """The cached entry for ``key`` if it is still valid for the data behind ``con``."""
+def lookup(store: Any, key: str, directory: Path) -> Entry | None:
+    """The cached entry for ``key`` if it is still valid for the data in ``store``: the
+    schemas read again and every probe asked again (``Store.first_row``) give what they
+    gave when the entry was saved."""
     try:
         entry = Entry(**json.loads((directory / f"{key}.json").read_text()))
     except (OSError, ValueError, TypeError):
         return None
     tables = sorted({row[0] for row in entry.schema})
-    if schemas(con, tables) != entry.schema:
+    if schemas(store, tables) != entry.schema:
         return None
     for sql, answer in entry.probes:
-        row = con.execute(sql).fetchone()
-        if _normal(list(row) if row is not None else []) != answer:
+        if _normal(store.first_row(sql)) != answer:
             return None
     return entry
 
@@ -119,38 +113,3 @@ def save(directory: Path, key: str, entry: Entry) -> bool:
     except (OSError, TypeError, ValueError):
         return False
     return True
-
-
-def copy_parquet(con: Any, sql: str, path: Path) -> int:
-    """DuckDB writes the query's rows to ``path`` as Parquet (snappy), in the query's order;
-    returns the number of rows written."""
-    target = str(path).replace("'", "''")
-    row = con.execute(f"COPY ({sql}) TO '{target}' (FORMAT parquet, COMPRESSION snappy)"
-                      ).fetchone()
-    return int(row[0]) if row is not None else -1
-
-
-def write_arrow(con: Any, sql: str, path: Path) -> int:
-    """The query's rows as an Arrow IPC file (Feather v2, LZ4-compressed buffers), streamed
-    batch by batch in the query's order; returns the number of rows written."""
-    import pyarrow as pa
-
-    reader = con.execute(sql).to_arrow_reader(1 << 17)
-    options = pa.ipc.IpcWriteOptions(compression="lz4")
-    rows = 0
-    with pa.OSFile(str(path), "wb") as sink, \
-            pa.ipc.new_file(sink, reader.schema, options=options) as writer:
-        for batch in reader:
-            writer.write_batch(batch)
-            rows += batch.num_rows
-    return rows
-
-
-def write_query(con: Any, sql: str, path: Path, *, arrow: bool = False) -> int:
-    """Write the query's rows to ``path``: Parquet (:func:`copy_parquet`) or Arrow IPC.
-
-    DuckDB's progress bar is turned off first: it would print into the caller's output
-    (``defdip panel … --json``) when a write takes more than two seconds.
-    """
-    con.execute("SET enable_progress_bar = false")
-    return write_arrow(con, sql, path) if arrow else copy_parquet(con, sql, path)

@@ -106,6 +106,13 @@ class Tables:
         self.probes.append((sql, values))
         return tuple(values)
 
+    def write_compiled(self, sql: str, path: Any, *, arrow: bool = False) -> int:
+        """Write the rows of ``sql``, compiled from an expression over these (DuckDB) tables,
+        to ``path``: Parquet, or Arrow IPC with ``arrow`` (``defdip.store.compiled_panels``)."""
+        from defdip.store.compiled_panels import write_query
+
+        return write_query(self.backend.con, sql, path, arrow=arrow)
+
 
 
 def year_range(start: int, end: int) -> ir.Table:

@@ -16,6 +16,7 @@ import duckdb
 
 from defdip.errors import DefdipError, NoStore, NotLoaded
 from defdip.paths import default_store_path
+from defdip.store.compiled_panels import CompiledPanelQueries
 from defdip.store.fingerprint import parser_fingerprint
 from defdip.store.migrations import MIGRATIONS
 
@@ -35,7 +36,7 @@ class LoadResult:
     seconds: float
 
 
-class Store:
+class Store(CompiledPanelQueries):
     """One DuckDB file (or ``:memory:``) with defdip's tables and their provenance."""
 
     def __init__(self, path: Path | str | None = None, *, read_only: bool = False) -> None:
@@ -340,7 +341,6 @@ class Store:
                                      provenance=provenance)
         return LoadResult(name, "loaded", sum(counts.values()), counts,
                           time.perf_counter() - start)
-
 
     def ensure_vocabulary(self) -> Vocabulary:
         """The stored vocabulary; a store that holds none yet (``record add`` before any load)

@@ -149,6 +149,12 @@ class EventStore:
                                "hive_partitioning = false)")
         return backend.read_parquet(self.uri or str(self.root)).select(*COLUMNS)
 
+    def file_count(self, backend: Any) -> Any:
+        """The number of files the dataset's scan reads now, as a one-row Ibis table
+        (``files``) on a DuckDB ``backend``: what the panels' SQL cache asks again, so a job
+        compiled before files were added or removed is built anew."""
+        return backend.sql(f"SELECT count(*) AS files FROM glob({_sql_text(self.glob())})")
+
     # ---- writing ---------------------------------------------------------------------------
     @contextmanager
     def _locked(self) -> Iterator[None]:
