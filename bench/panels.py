@@ -40,14 +40,14 @@ def _peak_mb() -> float:
 
 
 def child_defdip(store_path: str, out: str, ordered: bool, cache: bool, base: bool) -> dict:
-    """The job as `defdip panel dyad-year --out` runs it (build_panel with out=...)."""
+    """The job as `defdip panel dyad-year --out` runs it (write_panel)."""
     began = time.perf_counter()
-    from defdip.panels import build_panel
+    from defdip.panels import write_panel
     from defdip.store import Store
 
     imported = time.perf_counter()
     store = Store(store_path, read_only=True)
-    summary = build_panel(store, unit="dyad_year", start=START, end=END, add=ADD, out=out,
+    summary = write_panel(store, unit="dyad_year", start=START, end=END, add=ADD, out=out,
                           ordered=ordered, cache=cache, base=base)
     done = time.perf_counter()
     from defdip.panels.base import lookup

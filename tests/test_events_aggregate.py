@@ -261,7 +261,7 @@ def test_a_cached_panel_job_notices_the_event_files(loaded_store, sample, tmp_pa
     many event files there are, so loads and removals are seen."""
     import shutil
 
-    from defdip.panels import build_panel
+    from defdip.panels import write_panel
     from defdip.store import Store
     from defdip.store.events import NoEventData
 
@@ -269,15 +269,15 @@ def test_a_cached_panel_job_notices_the_event_files(loaded_store, sample, tmp_pa
     small.replace_tables({t: loaded_store.table(t) for t in ("cow_system", "cow_states")},
                          owner="cow_states")
     shutil.copytree(sample.root, tmp_path / "events")
-    first = build_panel(small, unit="dyad_year", start=2018, end=2018, add="events",
+    first = write_panel(small, unit="dyad_year", start=2018, end=2018, add="events",
                         out=tmp_path / "a.parquet")
-    again = build_panel(small, unit="dyad_year", start=2018, end=2018, add="events",
+    again = write_panel(small, unit="dyad_year", start=2018, end=2018, add="events",
                         out=tmp_path / "b.parquet")
     assert first.rows == again.rows and "ev_n" in again.columns
     assert pd.read_parquet(tmp_path / "a.parquet").equals(pd.read_parquet(tmp_path / "b.parquet"))
     for part in EventStore(tmp_path / "events").parts():
         part.unlink()
     with pytest.raises(NoEventData):
-        build_panel(small, unit="dyad_year", start=2018, end=2018, add="events",
+        write_panel(small, unit="dyad_year", start=2018, end=2018, add="events",
                     out=tmp_path / "c.parquet")
     small.close()

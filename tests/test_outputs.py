@@ -55,7 +55,7 @@ def test_a_failed_panel_write_leaves_the_earlier_file(loaded_store, tmp_path, mo
     from defdip.store import compiled_panels
 
     out = tmp_path / "dyads.parquet"
-    first = build.build_panel(loaded_store, unit="dyad_year", start=1990, end=1991,
+    first = build.write_panel(loaded_store, unit="dyad_year", start=1990, end=1991,
                               add="majors", out=out, cache=False)
     before = out.read_bytes()
     assert pq.ParquetFile(out).metadata.num_rows == first.rows
@@ -66,7 +66,7 @@ def test_a_failed_panel_write_leaves_the_earlier_file(loaded_store, tmp_path, mo
 
     monkeypatch.setattr(compiled_panels, "copy_parquet", broken)  # every Parquet write goes here
     with pytest.raises(OSError, match="No space"):
-        build.build_panel(loaded_store, unit="dyad_year", start=1990, end=2000, add="majors",
+        build.write_panel(loaded_store, unit="dyad_year", start=1990, end=2000, add="majors",
                           out=out, cache=False)
     assert out.read_bytes() == before
     assert _leftovers(tmp_path) == []

@@ -15,7 +15,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from defdip.panels import build_panel
+from defdip.panels import write_panel
 from defdip.panels.base import BASE_FAMILIES, build_base, lookup
 from defdip.store import Store
 
@@ -35,8 +35,8 @@ def based(loaded_store, tmp_path_factory):
 
 
 def _both(store, tmp_path, suffix=".parquet", **job):
-    served = build_panel(store, out=tmp_path / f"served{suffix}", **job)
-    built = build_panel(store, out=tmp_path / f"built{suffix}", base=False, cache=False, **job)
+    served = write_panel(store, out=tmp_path / f"served{suffix}", **job)
+    built = write_panel(store, out=tmp_path / f"built{suffix}", base=False, cache=False, **job)
     return served, built
 
 
@@ -99,10 +99,10 @@ def test_a_stale_base_is_not_used(based, tmp_path, monkeypatch):
 def test_arrow_ipc_output_is_the_same_table(based, loaded_store, tmp_path, monkeypatch):
     monkeypatch.setenv("DEFDIP_HOME", str(tmp_path / "home"))
     job = _job(start=2000, end=2016)
-    parquet = build_panel(based, out=tmp_path / "p.parquet", **job)
+    parquet = write_panel(based, out=tmp_path / "p.parquet", **job)
     frame = pd.read_parquet(tmp_path / "p.parquet")
     for store, name in ((based, "served.arrow"), (loaded_store, "built.feather")):
-        done = build_panel(store, out=tmp_path / name, **job)  # from the base, then a build
+        done = write_panel(store, out=tmp_path / name, **job)  # from the base, then a build
         assert done.rows == parquet.rows and done.columns == parquet.columns
         pd.testing.assert_frame_equal(pd.read_feather(tmp_path / name), frame, check_exact=True)
 
@@ -110,9 +110,9 @@ def test_arrow_ipc_output_is_the_same_table(based, loaded_store, tmp_path, monke
 # A base-served job in a fresh interpreter: the rows and the heavy modules it loaded.
 BASE_JOB = """
 import sys
-from defdip.panels import build_panel
+from defdip.panels import write_panel
 from defdip.store import Store
-done = build_panel(Store(sys.argv[1], read_only=True), unit="dyad_year", start=1816, end=2016,
+done = write_panel(Store(sys.argv[1], read_only=True), unit="dyad_year", start=1816, end=2016,
                    add="atop,majors,nmc,igo,contiguity,capdist", out=sys.argv[2], cache=False)
 print(done.rows, sorted({m.split(".")[0] for m in sys.modules} & {"ibis", "pandas", "sqlglot"}))
 """

@@ -1,4 +1,4 @@
-"""`defdip panel …`: thin commands over build_panel and the catalogue."""
+"""`defdip panel …`: thin commands over write_panel and the catalogue."""
 
 from __future__ import annotations
 
@@ -85,3 +85,21 @@ def test_every_public_name_of_panels_is_the_function_or_class_it_names():
     assert shadowed == []
     assert set(panels.__all__) <= set(dir(panels))
     assert callable(panels.add_engagement) and panels.ADDERS["engagement"] is panels.add_engagement
+
+
+def test_build_and_write_each_return_one_type(loaded_store, tmp_path, monkeypatch):
+    """build_panel gives the lazy Panel, write_panel what it wrote: one return type each."""
+    import inspect
+
+    from defdip.panels import Panel, PanelSummary, write_panel
+
+    # the annotations as written (the module imports Panel only for type checking)
+    assert inspect.signature(build_panel).return_annotation == "Panel"
+    assert inspect.signature(write_panel).return_annotation == "PanelSummary"
+    assert "out" not in inspect.signature(build_panel).parameters
+    monkeypatch.setenv("DEFDIP_HOME", str(tmp_path / "home"))
+    lazy = build_panel(loaded_store, unit="state_year", start=2000, end=2001, add="majors")
+    written = write_panel(loaded_store, unit="state_year", start=2000, end=2001, add="majors",
+                          out=tmp_path / "s.parquet")
+    assert isinstance(lazy, Panel) and isinstance(written, PanelSummary)
+    assert written.rows == lazy.count() and written.columns == lazy.columns

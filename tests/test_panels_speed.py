@@ -57,12 +57,12 @@ JOB = {"unit": "dyad_year", "start": 1990, "end": 1992,
 def test_cached_sql_writes_the_same_file_without_building(loaded_store, tmp_path, monkeypatch):
     import defdip.panels.adders as adders
     import defdip.panels.units as units
-    from defdip.panels import build_panel, sqlcache
+    from defdip.panels import sqlcache, write_panel
 
     monkeypatch.setenv("DEFDIP_HOME", str(tmp_path / "home"))
-    cold = build_panel(loaded_store, **JOB, out=tmp_path / "cold.parquet", cache=False)
+    cold = write_panel(loaded_store, **JOB, out=tmp_path / "cold.parquet", cache=False)
     assert not sqlcache.cache_dir().exists()
-    first = build_panel(loaded_store, **JOB, out=tmp_path / "first.parquet")
+    first = write_panel(loaded_store, **JOB, out=tmp_path / "first.parquet")
     assert len(list(sqlcache.cache_dir().glob("*.json"))) == 1
 
     def no_build(*args, **kwargs):
@@ -70,7 +70,7 @@ def test_cached_sql_writes_the_same_file_without_building(loaded_store, tmp_path
 
     monkeypatch.setattr(units, "create_dyad_years", no_build)
     monkeypatch.setattr(adders, "add_all", no_build)
-    warm = build_panel(loaded_store, **JOB, out=tmp_path / "warm.parquet")
+    warm = write_panel(loaded_store, **JOB, out=tmp_path / "warm.parquet")
     assert (warm.rows, warm.columns, warm.sources) == (cold.rows, cold.columns, cold.sources)
     assert first.rows == cold.rows == len(pd.read_parquet(tmp_path / "cold.parquet"))
     frames = [pd.read_parquet(tmp_path / f"{n}.parquet") for n in ("cold", "first", "warm")]
@@ -81,9 +81,9 @@ def test_cached_sql_writes_the_same_file_without_building(loaded_store, tmp_path
 # Runs a cached job in a fresh interpreter; prints the job's rows and the heavy modules loaded.
 CACHED_JOB = """
 import sys
-from defdip.panels import build_panel
+from defdip.panels import write_panel
 from defdip.store import Store
-done = build_panel(Store(sys.argv[1], read_only=True), unit="dyad_year", start=1990, end=1992,
+done = write_panel(Store(sys.argv[1], read_only=True), unit="dyad_year", start=1990, end=1992,
                    add="atop,majors,nmc,igo,contiguity,capdist", out=sys.argv[2])
 print(done.rows, sorted({m.split(".")[0] for m in sys.modules} & {"ibis", "pandas", "sqlglot"}))
 """
@@ -95,11 +95,11 @@ def test_a_cache_hit_runs_on_duckdb_alone(loaded_store, tmp_path, monkeypatch):
     import subprocess
     import sys
 
-    from defdip.panels import build_panel
+    from defdip.panels import write_panel
 
     home = tmp_path / "home"
     monkeypatch.setenv("DEFDIP_HOME", str(home))
-    primed = build_panel(loaded_store, **JOB, out=tmp_path / "primed.parquet")
+    primed = write_panel(loaded_store, **JOB, out=tmp_path / "primed.parquet")
     loaded_store.con.execute("CHECKPOINT")  # the copy below is then a complete database
     shutil.copy(loaded_store.path, tmp_path / "copy.duckdb")
     done = subprocess.run([sys.executable, "-c", CACHED_JOB, str(tmp_path / "copy.duckdb"),
@@ -115,10 +115,10 @@ def test_cache_entry_is_refused_when_the_data_answer_differently(loaded_store, t
                                                                 monkeypatch):
     import json
 
-    from defdip.panels import build_panel, sqlcache
+    from defdip.panels import sqlcache, write_panel
 
     monkeypatch.setenv("DEFDIP_HOME", str(tmp_path / "home"))
-    build_panel(loaded_store, **JOB, out=tmp_path / "a.parquet")
+    write_panel(loaded_store, **JOB, out=tmp_path / "a.parquet")
     (path,) = sqlcache.cache_dir().glob("*.json")
     key = path.stem
     entry = json.loads(path.read_text())
@@ -133,7 +133,7 @@ def test_cache_entry_is_refused_when_the_data_answer_differently(loaded_store, t
     path.write_text("{not json")
     assert sqlcache.lookup(loaded_store, key, sqlcache.cache_dir()) is None
     # a miss rebuilds, writes the right file and replaces the entry
-    again = build_panel(loaded_store, **JOB, out=tmp_path / "b.parquet")
+    again = write_panel(loaded_store, **JOB, out=tmp_path / "b.parquet")
     assert again.rows == len(pd.read_parquet(tmp_path / "a.parquet"))
     assert sqlcache.lookup(loaded_store, key, sqlcache.cache_dir()) is not None
 

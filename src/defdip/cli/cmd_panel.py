@@ -54,11 +54,11 @@ def register(app: typer.Typer) -> None:
 
         Example: defdip panel dyad-year --from 1950 --to 2016 --add atop,igo --out d.parquet
         """
-        from defdip.panels import build_panel
+        from defdip.panels import write_panel
 
         check_years(start, end)
         check_output_option(out, force=force)
-        result = build_panel(open_cli_store(store), unit="dyad_year", start=start, end=end,
+        result = write_panel(open_cli_store(store), unit="dyad_year", start=start, end=end,
                              add=add, directed=directed, out=out, system=system, force=force)
         emit(_summary(result), as_json=as_json)
 
@@ -71,11 +71,11 @@ def register(app: typer.Typer) -> None:
 
         Example: defdip panel state-year --from 1950 --to 2016 --add nmc,arms --out s.csv
         """
-        from defdip.panels import build_panel
+        from defdip.panels import write_panel
 
         check_years(start, end)
         check_output_option(out, force=force)
-        result = build_panel(open_cli_store(store), unit="state_year", start=start, end=end,
+        result = write_panel(open_cli_store(store), unit="state_year", start=start, end=end,
                              add=add, out=out, system=system, force=force)
         emit(_summary(result), as_json=as_json)
 

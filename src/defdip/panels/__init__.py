@@ -39,7 +39,7 @@ if TYPE_CHECKING:  # what the names below resolve to, for readers and type check
         add_un_alignment,
     )
     from defdip.panels.adders import ADDERS
-    from defdip.panels.build import NAMES, PanelSummary, build_panel, parse_adders
+    from defdip.panels.build import NAMES, PanelSummary, build_panel, parse_adders, write_panel
     from defdip.panels.columns import CATALOGUE, catalogue
     from defdip.panels.core import Panel, Tables
     from defdip.panels.event_columns import add_events
@@ -80,6 +80,7 @@ __all__ = [
     "filter_prd",
     "filter_years",
     "parse_adders",
+    "write_panel",
 ]
 
 # Each public name loads its module on first use (PEP 562), so ``from defdip.panels import
@@ -95,7 +96,8 @@ _HOME = {
                     "add_instruments"),
     "add_events": "event_columns",
     "ADDERS": "adders",
-    **dict.fromkeys(["NAMES", "PanelSummary", "build_panel", "parse_adders"], "build"),
+    **dict.fromkeys(["NAMES", "PanelSummary", "build_panel", "parse_adders", "write_panel"],
+                    "build"),
     **dict.fromkeys(["CATALOGUE", "catalogue"], "columns"),
     **dict.fromkeys(["Panel", "Tables"], "core"),
     **dict.fromkeys(["filter_country", "filter_prd", "filter_years"], "filters"),

@@ -1,4 +1,5 @@
-"""One call that builds a panel from names: what ``defdip panel`` and the benchmark run.
+"""Build a panel from names (:func:`build_panel`, the lazy :class:`Panel`) or build and write
+it (:func:`write_panel`, a :class:`PanelSummary`): what ``defdip panel`` and the benchmark run.
 
 ``NAMES`` are the short names used on the command line (``atop``, ``majors``, …);
 ``adders.ADDERS`` maps them to the ``add_*`` functions. This module imports neither Ibis nor
@@ -20,7 +21,7 @@ from defdip.paths import check_output, writing_output
 if TYPE_CHECKING:
     from defdip.panels.core import Panel
 
-__all__ = ["NAMES", "PanelSummary", "build_panel", "parse_adders"]
+__all__ = ["NAMES", "PanelSummary", "build_panel", "parse_adders", "write_panel"]
 
 #: The column families' short names (``--add``), in the order of ``adders.ADDERS``, which
 #: maps them to the ``add_*`` functions. Kept here, apart from the functions, so that naming
@@ -57,17 +58,39 @@ def parse_adders(text: str | Sequence[str]) -> list[str]:
     return list(dict.fromkeys(names))
 
 
+def _check_unit(unit: str) -> None:
+    if unit not in ("dyad_year", "state_year"):
+        raise InvalidArgument(f"unit {unit!r} is not 'dyad_year' or 'state_year'.")
+
+
 def build_panel(store: Any, *, unit: str, start: int, end: int, add: str | Sequence[str] = (),
-                directed: bool = True, out: Path | str | None = None, ordered: bool = True,
-                cache: bool = True, system: str = "cow", base: bool = True,
-                force: bool = False) -> Panel | PanelSummary:
-    """Create a ``state_year`` or ``dyad_year`` panel, add the named families, and write it.
+                directed: bool = True, system: str = "cow") -> Panel:
+    """Create a ``state_year`` or ``dyad_year`` panel and add the named families: the lazy
+    :class:`Panel` (nothing runs until it is read or written; :func:`write_panel` writes one).
 
     ``system`` is ``"cow"`` (Correlates of War) or ``"gw"`` (Gleditsch-Ward, units only: the
     column families join on COW codes).
+    """
+    names = parse_adders(add)
+    _check_unit(unit)
+    from defdip.panels.adders import add_all
+    from defdip.panels.units import create_dyad_years, create_state_years
 
-    With ``out`` (``.parquet``, ``.arrow``/``.feather`` for Arrow IPC, or ``.csv``) the panel
-    is written and a :class:`PanelSummary` returned; without, the lazy :class:`Panel`.
+    if unit == "dyad_year":
+        panel = create_dyad_years(store, start=start, end=end, directed=directed,
+                                  system=system)
+    else:
+        panel = create_state_years(store, start=start, end=end, system=system)
+    return add_all(panel, names)
+
+
+def write_panel(store: Any, *, unit: str, start: int, end: int, out: Path | str,
+                add: str | Sequence[str] = (), directed: bool = True, ordered: bool = True,
+                cache: bool = True, system: str = "cow", base: bool = True,
+                force: bool = False) -> PanelSummary:
+    """Build the panel :func:`build_panel` describes and write it to ``out`` (``.parquet``,
+    ``.arrow``/``.feather`` for Arrow IPC, or ``.csv``); say what was written.
+
     ``ordered=False`` skips sorting by the keys. On a DuckDB store, a Parquet or Arrow job
     is answered from the stored dyad-year base when it holds the job (``panels.base``, built
     by ``defdip load``; ``base=False`` skips it), else reuses the SQL compiled for the same job
@@ -76,23 +99,20 @@ def build_panel(store: Any, *, unit: str, start: int, end: int, add: str | Seque
     from defdip.store import Store  # DuckDB only: a cache hit needs nothing more
 
     names = parse_adders(add)
-    if unit not in ("dyad_year", "state_year"):
-        raise InvalidArgument(f"unit {unit!r} is not 'dyad_year' or 'state_year'.")
-    path = Path(out) if out is not None else None
-    if path is not None and path.suffix.lower() not in FORMATS:
+    _check_unit(unit)
+    path = Path(out)
+    if path.suffix.lower() not in FORMATS:
         raise InvalidArgument(f"--out {str(path)!r}: write a .parquet, .arrow, .feather or "
                               ".csv file.")
-    if path is not None:  # before any work: never the store, a folder, someone else's file
-        check_output(path, force=force)
-    arrow = path is not None and path.suffix.lower() in sqlcache.ARROW_SUFFIXES
-    binary = path is not None and path.suffix.lower() != ".csv" and isinstance(store, Store)
+    check_output(path, force=force)  # before any work: never the store, a folder, another's
+    arrow = path.suffix.lower() in sqlcache.ARROW_SUFFIXES
+    binary = path.suffix.lower() != ".csv" and isinstance(store, Store)
     if binary and base:
         from defdip.panels.base import lookup
 
         served = lookup(store, unit=unit, system=system, directed=directed, start=start,
                         end=end, names=names)
         if served is not None:
-            assert path is not None
             with writing_output(path, force=force) as partial:
                 rows = served.write(store, partial, arrow=arrow)
             return PanelSummary(path, unit, directed, start, end, rows, served.columns,
@@ -102,22 +122,12 @@ def build_panel(store: Any, *, unit: str, start: int, end: int, add: str | Seque
     cacheable = cache and binary
     key = sqlcache.job_key(shape) if cacheable else ""
     if cacheable and (hit := sqlcache.lookup(store, key, sqlcache.cache_dir())):
-        assert path is not None
         with writing_output(path, force=force) as partial:
             rows = store.write_compiled(hit.sql, partial, arrow=arrow)
         return PanelSummary(path, unit, directed if unit == "dyad_year" else False, start, end,
                             rows, list(hit.columns), list(hit.sources))
-    from defdip.panels.adders import add_all
-    from defdip.panels.units import create_dyad_years, create_state_years
-
-    if unit == "dyad_year":
-        panel = create_dyad_years(store, start=start, end=end, directed=directed,
-                                  system=system)
-    else:
-        panel = create_state_years(store, start=start, end=end, system=system)
-    panel = add_all(panel, names)
-    if path is None:
-        return panel
+    panel = build_panel(store, unit=unit, start=start, end=end, add=names, directed=directed,
+                        system=system)
     if path.suffix.lower() != ".csv":
         sql = panel.copy_to_file(path, ordered=ordered, force=force)
         if cacheable and sql is not None:

@@ -77,7 +77,7 @@ def panel_file(ctx: Context, unit: str, start: int, end: int, add: Sequence[str]
                directed: bool = True, fmt: str = "parquet") -> Path:
     """The panel written as ``csv``, ``parquet`` or ``json`` (an array of row objects), built
     once per job and data vintage."""
-    from defdip.panels.build import build_panel
+    from defdip.panels.build import write_panel
     from defdip.paths import replacing
 
     if fmt not in FORMATS:
@@ -97,7 +97,7 @@ def panel_file(ctx: Context, unit: str, start: int, end: int, add: Sequence[str]
                     out.write(chunk)
         else:
             with ctx.reading() as store:
-                build_panel(store, unit=job["unit"], start=job["start"], end=job["end"],
+                write_panel(store, unit=job["unit"], start=job["start"], end=job["end"],
                             add=job["add"], directed=job["directed"], out=target)
         _prune(current)
         return target
