@@ -178,3 +178,17 @@ def test_writers_round_trip(loaded_store, tmp_path):
     assert create_dyad_years(loaded_store, start=2010, end=2010, system="gw").sources == \
         ("gw_states",)
     assert panel.columns == ["ccode_1", "ccode_2", "year", "conttype"]
+
+
+def test_majors_are_null_after_the_spells_end(loaded_store):
+    """COW's major-power list (cow_majors.rda, "COW major powers 2016") ends in 2016: a
+    state-year after it is not known to be a minor power, so ``cowmaj`` is NULL there, not 0."""
+    majors = loaded_store.table("cow_majors")
+    last = int(pd.to_datetime(majors["end"]).dt.year.max())
+    assert last == 2016
+    frame = add_cow_majors(create_state_years(loaded_store, start=last - 1,
+                                              end=last + 2)).to_pandas()
+    assert set(frame.loc[frame.year <= last, "cowmaj"]) == {0, 1}
+    assert frame.loc[frame.year > last, "cowmaj"].isna().all()
+    usa = frame[(frame.ccode == 2) & (frame.year == last)]
+    assert usa["cowmaj"].tolist() == [1]

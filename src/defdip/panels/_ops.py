@@ -104,8 +104,10 @@ def pair_states(states: ir.Table, directed: bool, columns: Sequence[str], *,
 
 
 def add_monadic(panel: Panel, right: ir.Table, take: Sequence[str] | Mapping[str, str],
-                *sources: str, key: str = "ccode", fill_value: int | None = None) -> Panel:
-    """:func:`join_monadic` (NULL filled with ``fill_value`` if given) as a new panel.
+                *sources: str, key: str = "ccode", fill_value: int | None = None,
+                fill_years: tuple[int, int] | None = None) -> Panel:
+    """:func:`join_monadic` (NULL filled with ``fill_value`` if given, only within
+    ``fill_years`` when those are given) as a new panel.
 
     While a dyad panel is still the bare pairing of its state-years, the columns are joined to
     those state-years (thousands of rows) and the pairs rebuilt, instead of two joins over
@@ -116,7 +118,7 @@ def add_monadic(panel: Panel, right: ir.Table, take: Sequence[str] | Mapping[str
     if panel.unit == "dyad_year" and panel.states is not None:
         states = join_columns(panel.states, right, {"ccode": key, "year": "year"}, names)
         if fill_value is not None:
-            states = fill(states, new, fill_value)
+            states = fill(states, new, fill_value, fill_years)
         columns = [*panel.columns, *(f"{n}_{s}" for s in ("1", "2") for n in new)]
         return panel.evolve(pair_states(states, panel.directed, columns), *sources,
                             states=states)
@@ -124,7 +126,7 @@ def add_monadic(panel: Panel, right: ir.Table, take: Sequence[str] | Mapping[str
     if fill_value is not None:
         added = new if panel.unit == "state_year" else \
             [f"{n}_{s}" for s in ("1", "2") for n in new]
-        expr = fill(expr, added, fill_value)
+        expr = fill(expr, added, fill_value, fill_years)
     return panel.evolve(expr, *sources)
 
 

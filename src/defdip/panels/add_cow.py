@@ -23,7 +23,7 @@ from defdip.panels._ops import (
     symmetric,
     undirected_lookup,
 )
-from defdip.panels.core import Panel
+from defdip.panels.core import Panel, Tables
 
 __all__ = [
     "CONTIGUITY_RULES",
@@ -35,6 +35,7 @@ __all__ = [
     "add_minimum_distance",
     "add_nmc",
     "contiguity_years",
+    "spells_span",
     "vincenty_sphere_km",
 ]
 
@@ -55,7 +56,8 @@ def add_cow_majors(panel: Panel) -> Panel:
     """COW major-power status: ``cowmaj`` (state-years) or ``cowmaj_1``, ``cowmaj_2`` (1/0).
 
     A state is a major power in every calendar year its major-power spell touches (the rule of
-    peacesciencer's ``add_cow_majors``); every other state-year is 0.
+    peacesciencer's ``add_cow_majors``); every other state-year in the years the spells cover
+    (1816-2016, :func:`spells_span`) is 0, and NULL after them: not known, not "no".
     """
     panel.require_unit("add_cow_majors", "state_year", "dyad_year")
     names = _suffixed(panel, ("cowmaj",))
@@ -66,7 +68,18 @@ def add_cow_majors(panel: Panel) -> Panel:
                            last=majors["end"].year().cast("int64"))
     years = spell_years(spells, panel_years(panel), spells["first"], spells["last"])
     flags = years.select("ccode", "year").distinct().mutate(cowmaj=ibis.literal(1, "int64"))
-    return add_monadic(panel, flags, ["cowmaj"], "cow_majors", fill_value=0)
+    return add_monadic(panel, flags, ["cowmaj"], "cow_majors", fill_value=0,
+                       fill_years=spells_span(panel.tables, "cow_majors"))
+
+
+def spells_span(tables: Tables, table: str) -> tuple[int, int]:
+    """The years a table of dated spells (``start``, ``end``) covers: the first spell's start
+    year to the last spell's end year."""
+    spells = tables.table(table)
+    years = spells.select(first=spells["start"].year().cast("int64"),
+                          last=spells["end"].year().cast("int64"))
+    lo, hi = tables.probe(years.aggregate(lo=years["first"].min(), hi=years["last"].max()))
+    return (int(lo), int(hi)) if lo is not None else (0, -1)
 
 
 def add_nmc(panel: Panel) -> Panel:

@@ -51,7 +51,8 @@ _ROWS: tuple[tuple[str, str, str, str, str, str], ...] = (
      "atop"),
     ("atop_consul", "dyad_year", "an ATOP consultation pledge is in force", "0/1", "atop",
      "atop"),
-    ("cowmaj", "both", "COW major power in the year", "0/1", "cow_majors", "majors"),
+    ("cowmaj", "both", "COW major power in the year (NULL after the last year of COW's "
+     "major-power spells, 2016)", "0/1", "cow_majors", "majors"),
     ("milex", "both", "military expenditure (COW NMC)", "thousands of current USD (GBP before "
      "1914)", "cow_nmc", "nmc"),
     ("milper", "both", "military personnel (COW NMC)", "thousands", "cow_nmc", "nmc"),
