@@ -80,11 +80,19 @@ def register(app: typer.Typer) -> None:
         emit(_summary(result), as_json=as_json)
 
     @panel.command("columns")
-    def columns_cmd(as_json: bool = JsonOption) -> None:
-        """Every column a panel can carry: meaning, unit, source and citation.
+    def columns_cmd(unit: str = typer.Option(None, "--unit", help="Only the columns of one "
+                                             "unit of analysis: state_year or dyad_year."),
+                    store: Path = StoreOption, as_json: bool = JsonOption) -> None:
+        """Every column a panel can carry: meaning, unit, source, citation, and the years and
+        states (all, or the curated record's focal states only) its loaded data cover.
 
-        Example: defdip panel columns --json
+        Example: defdip panel columns --unit dyad_year --json
         """
-        from defdip.panels import catalogue
+        from defdip.service import reads
+        from defdip.service.context import Context
 
-        emit(catalogue(), as_json=as_json, title="panel columns")
+        if unit not in (None, "state_year", "dyad_year"):
+            raise typer.BadParameter(f"{unit!r} is not state_year or dyad_year.",
+                                     param_hint="--unit")
+        result = reads.panel_columns(Context(store), unit)
+        emit(result.table, as_json=as_json, title="panel columns")

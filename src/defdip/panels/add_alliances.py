@@ -25,7 +25,7 @@ from defdip.panels._ops import (
     undirected_lookup,
     year_span,
 )
-from defdip.panels.core import Panel
+from defdip.panels.core import Panel, Tables
 from defdip.queries import series
 from defdip.queries.memberships import membership
 
@@ -37,6 +37,7 @@ __all__ = [
     "add_atop_alliance",
     "add_igos",
     "un_member_years",
+    "un_years",
 ]
 
 ATOP_COLUMNS = ("atop_defense", "atop_offense", "atop_neutral", "atop_nonagg", "atop_consul")
@@ -112,7 +113,7 @@ def _member_flags(panel: Panel) -> tuple[ir.Table, dict[str, tuple[int, int]]]:
     merged = join_columns(keys, flags, {"ccode": "ccode", "year": "year"},
                           {stem: stem for stem in FLAGGED_IGOS.values()})
     merged = join_columns(merged, un, {"ccode": "ccode", "year": "year"}, {"un": "un"})
-    first_un, last_un = _un_years(panel)
+    first_un, last_un = un_years(panel.tables)
     coverage = {stem: IGO_YEARS for stem in FLAGGED_IGOS.values()} | {"un": (first_un, last_un)}
     coverage[NATO_STEM] = (IGO_YEARS[0], membership("NATO").complete_through)
     return merged, coverage
@@ -124,13 +125,14 @@ def _nato(ccode: ir.IntegerValue, year: ir.IntegerValue) -> ir.IntegerValue:
     return membership("NATO").is_member(ccode, year).cast("int64")
 
 
-def _un_years(panel: Panel) -> tuple[int, int]:
-    """First and last year the UNGA data cover (roll calls and ideal points), in one query."""
-    calls = series.roll_calls(panel.tables)
-    ideal = panel.tables.table("unga_ideal_points")
+def un_years(tables: Tables) -> tuple[int, int]:
+    """First and last year the UNGA data cover (roll calls and ideal points), in one query:
+    the years the ``un``/``un_both`` flags observe."""
+    calls = series.roll_calls(tables)
+    ideal = tables.table("unga_ideal_points")
     years = calls.select(year=calls.year.cast("int64")).union(
         ideal.select(year=ideal.year.cast("int64")))
-    return year_span(panel.tables, years)
+    return year_span(tables, years)
 
 
 def add_igos(panel: Panel) -> Panel:

@@ -27,6 +27,9 @@ __all__ = [
 
 MID_YEARS = (1816, 2014)
 WAR_YEARS = (1816, 2007)
+#: The years each rivalry dataset observes (0 inside where no rivalry, NULL outside).
+TD_YEARS = (1816, 2010)
+TSS_YEARS = (1816, 2020)
 TSSR_TYPES = ("positional", "spatial", "ideological", "interventionary")
 
 
@@ -97,8 +100,8 @@ def add_rivalries(panel: Panel) -> Panel:
         **{f"tssr_{t}": ts_years[t].max() for t in TSSR_TYPES})
     expr = undirected_lookup(panel.evolve(expr), ts_flag,
                              {n: n for n in names if n.startswith("tssr_")})
-    expr = fill(expr, ["tdrival"], 0, (1816, 2010))
-    expr = fill(expr, [n for n in names if n.startswith("tssr_")], 0, (1816, 2020))
+    expr = fill(expr, ["tdrival"], 0, TD_YEARS)
+    expr = fill(expr, [n for n in names if n.startswith("tssr_")], 0, TSS_YEARS)
     return panel.evolve(expr, "td_rivalries", "tss_rivalries")
 
 

@@ -27,6 +27,7 @@ from defdip.panels.core import Panel, Tables
 
 __all__ = [
     "CONTIGUITY_RULES",
+    "CONTIGUITY_YEARS",
     "EARTH_RADIUS_M",
     "NMC_COLUMNS",
     "add_capital_distance",
@@ -97,6 +98,8 @@ def add_nmc(panel: Panel) -> Panel:
 
 #: How a dyad-year whose contiguity changed within the year is coded (``add_contiguity``).
 CONTIGUITY_RULES = ("first", "last", "lowest", "highest")
+#: The years COW's contiguity data observe (0 inside where not contiguous, NULL outside).
+CONTIGUITY_YEARS = (1816, 2016)
 
 
 def contiguity_years(panel: Panel, rule: str = "first") -> ir.Table:
@@ -162,14 +165,14 @@ def add_contiguity(panel: Panel, *, rule: str = "first") -> Panel:
     if panel.unit == "dyad_year":
         panel.require_new("add_contiguity", ["conttype"])
         expr = join_dyad(panel, chosen, {"conttype": "conttype"})
-        return panel.evolve(fill(expr, ["conttype"], 0, (1816, 2016)), "cow_contiguity")
+        return panel.evolve(fill(expr, ["conttype"], 0, CONTIGUITY_YEARS), "cow_contiguity")
     panel.require_new("add_contiguity", ["land", "sea"])
     counts = chosen.group_by(ccode=chosen.ccode1, year=chosen.year).aggregate(
         land=(chosen.conttype == 1).cast("int64").sum(),
         sea=(chosen.conttype > 1).cast("int64").sum())
     expr = join_columns(panel.expr, counts, {"ccode": "ccode", "year": "year"},
                         {"land": "land", "sea": "sea"})
-    return panel.evolve(fill(expr, ["land", "sea"], 0, (1816, 2016)), "cow_contiguity")
+    return panel.evolve(fill(expr, ["land", "sea"], 0, CONTIGUITY_YEARS), "cow_contiguity")
 
 
 def vincenty_sphere_km(lat1: ir.FloatingValue, lng1: ir.FloatingValue,

@@ -8,9 +8,14 @@ dyad-years. The citation is the source's BibTeX key (``defdip cite SOURCE`` prin
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
+
+if TYPE_CHECKING:
+    from defdip.queries.coverage import Coverage
 
 __all__ = ["CATALOGUE", "Column", "catalogue", "citation_of"]
 
@@ -205,13 +210,33 @@ def citation_of(source: str) -> str:
     return f"{info.citation_key}: {info.title}"
 
 
-def catalogue(unit_of_analysis: str | None = None) -> pd.DataFrame:
-    """The catalogue as a table (optionally only the columns of one unit of analysis)."""
+def catalogue(unit_of_analysis: str | None = None,
+              coverage: Mapping[str, Coverage] | None = None) -> pd.DataFrame:
+    """The catalogue as a table (optionally only the columns of one unit of analysis).
+
+    With ``coverage`` (``panels.coverage.column_coverage`` over a store) each row also says
+    the ``years`` its data cover and the ``states``: all, or only the curated record's focal
+    states; a column without coverage reads "not loaded".
+    """
     rows = []
     for column in CATALOGUE.values():
         if unit_of_analysis and column.unit_of_analysis not in (unit_of_analysis, "both"):
             continue
-        rows.append({"column": column.name, "panel": column.unit_of_analysis,
-                     "add": column.add, "meaning": column.meaning, "unit": column.unit,
-                     "source": column.source, "citation": citation_of(column.source)})
+        row = {"column": column.name, "panel": column.unit_of_analysis,
+               "add": column.add, "meaning": column.meaning, "unit": column.unit,
+               "source": column.source, "citation": citation_of(column.source)}
+        if coverage is not None:
+            from defdip.panels.coverage import (
+                describe_sources,
+                describe_states,
+                describe_years,
+            )
+
+            found = coverage.get(column.name)
+            keys = column.add == ""  # the keys make the rows: no coverage of their own
+            row["years"] = describe_years(found) if found is not None else (
+                "" if keys else "not loaded")
+            row["states"] = describe_states(found) if found is not None else ""
+            row["covered_by"] = describe_sources(found) if found is not None else ""
+        rows.append(row)
     return pd.DataFrame(rows)
