@@ -320,8 +320,7 @@ def alignment(store: Store, country: str | int, *, partners: tuple[str | int, ..
         raise InvalidArgument(f"{why}. Name other states (e.g. --partner USA --partner RUS).")
     stored = not resolutions_only and min_votes == MIN_JOINT_VOTES
     if stored and store.has("un_alignment"):
-        frame = reads.stored_alignment(Tables.from_store(store), own, others, start=start,
-                                       end=end)
+        frame = reads.stored_alignment(store, own, others, start=start, end=end)
     else:
         frame = un_alignment(store, start=start, end=end, resolutions_only=resolutions_only,
                              min_votes=min_votes)
