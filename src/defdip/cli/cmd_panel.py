@@ -84,7 +84,8 @@ def register(app: typer.Typer) -> None:
                                              "unit of analysis: state_year or dyad_year."),
                     store: Path = StoreOption, as_json: bool = JsonOption) -> None:
         """Every column a panel can carry: meaning, unit, source, citation, and the years and
-        states (all, or the curated record's focal states only) its loaded data cover.
+        states (all, or the curated record's focal states only) its loaded data cover. The
+        table shows the coverage; --json gives every field (meaning, citation, sources).
 
         Example: defdip panel columns --unit dyad_year --json
         """
@@ -94,5 +95,7 @@ def register(app: typer.Typer) -> None:
         if unit not in (None, "state_year", "dyad_year"):
             raise typer.BadParameter(f"{unit!r} is not state_year or dyad_year.",
                                      param_hint="--unit")
-        result = reads.panel_columns(Context(store), unit)
-        emit(result.table, as_json=as_json, title="panel columns")
+        table = reads.panel_columns(Context(store), unit).table
+        if not as_json:  # a terminal's width: the coverage; --json has the rest
+            table = table[["column", "add", "unit", "years", "states"]]
+        emit(table, as_json=as_json, title="panel columns")
