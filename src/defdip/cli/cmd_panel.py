@@ -89,13 +89,13 @@ def register(app: typer.Typer) -> None:
 
         Example: defdip panel columns --unit dyad_year --json
         """
-        from defdip.service import reads
+        from defdip.service import panels as service
         from defdip.service.context import Context
 
         if unit not in (None, "state_year", "dyad_year"):
             raise typer.BadParameter(f"{unit!r} is not state_year or dyad_year.",
                                      param_hint="--unit")
-        table = reads.panel_columns(Context(store), unit).table
+        table = service.columns_once(Context(store), unit).table
         if not as_json:  # a terminal's width: the coverage; --json has the rest
             table = table[["column", "add", "unit", "years", "states"]]
         emit(table, as_json=as_json, title="panel columns")

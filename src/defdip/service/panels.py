@@ -11,13 +11,15 @@ import hashlib
 import json
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from defdip.errors import InvalidArgument
 from defdip.service.cache import memo, vintage
 from defdip.service.context import Context
 from defdip.service.results import Result
 
-__all__ = ["FORMATS", "columns", "panel_file", "preview", "stream_json"]
+__all__ = ["FORMATS", "columns", "columns_once", "covered_columns", "panel_file", "preview",
+           "stream_json"]
 
 FORMATS = ("csv", "parquet", "json")
 #: Panel files kept in the cache at most (the newest).
@@ -36,11 +38,50 @@ def _job(unit: str, start: int, end: int, add: Sequence[str], directed: bool) ->
             "add": parse_adders(list(add)), "directed": bool(directed) and unit == "dyad_year"}
 
 
+def covered_columns(store: Any, unit: str | None = None) -> Any:
+    """The column catalogue with each column's coverage over what ``store`` holds (the
+    coverage model's, ``panels.coverage``): the table both faces show."""
+    from defdip.panels import catalogue
+    from defdip.panels.coverage import column_coverage
+    from defdip.queries.tables import Tables
+
+    return catalogue(unit, coverage=column_coverage(Tables.from_store(store)))
+
+
 def columns(ctx: Context, unit: str | None = None) -> Result:
-    """Every column a panel can carry: meaning, unit, source, citation."""
+    """Every column a panel can carry: meaning, unit, source, citation, and the years and
+    states (all, or the curated record's focal states only) its loaded data cover; without
+    a store, "not loaded" everywhere. Memoised per data vintage (for the web)."""
     from defdip.panels import catalogue
 
-    return Result("panel columns", table=catalogue(unit), vintage=vintage(ctx))
+    if not ctx.exists():
+        return Result("panel columns", table=catalogue(unit, coverage={}),
+                      coverage=NO_STORE, vintage=vintage(ctx))
+
+    def compute() -> Result:
+        with ctx.reading() as store:
+            table = covered_columns(store, unit)
+        return Result("panel columns", table=table, coverage=COVERAGE, vintage=vintage(ctx))
+
+    return memo(ctx, "panel_columns", unit, compute)
+
+
+def columns_once(ctx: Context, unit: str | None = None) -> Result:
+    """:func:`columns` for a one-shot process (the CLI): the store opened read-only and
+    closed, no connection pool or memo left behind (a later write in the same process, as
+    a library user's script does, must be able to open the file)."""
+    from defdip.panels import catalogue
+
+    if not ctx.exists():
+        return Result("panel columns", table=catalogue(unit, coverage={}), coverage=NO_STORE)
+    with ctx.reading() as store:
+        return Result("panel columns", table=covered_columns(store, unit), coverage=COVERAGE,
+                      vintage=store.vintage())
+
+
+NO_STORE = "no store: run `defdip load` to see each column's coverage"
+COVERAGE = ("the years and states each column's loaded data cover (states: 'all', or the "
+            "curated record's focal states only)")
 
 
 def preview(ctx: Context, unit: str, start: int, end: int, add: Sequence[str] = (), *,

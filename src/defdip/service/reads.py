@@ -29,7 +29,6 @@ __all__ = [
     "event_study",
     "export_records",
     "list_records",
-    "panel_columns",
     "profile",
     "region",
     "screen",
@@ -228,22 +227,4 @@ def write_brief(ctx: Context, country: str, out: Path | None = None, *, fmt: str
         path = run(store, country, out, fmt=fmt, start=start, end=end, progress=progress,
                    force=force)
         return Result("brief", document={"path": str(path), "bytes": path.stat().st_size},
-                      vintage=store.vintage())
-
-
-def panel_columns(ctx: Context, unit_of_analysis: str | None = None) -> Result:
-    """Every column a panel can carry, with the years and states its data cover in the store
-    (the coverage model, ``panels.coverage``); without a store, "not loaded" everywhere."""
-    from defdip.panels import catalogue
-    from defdip.panels.coverage import column_coverage
-    from defdip.queries.tables import Tables
-
-    if not ctx.exists():
-        return Result("panel columns", table=catalogue(unit_of_analysis, coverage={}),
-                      coverage="no store: run `defdip load` to see each column's coverage")
-    with ctx.reading() as store:
-        covered = column_coverage(Tables.from_store(store))
-        return Result("panel columns", table=catalogue(unit_of_analysis, coverage=covered),
-                      coverage="years and states each column's loaded data cover (states: "
-                               "'all', or the curated record's focal states only)",
                       vintage=store.vintage())
