@@ -61,8 +61,8 @@ import pandas as pd
 from defdip.countries import Vocabulary
 from defdip.errors import InvalidArgument, NotLoaded
 from defdip.queries import alignment as reads
-from defdip.queries import names, series
-from defdip.queries.tables import Tables
+from defdip.queries import everyday, names, series
+from defdip.queries.tables import Tables, to_frame
 from defdip.store import Store
 
 __all__ = [
@@ -320,7 +320,9 @@ def alignment(store: Store, country: str | int, *, partners: tuple[str | int, ..
         raise InvalidArgument(f"{why}. Name other states (e.g. --partner USA --partner RUS).")
     stored = not resolutions_only and min_votes == MIN_JOINT_VOTES
     if stored and store.has("un_alignment"):
-        frame = reads.stored_alignment(store, own, others, start=start, end=end)
+        frame = to_frame(everyday.stored_alignment(
+            Tables.from_store(store), own=own, others=list(others),
+            start=start if start is not None else -1, end=end if end is not None else 10**6))
     else:
         frame = un_alignment(store, start=start, end=end, resolutions_only=resolutions_only,
                              min_votes=min_votes)
