@@ -125,8 +125,6 @@ def estimate_effects(frame: pd.DataFrame, *, outcome: str, instruments: list[str
     balance towards a short instrument that ends up cutting the sample to its overlap with
     the others.
     """
-    import pyfixest as pf
-
     if fixed_effects not in FIXED_EFFECTS:
         raise InvalidArgument(f"fixed_effects {fixed_effects!r} is not one of "
                               f"{sorted(FIXED_EFFECTS)}.")
@@ -182,19 +180,9 @@ def estimate_effects(frame: pd.DataFrame, *, outcome: str, instruments: list[str
         raise InvalidArgument(f"No instrument varies in the {len(sample)} usable rows for "
                               f"{outcome!r}; widen the years or choose other instruments "
                               f"({'; '.join(dropped)}).")
-    fml = f"{outcome} ~ {' + '.join(kept)} | {fixed_effects}"
-    model = pf.feols(fml, data=sample, vcov={"CRV1": "dyad"})
-    tidy = model.tidy(alpha=alpha)
     back = {v: k for k, v in regressors.items()}
-    table = pd.DataFrame({
-        "term": [back.get(t, t) for t in tidy.index],
-        "estimate": tidy["Estimate"].to_numpy(),
-        "std_error": tidy["Std. Error"].to_numpy(),
-        "ci_low": tidy.iloc[:, 4].to_numpy(),
-        "ci_high": tidy.iloc[:, 5].to_numpy(),
-        "p_value": tidy["Pr(>|t|)"].to_numpy(),
-    })
-    n_obs = int(model._N)
+    table, n_obs = _fit(sample, outcome, kept, fixed_effects, alpha)
+    table["term"] = [back.get(t, t) for t in table["term"]]
     n_clusters = int(sample["dyad"].nunique())
     table["n_obs"] = n_obs
     table["n_clusters"] = n_clusters
@@ -205,6 +193,33 @@ def estimate_effects(frame: pd.DataFrame, *, outcome: str, instruments: list[str
             f"{int((1 - alpha) * 100)}% CIs; {n_obs} dyad-years {years[0]}–{years[1]}, "
             f"{n_clusters} dyads.")
     return EffectsResult(outcome, table, n_obs, n_clusters, spec, dropped, years=years)
+
+
+def _fit(sample: pd.DataFrame, outcome: str, kept: list[str], fixed_effects: str,
+         alpha: float) -> tuple[pd.DataFrame, int]:
+    """The coefficient table (term, estimate, std_error, ci_low, ci_high, p_value) and the
+    observations used, by :mod:`defdip.analysis.fe_ols` (pyfixest's ``feols`` with CRV1 by
+    dyad, solved exactly without importing pyfixest), or by pyfixest itself where that path
+    does not apply."""
+    from defdip.analysis.fe_ols import Unsupported, fe_ols
+
+    try:
+        fit = fe_ols(sample, outcome, kept, fixed_effects.split("+"), "dyad", alpha)
+    except Unsupported:
+        import pyfixest as pf
+
+        fml = f"{outcome} ~ {' + '.join(kept)} | {fixed_effects}"
+        model = pf.feols(fml, data=sample, vcov={"CRV1": "dyad"})
+        tidy = model.tidy(alpha=alpha)
+        return pd.DataFrame({"term": list(tidy.index),
+                             "estimate": tidy["Estimate"].to_numpy(),
+                             "std_error": tidy["Std. Error"].to_numpy(),
+                             "ci_low": tidy.iloc[:, 4].to_numpy(),
+                             "ci_high": tidy.iloc[:, 5].to_numpy(),
+                             "p_value": tidy["Pr(>|t|)"].to_numpy()}), int(model._N)
+    return pd.DataFrame({"term": fit.terms, "estimate": fit.estimate,
+                         "std_error": fit.std_error, "ci_low": fit.ci_low,
+                         "ci_high": fit.ci_high, "p_value": fit.p_value}), fit.n_obs
 
 
 def _focal_panel(store: Store, focal: Focal | None, start: int, end: int,
