@@ -85,8 +85,8 @@ def test_event_study_summary_is_the_mean_of_what_is_plotted(built_store):
 
 
 def test_ambiguous_names_stop_with_candidates(built_store):
-    with pytest.raises(AmbiguousCountry, match=r"'Korea'.* names more than one state: "
-                                               r"North Korea \(PRK\), South Korea \(KOR\)"):
+    with pytest.raises(AmbiguousCountry, match=r"'Korea' in the brief names more than one "
+                                               r"state: South Korea \(KOR\), North Korea \(PRK\)"):
         build_brief(built_store, "Korea")
     with pytest.raises(AmbiguousCountry, match=r"\(COD\)"):
         build_brief(built_store, "Congo")

@@ -241,21 +241,6 @@ def test_cli_load_status_and_tension(loaded_store, mirror, tmp_path):
     assert json.loads(out.output)["rows"] == len(pd.read_parquet(target))
 
 
-def test_the_brief_shows_the_balance_or_says_there_is_none(loaded_store, sample, monkeypatch):
-    from defdip.countries import load_vocabulary
-    from defdip.reports.analysis_sections import challenges_section
-
-    turkey = load_vocabulary().resolve("TUR")
-    section = challenges_section(loaded_store, turkey, 2017, 2018)
-    assert any(t.startswith("Event balance: no event data loaded (") for t in section.text)
-    monkeypatch.setattr(EventStore, "beside", classmethod(lambda cls, store=None: sample))
-    section = challenges_section(loaded_store, turkey, 2017, 2018)
-    [title] = [t for t in section.tables if t.startswith("Event balance with partners")]
-    totals = section.tables[title].set_index("iso3_2")
-    assert totals.loc["RUS", "events"] == 15 and totals.loc["ARM", "net_coop"] == -1
-    assert any("months covered in 2017–2018: 2018-06" in t for t in section.text)
-
-
 def test_a_cached_panel_job_notices_the_event_files(loaded_store, sample, tmp_path):
     """`defdip panel … --add events --out x.parquet` reuses compiled SQL; the cache asks how
     many event files there are, so loads and removals are seen."""

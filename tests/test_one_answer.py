@@ -3,7 +3,8 @@
 For three states and two years (one inside the all-state exercise data, MME/JME to 2010, one
 after), the records each partner shares are counted from ``record list`` (counted here, in
 pandas, from its rows) and compared with the panel's columns, the engagement index's
-components, the profile and the brief's footprint. Any disagreement means one of them has its
+components, the profile and the brief's partner table (``reports.partners``, what its map,
+partner tables and summary count). Any disagreement means one of them has its
 own rule for "active in a year", for who takes part, or for which sources count.
 """
 
@@ -16,7 +17,23 @@ from defdip.engagements import list_records, profile
 from defdip.measures import engagement_index
 from defdip.panels import add_agreements, add_exercises, create_dyad_years
 from defdip.queries.coverage import FOCAL_ORIGINS
-from defdip.reports.record_sections import partner_counts
+from defdip.reports.facts import BriefContext
+from defdip.reports.partners import partner_table
+
+#: the brief's partner classes that split a record kind by the roles taken (observers of an
+#: exercise; host, sender or third party of a base): each record is in one class per partner
+KIND_OF_CLASS = {"exercise_observer": "exercise", "hosts_forces": "base_presence",
+                 "forces_present": "base_presence", "forces_in_focal": "base_presence",
+                 "third_party": "base_presence"}
+
+
+def partner_counts(store, iso3: str, year: int) -> pd.DataFrame:
+    """The brief's partners in ``year`` as (iso3, kind, records), from its partner table."""
+    ctx = BriefContext(store, store.vocabulary().resolve(iso3), store.vocabulary(), year, year)
+    table = partner_table(ctx, year, year)
+    table = table.assign(kind=table["class"].map(lambda c: KIND_OF_CLASS.get(c, c)))
+    return table.groupby(["key", "kind"], as_index=False)["records"].sum() \
+        .rename(columns={"key": "iso3"})
 
 STATES = ("TUR", "PAK", "NGA")
 YEARS = (2008, 2019)
@@ -89,9 +106,8 @@ def test_index_exercises_are_the_all_state_records(built_store, index, iso3, yea
 
 @pytest.mark.parametrize("iso3", STATES)
 @pytest.mark.parametrize("year", YEARS)
-def test_profile_and_brief_footprint_are_record_list(built_store, iso3, year):
-    focal = built_store.vocabulary().resolve(iso3)
-    brief = partner_counts(built_store, focal, year, year)
+def test_profile_and_brief_partners_are_record_list(built_store, iso3, year):
+    brief = partner_counts(built_store, iso3, year)
     prof = profile(built_store, iso3, year)
     for kind in ("exercise", "defence_agreement", "arms_transfer", "base_presence"):
         want = _from_list(built_store, iso3, year, kind, roles=None)
@@ -111,12 +127,12 @@ def test_profile_and_brief_footprint_are_record_list(built_store, iso3, year):
 
 def test_memberships_in_force_reach_the_brief(built_store):
     """An open membership (no end) is in force in every later year: NATO appears for Türkiye
-    in 2019 in record list, the profile and the footprint alike (the footprint used to drop
+    in 2019 in record list, the profile and the brief alike (the old footprint used to drop
     every membership without an end)."""
     rows = list_records(built_store, country="TUR", kind="membership", year_from=2019,
                         year_to=2019)
     assert "NATO" in set(rows["series"])
     prof = profile(built_store, "TUR", 2019)
     assert "NATO" in set(prof.loc[prof["kind"] == "membership", "partner"])
-    brief = partner_counts(built_store, built_store.vocabulary().resolve("TUR"), 2019, 2019)
+    brief = partner_counts(built_store, "TUR", 2019)
     assert brief.loc[brief["kind"] == "membership", "records"].sum() > 0

@@ -22,10 +22,10 @@ from defdip.countries import Country
 from defdip.errors import DefdipError, InvalidArgument
 from defdip.paths import check_output, writing_output
 from defdip.plain import json_text
+from defdip.queries.names import resolve_state
 from defdip.reports import record_sections as sr
 from defdip.reports.facts import BriefContext
 from defdip.reports.model import Finding, KeyNumber, Section
-from defdip.reports.resolve import resolve_state
 from defdip.reports.sec_arms import TIV_WORDS
 from defdip.store import Store
 
@@ -113,7 +113,9 @@ def brief_context(store: Store, country: str | int, *, start: int = 1995,
     vocab = store.vocabulary()
     system_end = int(store.sql("SELECT max(year) AS y FROM cow_system")["y"].iloc[0]) \
         if store.has("cow_system") else 2016
-    focal = resolve_state(vocab, country, system_end)
+    # the one resolver: a name several states of the system's last year answer to
+    # (Korea, Congo) stops with the candidates; a state without a COW code still has a brief
+    focal = resolve_state(country, vocab, "the brief", code=None, year=system_end)
     return BriefContext(store, focal, vocab, start, end, progress or (lambda _s: None),
                         kinds=tuple(kinds))
 
