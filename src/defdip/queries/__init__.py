@@ -11,4 +11,8 @@ the embedded DuckDB store, on PostgreSQL and on PySpark alike.
   peacekeeping 1990–2025.
 - :mod:`~defdip.queries.memberships` — membership of an organisation in a year (one NATO).
 - :mod:`~defdip.queries.names` — one resolver from a name or code to the tables' codes.
+- :mod:`~defdip.queries.state_facts` — a state among all states: codes, spending, rivals,
+  alliances, organisations, posts, UN votes with chosen partners, standing, capitals.
+- :mod:`~defdip.queries.state_record` — a state's named engagements and arms trade: its
+  exercises, cited arrangements and memberships, timeline starts, SIPRI deals.
 """

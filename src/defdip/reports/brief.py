@@ -23,6 +23,8 @@ from defdip.errors import DefdipError, InvalidArgument
 from defdip.paths import check_output, writing_output
 from defdip.plain import json_text
 from defdip.queries.names import resolve_state
+from defdip.queries.state_facts import last_year
+from defdip.queries.tables import Tables
 from defdip.reports import record_sections as sr
 from defdip.reports.facts import BriefContext
 from defdip.reports.model import Finding, KeyNumber, Section
@@ -111,7 +113,7 @@ def brief_context(store: Store, country: str | int, *, start: int = 1995,
                               "first.")
     store.require(*REQUIRED)
     vocab = store.vocabulary()
-    system_end = int(store.sql("SELECT max(year) AS y FROM cow_system")["y"].iloc[0]) \
+    system_end = int(last_year(Tables.from_store(store), "cow_system")) \
         if store.has("cow_system") else 2016
     # the one resolver: a name several states of the system's last year answer to
     # (Korea, Congo) stops with the candidates; a state without a COW code still has a brief

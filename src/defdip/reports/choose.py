@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from defdip.queries import state_facts
 from defdip.reports.facts import BriefContext
 
 __all__ = ["alignment_partners", "engaged_regions", "peers", "rivals", "tension_partners"]
@@ -25,15 +26,11 @@ def rivals(ctx: BriefContext) -> pd.DataFrame:
         f = ctx.focal.ccode
         rows = []
         for table, label, lo, hi, source in (
-                ("tss_rivalries", "rivalry", "start", '"end"', "strategic rivalry (TSS 2021)"),
+                ("tss_rivalries", "rivalry", "start", "end", "strategic rivalry (TSS 2021)"),
                 ("td_rivalries", "rivalryname", "styear", "endyear", "rivalry (TD 2012)")):
             if not ctx.store.has(table) or f is None:
                 continue
-            frame = ctx.store.sql(
-                f"""SELECT CASE WHEN ccode1 = ? THEN ccode2 ELSE ccode1 END AS ccode,
-                    {label} AS rivalry, {lo} AS first, {hi} AS last,
-                    (SELECT max({hi}) FROM {table}) AS data_end FROM {table}
-                    WHERE ccode1 = ? OR ccode2 = ?""", [f, f, f])
+            frame = state_facts.rivalries(ctx.tables, table, f, label, lo, hi)
             frame = frame[frame["last"] >= frame["data_end"]]
             rows.append(frame.assign(source=source))
         out = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(
@@ -52,22 +49,15 @@ def _milex(ctx: BriefContext) -> pd.DataFrame:
         last = ctx.last("sipri_milex")
         if last is None:
             return pd.DataFrame(columns=["iso3", "milex"])
-        return ctx.store.sql(
-            """SELECT iso3, milex_constant_2023_usd_m AS milex FROM sipri_milex
-               WHERE year = ? AND iso3 IS NOT NULL AND milex_constant_2023_usd_m IS NOT NULL""",
-            [last])
+        return state_facts.milex_in(ctx.tables, last)[["iso3", "milex"]]
     return ctx.memo("milex_last", read)
 
 
 def _near(ctx: BriefContext) -> set[str]:
     if not ctx.store.has("cow_mindist") or ctx.focal.ccode is None:
         return set()
-    near = ctx.store.sql(  # the table may hold each pair once: read both directions
-        """SELECT CASE WHEN ccode1 = ? THEN ccode2 ELSE ccode1 END AS ccode FROM cow_mindist
-           WHERE (ccode1 = ? OR ccode2 = ?) AND mindist <= ?
-             AND year = (SELECT max(year) FROM cow_mindist WHERE ccode1 = ? OR ccode2 = ?)""",
-        [ctx.focal.ccode] * 3 + [NEAR_KM] + [ctx.focal.ccode] * 2)
-    return {ctx.iso3_of[int(c)] for c in near["ccode"] if int(c) in ctx.iso3_of}
+    near = state_facts.near_states(ctx.tables, ctx.focal.ccode, NEAR_KM)
+    return {ctx.iso3_of[c] for c in near if c in ctx.iso3_of}
 
 
 def peers(ctx: BriefContext, n: int = 8) -> pd.DataFrame:
@@ -127,9 +117,8 @@ def alignment_partners(ctx: BriefContext, arms: list[str], n: int = 6) -> list[s
     (COW major powers in the last year of the list), its main arms partners, its peers."""
     powers: list[str] = []
     if ctx.store.has("cow_majors"):
-        majors = ctx.store.sql("SELECT DISTINCT ccode FROM cow_majors WHERE \"end\" = "
-                               "(SELECT max(\"end\") FROM cow_majors)")
-        powers = [ctx.iso3_of[int(c)] for c in majors["ccode"] if int(c) in ctx.iso3_of]
+        powers = [ctx.iso3_of[c] for c in state_facts.great_powers(ctx.tables)
+                  if c in ctx.iso3_of]
     spend = _milex(ctx).set_index("iso3")["milex"]
     powers = sorted(powers, key=lambda i: -float(spend.get(i, 0.0)))[:3]
     chosen: list[str] = []

@@ -121,8 +121,9 @@ class BriefContext:
     @cached_property
     def iso3_of(self) -> dict[int, str]:
         """COW code → ISO3, from the store's concordance."""
-        codes = self.store.sql("SELECT ccode, any_value(iso3) AS iso3 FROM country_codes "
-                               "WHERE ccode IS NOT NULL AND iso3 IS NOT NULL GROUP BY 1")
+        from defdip.queries.state_facts import iso3_by_ccode
+
+        codes = iso3_by_ccode(self.tables)
         return {int(c): str(i) for c, i in zip(codes["ccode"], codes["iso3"], strict=True)}
 
     def name(self, key: object) -> str:
@@ -136,8 +137,9 @@ class BriefContext:
     @cached_property
     def codes(self) -> pd.DataFrame:
         """The concordance: iso3, ccode, name, continent, region_wb, un_subregion."""
-        return self.store.sql("SELECT iso3, ccode, name, continent, region_wb, un_subregion "
-                              "FROM country_codes WHERE iso3 IS NOT NULL")
+        from defdip.queries.state_facts import country_codes
+
+        return country_codes(self.tables)
 
     def region_of(self, iso3: str, column: str = "region_wb") -> str | None:
         row = self.codes[self.codes["iso3"] == iso3]

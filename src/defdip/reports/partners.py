@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from defdip.queries import record
+from defdip.queries import record, state_facts
 from defdip.reports.facts import BriefContext
 
 __all__ = ["CLASS_WORDS", "MILITARY", "partner_table", "partners_by_class"]
@@ -40,9 +40,7 @@ def _north_cyprus(ctx: BriefContext) -> bool:
     """Whether the Lowy Index places the state's posts on Cyprus in 'Northern Cyprus'."""
     if not ctx.store.has("lowy_posts"):
         return False
-    hits = ctx.store.sql("SELECT count(*) AS n FROM lowy_posts WHERE sender_iso3 = ? AND "
-                         "host_label ILIKE 'Northern Cyprus%'", [ctx.focal.iso3])
-    return bool(hits["n"].iloc[0])
+    return state_facts.north_cyprus_posts(ctx.tables, ctx.focal.iso3) > 0
 
 
 def _class(kind: str, mine: set[str], theirs: set[str]) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from defdip.queries import state_facts, state_record
 from defdip.reports.facts import BriefContext
 from defdip.reports.model import Section
 
@@ -15,22 +16,10 @@ OBLIGATIONS = {"defense": "defence", "offense": "offence", "neutral": "neutralit
 
 def _atop(ctx: BriefContext, year: int) -> pd.DataFrame:
     """ATOP alliances the state is a member of in ``year``, with obligations and members."""
-    return ctx.store.sql(
-        """WITH mine AS (
-             SELECT DISTINCT atopid FROM atop_members WHERE ccode = ? AND yrent <= ?
-               AND (yrexit = 0 OR yrexit IS NULL OR yrexit >= ?)),
-           members AS (
-             SELECT m.atopid, list(DISTINCT m.ccode ORDER BY m.ccode) AS ccodes
-             FROM atop_members m JOIN mine USING (atopid)
-             WHERE m.yrent <= ? AND (m.yrexit = 0 OR m.yrexit IS NULL OR m.yrexit >= ?)
-             GROUP BY 1)
-           SELECT a.atopid, min(a.begyr) AS since, max(a.defense) AS defense,
-                  max(a.offense) AS offense, max(a.neutral) AS neutral,
-                  max(a.nonagg) AS nonagg, max(a.consul) AS consul,
-                  any_value(m.ccodes) AS ccodes
-           FROM atop_alliances a JOIN members m USING (atopid)
-           GROUP BY a.atopid ORDER BY since""",
-        [ctx.focal.ccode, year, year, year, year])
+    frame = state_facts.alliances_in_force(ctx.tables, int(ctx.focal.ccode or 0), year)
+    members = state_facts.alliance_members(ctx.tables, frame["atopid"].tolist(), year)
+    frame["ccodes"] = [members.get(int(i), []) for i in frame["atopid"]]
+    return frame
 
 
 def alliances_section(ctx: BriefContext) -> Section:
@@ -67,8 +56,7 @@ def _organisations(ctx: BriefContext, section: Section) -> None:
     """Full IGO memberships (COW IGO, to its last year) and curated memberships."""
     last = ctx.last("cow_igo_state_year")
     if last is not None:
-        counts = ctx.store.sql("SELECT ccode, sum_igo_full AS n FROM cow_igo_state_year "
-                               "WHERE year = ? AND sum_igo_full IS NOT NULL", [last])
+        counts = state_facts.igo_memberships(ctx.tables, last)
         counts["rank"] = counts["n"].rank(ascending=False, method="min")
         own = counts[counts["ccode"] == ctx.focal.ccode]
         if len(own):
@@ -78,12 +66,7 @@ def _organisations(ctx: BriefContext, section: Section) -> None:
                 f"{len(counts)} states.")
     if not ctx.focal_is_curated():
         return
-    rows = ctx.store.sql(
-        """SELECT e.series AS organisation, e.name, year(e.start) AS joined,
-                  year(e."end") AS left_in, e.url AS source FROM engagements e
-           JOIN engagement_actors a ON a.engagement_id = e.id
-           WHERE a.iso3 = ? AND e.kind = 'membership' AND e.origin = 'curated'
-           ORDER BY e.start""", [ctx.focal.iso3])
+    rows = state_record.curated_memberships(ctx.tables, ctx.focal.iso3)
     if len(rows):
         section.tables["Memberships (curated record, cited)"] = rows.assign(
             left_in=rows["left_in"].astype("Int64"))

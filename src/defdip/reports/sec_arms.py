@@ -11,6 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from defdip.measures import arms_partners, arms_ranking
+from defdip.queries import state_record
 from defdip.reports import charts
 from defdip.reports.facts import BriefContext
 from defdip.reports.model import KeyNumber, Section
@@ -50,12 +51,7 @@ def arms_numbers(ctx: BriefContext) -> dict[str, KeyNumber]:
 
 
 def _yearly(ctx: BriefContext, first: int, last: int) -> pd.DataFrame:
-    return ctx.store.sql(
-        """SELECT year, sum(tiv) FILTER (WHERE supplier_iso3 = ?) AS exports,
-                  sum(tiv) FILTER (WHERE recipient_iso3 = ?) AS imports
-           FROM sipri_deliveries WHERE year BETWEEN ? AND ?
-             AND (supplier_iso3 = ? OR recipient_iso3 = ?) GROUP BY year ORDER BY year""",
-        [ctx.focal.iso3, ctx.focal.iso3, first, last, ctx.focal.iso3, ctx.focal.iso3])
+    return state_record.arms_by_year(ctx.tables, ctx.focal.iso3, first, last)
 
 
 def arms_section(ctx: BriefContext) -> Section:
@@ -99,18 +95,8 @@ def _uavs(ctx: BriefContext, section: Section, a: int, b: int) -> None:
     """Drones: register deals whose description names a UAV, and their share of TIV."""
     if not ctx.store.has("sipri_transfers"):
         return
-    deals = ctx.store.sql(
-        """SELECT recipient_label AS recipient, recipient_iso3, weapon_designation AS weapon,
-                  weapon_description AS description, order_year, number_delivered,
-                  delivery_years, tiv_delivered FROM sipri_transfers
-           WHERE supplier_iso3 = ? AND regexp_matches(weapon_description, ?)
-           ORDER BY order_year DESC, recipient""", [ctx.focal.iso3, UAV_PATTERN])
-    delivered = ctx.store.sql(
-        """SELECT sum(tiv) FILTER (WHERE regexp_matches(description, ?)) AS uav,
-                  sum(tiv) AS total FROM sipri_deliveries
-           WHERE supplier_iso3 = ? AND year BETWEEN ? AND ?""",
-        [UAV_PATTERN, ctx.focal.iso3, a, b])
-    uav, total = delivered["uav"].iloc[0], delivered["total"].iloc[0]
+    deals = state_record.uav_deals(ctx.tables, ctx.focal.iso3, UAV_PATTERN)
+    uav, total = state_record.uav_share(ctx.tables, ctx.focal.iso3, UAV_PATTERN, a, b)
     if deals.empty:
         section.text.append(f"SIPRI lists no drone (UAV) export by {ctx.focal.name}.")
         return
@@ -130,13 +116,7 @@ def _licensed(ctx: BriefContext, section: Section, a: int, b: int) -> None:
     """Licensed production: the state producing others' designs, or licensing its own."""
     if not ctx.store.has("sipri_transfers"):
         return
-    deals = ctx.store.sql(
-        """SELECT supplier_label AS supplier, recipient_label AS recipient,
-                  weapon_designation AS weapon, weapon_description AS description,
-                  order_year, delivery_years, supplier_iso3 = ? AS licensor
-           FROM sipri_transfers WHERE licensed_production
-             AND (supplier_iso3 = ? OR recipient_iso3 = ?)
-           ORDER BY order_year DESC""", [ctx.focal.iso3] * 3)
+    deals = state_record.licensed_production(ctx.tables, ctx.focal.iso3)
     if deals.empty:
         section.text.append("SIPRI lists no licensed production involving "
                             f"{ctx.focal.name}.")

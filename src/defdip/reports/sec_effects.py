@@ -12,6 +12,7 @@ from defdip.analysis._common import Focal
 from defdip.analysis.effects import INSTRUMENTS, effects_frame, focal_panel
 from defdip.analysis.event_study import event_study_frame
 from defdip.errors import DefdipError
+from defdip.queries.state_facts import un_agreement_with
 from defdip.reports import charts, choose
 from defdip.reports.facts import BriefContext
 from defdip.reports.model import Section
@@ -43,11 +44,7 @@ def _alignment(ctx: BriefContext, section: Section, first: int, last: int) -> No
                                          + ctx.cache.get("arms_top_supplier", []))
     codes = [c for c in (ctx.vocab.countries[i].ccode for i in partners
                          if i in ctx.vocab.countries) if c is not None]
-    frame = ctx.store.sql(
-        """SELECT year, ccode_2, un_agree, un_nvotes FROM un_alignment
-           WHERE ccode_1 = ? AND year BETWEEN ? AND ? AND un_nvotes >= 10
-             AND ccode_2 IN (SELECT unnest(?::INTEGER[])) ORDER BY year""",
-        [ctx.focal.ccode, first, last, codes])
+    frame = un_agreement_with(ctx.tables, int(ctx.focal.ccode or 0), codes, first, last)
     if frame.empty:
         return
     frame["partner"] = frame["ccode_2"].map(ctx.name)

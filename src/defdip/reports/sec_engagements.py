@@ -12,6 +12,7 @@ import re
 
 import pandas as pd
 
+from defdip.queries import state_record
 from defdip.reports.facts import BriefContext
 from defdip.reports.model import Section
 
@@ -35,16 +36,7 @@ def exercise_key(name: object, series: object) -> str | None:
 
 
 def _exercises(ctx: BriefContext, start: int, end: int) -> pd.DataFrame:
-    frame = ctx.store.sql(
-        """SELECT e.id, e.name, e.series, year(e.start) AS year, e.source, e.url,
-                  list(DISTINCT b.iso3) FILTER (WHERE b.iso3 IS NOT NULL AND b.iso3 <> ?)
-                    AS partners, any_value(a.role) AS role
-           FROM engagements e JOIN engagement_actors a ON a.engagement_id = e.id
-           JOIN engagement_actors b ON b.engagement_id = e.id
-           WHERE e.kind = 'exercise' AND a.iso3 = ? AND a.role <> 'observer'
-             AND year(e.start) BETWEEN ? AND ?
-           GROUP BY e.id, e.name, e.series, e.start, e.source, e.url""",
-        [ctx.focal.iso3, ctx.focal.iso3, start, end])
+    frame = state_record.exercises_of(ctx.tables, ctx.focal.iso3, start, end)
     frame["key"] = [exercise_key(n, s) for n, s in zip(frame["name"], frame["series"],
                                                         strict=True)]
     return frame
@@ -90,15 +82,7 @@ def engagements_section(ctx: BriefContext) -> Section:
 
 def _curated(ctx: BriefContext, section: Section, start: int, end: int) -> None:
     """Presence abroad, agreements and training from cited records (curated or entered)."""
-    rows = ctx.store.sql(
-        """SELECT e.kind, e.name, year(e.start) AS since, year(e."end") AS until, e.url,
-                  e.confidence FROM engagements e
-           JOIN engagement_actors a ON a.engagement_id = e.id
-           WHERE a.iso3 = ? AND e.origin IN ('curated', 'entered')
-             AND e.kind IN ('base_presence', 'defence_agreement', 'training_programme',
-                            'operation')
-             AND year(e.start) <= ? AND (e."end" IS NULL OR year(e."end") >= ?)
-           ORDER BY e.kind, e.start""", [ctx.focal.iso3, end, start])
+    rows = state_record.arranged(ctx.tables, ctx.focal.iso3, start, end)
     words = {"base_presence": "Forces and bases abroad",
              "defence_agreement": "Defence agreements",
              "training_programme": "Training programmes", "operation": "Operations"}

@@ -16,6 +16,7 @@ from defdip.analysis.trends import (
     forecast_series,
 )
 from defdip.errors import DefdipError
+from defdip.queries import state_facts
 from defdip.reports import charts
 from defdip.reports.facts import BriefContext
 from defdip.reports.model import Section
@@ -98,9 +99,8 @@ def outlook_section(ctx: BriefContext) -> Section:
 def _standing(ctx: BriefContext, section: Section) -> None:
     if not ctx.store.has("network_standing") or ctx.focal.ccode is None:
         return
-    frame = ctx.store.sql("SELECT year, rank, partners FROM network_standing WHERE ccode = ? "
-                          "ORDER BY year", [ctx.focal.ccode])
-    sizes = ctx.store.sql("SELECT year, count(*) AS states FROM network_standing GROUP BY 1")
+    frame = state_facts.network_standing(ctx.tables, int(ctx.focal.ccode or 0))
+    sizes = state_facts.network_sizes(ctx.tables)
     full = set(sizes.loc[sizes["states"] >= 0.75 * sizes["states"].max(), "year"])
     frame = frame[frame["year"].isin(full) & (frame["year"] >= ctx.start)]
     if frame.empty:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from defdip.queries import state_facts
 from defdip.reports import charts, choose
 from defdip.reports.facts import BriefContext
 from defdip.reports.model import KeyNumber, Section
@@ -17,10 +18,7 @@ def spending_number(ctx: BriefContext) -> KeyNumber | None:
         last = ctx.last("sipri_milex")
         if last is None:
             return None
-        frame = ctx.store.sql(
-            """SELECT iso3, year, milex_constant_2023_usd_m AS milex, milex_share_gdp AS gdp
-               FROM sipri_milex WHERE year = ? AND iso3 IS NOT NULL
-                 AND milex_constant_2023_usd_m IS NOT NULL""", [last])
+        frame = state_facts.milex_in(ctx.tables, last)
         frame["rank"] = frame["milex"].rank(ascending=False, method="min").astype("int64")
         row = frame[frame["iso3"] == ctx.focal.iso3]
         if row.empty:
@@ -48,10 +46,7 @@ def spending_section(ctx: BriefContext) -> Section:
     section.numbers.append(number)
     peers = choose.peers(ctx)
     codes = [ctx.focal.iso3, *peers["iso3"]]
-    frame = ctx.store.sql(
-        """SELECT iso3, year, milex_constant_2023_usd_m / 1000 AS milex, milex_share_gdp AS gdp
-           FROM sipri_milex WHERE iso3 IN (SELECT unnest(?::VARCHAR[])) AND year BETWEEN ? AND ?
-           ORDER BY iso3, year""", [codes, *span])
+    frame = state_facts.milex_series(ctx.tables, codes, *span)
     series = [{"name": ctx.name(iso3), "x": part["year"].tolist(), "y": part["milex"].tolist()}
               for iso3 in codes for part in [frame[frame["iso3"] == iso3]] if len(part)]
     section.figures.append(charts.lines(

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from defdip.queries import series
+from defdip.queries import series, state_record
 from defdip.reports import charts
 from defdip.reports.facts import BriefContext
 from defdip.reports.model import Section
@@ -31,7 +31,7 @@ STARTS = {"exercise": "joint exercises", "defence_agreement": "defence agreement
 def dedupe_exercises(frame: pd.DataFrame, days: int = 7) -> pd.DataFrame:
     """One row per exercise: rows (id, start, source, key) of different sources within
     ``days`` of each other, with the same series key or no name, are merged."""
-    frame = frame.sort_values("start").reset_index(drop=True)
+    frame = frame.sort_values("start", kind="stable").reset_index(drop=True)  # ties: as read
     starts = frame["start"].to_numpy(dtype="datetime64[D]").astype("int64")
     sources = frame["source"].tolist()
     keys = frame["key"].tolist()
@@ -52,12 +52,7 @@ def dedupe_exercises(frame: pd.DataFrame, days: int = 7) -> pd.DataFrame:
 
 
 def _record_starts(ctx: BriefContext, start: int, end: int) -> pd.DataFrame:
-    rows = ctx.store.sql(
-        """SELECT DISTINCT e.id, e.kind, e.name, e.series, e.start, e.source
-           FROM engagements e JOIN engagement_actors a ON a.engagement_id = e.id
-           WHERE a.iso3 = ? AND a.role <> 'observer' AND year(e.start) BETWEEN ? AND ?
-             AND e.kind IN ('exercise', 'defence_agreement', 'operation', 'visit')""",
-        [ctx.focal.iso3, start, end])
+    rows = state_record.timeline_starts(ctx.tables, ctx.focal.iso3, start, end)
     ex = rows[rows["kind"] == "exercise"].copy()
     ex["key"] = [exercise_key(n, s) for n, s in zip(ex["name"], ex["series"], strict=True)]
     ex = dedupe_exercises(ex)
@@ -72,11 +67,7 @@ def timeline_section(ctx: BriefContext) -> Section:
     section = Section("timeline", f"Timeline, {start}–{end}")
     counts = _record_starts(ctx, start, end)
     if ctx.store.has("sipri_transfers"):
-        orders = ctx.store.sql(
-            """SELECT 'arms_order' AS kind, order_year AS year, count(*) AS n
-               FROM sipri_transfers WHERE (supplier_iso3 = ? OR recipient_iso3 = ?)
-                 AND order_year BETWEEN ? AND ? GROUP BY 2""",
-            [ctx.focal.iso3, ctx.focal.iso3, start, end])
+        orders = state_record.arms_orders(ctx.tables, ctx.focal.iso3, start, end)
         counts = pd.concat([counts, orders], ignore_index=True)
     if counts.empty:
         section.omitted = f"Nothing recorded begins for {ctx.focal.name} in {start}–{end}."

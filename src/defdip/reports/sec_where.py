@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from defdip.queries import state_facts
 from defdip.reports import choose
 from defdip.reports.facts import BriefContext
 from defdip.reports.model import KeyNumber, Section
@@ -37,11 +38,7 @@ def _bin(breadth: int, classes: set[str]) -> str:
 def _markers(ctx: BriefContext, keys: list[str], end: int) -> pd.DataFrame:
     if not keys or not ctx.store.has("cow_capitals"):
         return pd.DataFrame(columns=["key", "lat", "lon"])
-    caps = ctx.store.sql(
-        """SELECT c.iso3 AS key, k.lat, k.lng AS lon FROM cow_capitals k
-           JOIN country_codes c ON c.ccode = k.ccode WHERE year(k.start) <= ?
-           QUALIFY row_number() OVER (PARTITION BY c.iso3 ORDER BY k.start DESC) = 1""",
-        [end])
+    caps = state_facts.capitals(ctx.tables, end)
     return caps[caps["key"].isin(keys)]
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from defdip.queries import series
+from defdip.queries import series, state_facts, state_record
 from defdip.queries.coverage import record_coverage
 from defdip.queries.record import active
 from defdip.reports.facts import BriefContext
@@ -22,13 +22,11 @@ def _posts(ctx: BriefContext) -> KeyNumber:
     last = ctx.last("lowy_posts")
     if last is None:
         return KeyNumber("posts", "diplomatic posts", None)
-    frame = ctx.store.sql("SELECT count(*) AS n, min(overall_rank) AS rank FROM lowy_posts "
-                          "WHERE sender_iso3 = ? AND year = ?", [ctx.focal.iso3, last])
-    n = int(frame["n"].iloc[0])
+    n, rank = state_facts.posts_in(ctx.tables, ctx.focal.iso3, last)
     if n == 0:
         return KeyNumber("posts", f"diplomatic posts {last}", None, "",
                          "the Lowy Index does not cover this state's network", section="where")
-    rank = frame["rank"].iloc[0]
+    rank = float("nan") if rank is None else rank
     return KeyNumber("posts", f"diplomatic posts {last}", n, "",
                      f"Lowy Global Diplomacy Index, rank {int(rank)}" if rank == rank else
                      "Lowy Global Diplomacy Index", int(rank) if rank == rank else None,
@@ -111,9 +109,8 @@ def data_as_of(ctx: BriefContext) -> list[dict[str, Any]]:
              "years": span.years(), "version": versions.get(source_of.get(key, key), "")}
             for key, span in ctx.spans.items()]
     if ctx.focal_is_curated():
-        cur = ctx.store.sql("SELECT max(retrieved) AS r, count(*) AS n FROM engagements "
-                            "WHERE origin = 'curated'")
+        retrieved, n = state_record.curated_retrieval(ctx.tables)
         rows.append({"source": "Curated record (cited public pages)",
-                     "data as of": str(cur["r"].iloc[0])[:10],
-                     "years": "retrieval date", "version": f"{int(cur['n'].iloc[0])} records"})
+                     "data as of": str(retrieved)[:10],
+                     "years": "retrieval date", "version": f"{n} records"})
     return rows

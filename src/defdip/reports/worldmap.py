@@ -60,7 +60,10 @@ def _ring(coords: list[list[float]]) -> str:
 
 def map_shapes(store: Store) -> dict[str, str]:
     """Key (ISO3, or :data:`UNNAMED_FEATURES`) → SVG path data of the country's shape."""
-    rows = store.sql("SELECT iso3, name, geometry FROM natural_earth_countries")
+    from defdip.queries.state_facts import map_features
+    from defdip.queries.tables import Tables
+
+    rows = map_features(Tables.from_store(store))
     shapes: dict[str, str] = {}
     for iso3, name, text in zip(rows["iso3"], rows["name"], rows["geometry"], strict=True):
         key = iso3 if isinstance(iso3, str) else UNNAMED_FEATURES.get(str(name))
