@@ -98,10 +98,9 @@ def select(tables: Tables, *, country: str | None = None, partner: str | None = 
         records = records.filter(records.origin == origin)
     if sources:
         records = records.filter(records.source.isin(list(sources)))
-    if after is not None or limit is not None:
-        records = page(records, after, limit)
-    else:
-        records = records.order_by([records.start, records.kind, records["name"], records.id])
+    # one order for the whole list and its keyset pages (no start last, no name first), so
+    # `record list` and /api/v1/records list the same records in the same order
+    records = page(records, after, limit)
     chosen = actors.filter(actors.engagement_id.isin(records.id))
     return records, chosen.order_by([chosen.engagement_id, chosen.role, chosen.iso3])
 
