@@ -198,8 +198,10 @@ def test_panel_downloads_read_back(client, built_store):
 def test_compare_and_maps(client):
     body = client.get("/api/v1/compare?country=TUR&country=GRC&country=EGY&year=2019").json()
     measures = {r["measure"]: r for r in body["data"]}
-    assert set(next(iter(measures.values()))) == {"measure", "TUR", "GRC", "EGY"}
+    assert set(next(iter(measures.values()))) == {"measure", "covers", "TUR", "GRC", "EGY"}
     assert measures["network rank (PageRank)"]["TUR"] >= 1
+    # 2019 is outside the all-state exercise data (MME/JME end in 2010): blank, not 0
+    assert [measures["partners: exercises"][s] for s in ("TUR", "GRC", "EGY")] == [None] * 3
     rows = client.get("/api/v1/maps/exercise?year=2008").json()["data"]
     assert rows == sorted(rows, key=lambda r: (-r["records"], r["iso3"]))
     # the map's partners: one row per partner and instrument class, years inside the range

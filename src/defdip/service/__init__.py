@@ -15,7 +15,9 @@ nothing here prints, and nothing below here knows about faces.
 - :mod:`~defdip.service.records`, :mod:`~defdip.service.arms`, :mod:`~defdip.service.panels`,
   :mod:`~defdip.service.briefs` — what the web asks beyond the CLI: keyset pages of the
   record, one record with its citation, TIV tables, panel files, the brief a section at a
-  time, comparisons.
+  time.
+- :mod:`~defdip.service.compare` — states side by side in a year, from data that cover every
+  state (the curated record's rows marked, focal states only).
 - :mod:`~defdip.service.cache` — results cached by (question, data vintage, user); the vintage
   read once per version of the store file.
 """

@@ -1,5 +1,6 @@
 """The country brief for faces that show it a section at a time, the partners behind its
-map, the world's shapes, and a side-by-side comparison of states.
+map and the world's shapes (the side-by-side comparison of states is
+:mod:`defdip.service.compare`, re-exported here).
 
 Sections are the brief's own (``reports.brief.build_section`` over a
 ``reports.brief.brief_context``): the web page and ``defdip brief`` show the same findings,
@@ -14,7 +15,8 @@ from typing import Any
 
 from defdip.errors import InvalidArgument
 from defdip.reports.brief import SECTIONS
-from defdip.service.cache import memo, vintage, vocabulary
+from defdip.service.cache import memo, vocabulary
+from defdip.service.compare import compare
 from defdip.service.context import Context
 from defdip.service.results import Result
 
@@ -201,67 +203,3 @@ def world_shapes(ctx: Context) -> Result:
                           vintage=store.vintage())
 
     return memo(ctx, "world_shapes", "", compute)
-
-
-def compare(ctx: Context, countries: Sequence[str], *, year: int = 2019,
-            partners: Sequence[str] = ("USA", "RUS", "CHN")) -> Result:
-    """Two to five states side by side in ``year``: partners and records by instrument,
-    arms delivered and received over the five years to ``year`` (SIPRI TIV), UN agreement
-    with ``partners`` and network standing. Rows are measures, columns the states; a blank
-    cell is a value no source gives (not a zero)."""
-    if not 2 <= len(countries) <= 5:
-        raise InvalidArgument(f"country: compare 2 to 5 states, not {len(countries)}; "
-                              "repeat the parameter (country=TUR&country=GRC).")
-    states = [vocabulary(ctx).resolve(c, context="the country parameter") for c in countries]
-    if len({s.iso3 for s in states}) != len(states):
-        raise InvalidArgument("country: the same state is named twice; name each state once.")
-
-    def compute() -> Result:
-        with ctx.reading() as store:
-            rows = _compared(store, states, year, partners, vocabulary(ctx))
-        import pandas as pd
-
-        table = pd.DataFrame([{"measure": k, **{s.iso3: v.get(s.iso3) for s in states}}
-                              for k, v in rows.items()], dtype=object)
-        return Result(f"{', '.join(s.name for s in states)} in {year}", table=table,
-                      coverage=f"record active in {year}; SIPRI deliveries {year - 4}–{year}; "
-                               "UNGA roll calls as far as loaded; network standing in the year",
-                      vintage=vintage(ctx))
-
-    return memo(ctx, "compare", (tuple(s.iso3 for s in states), year, tuple(partners)),
-                compute)
-
-
-def _compared(store: Any, states: list[Any], year: int, partners: Sequence[str],
-              vocab: Any) -> dict[str, dict[str, Any]]:
-    import pandas as pd
-
-    from defdip.engagements import profile
-    from defdip.measures import alignment, arms_ranking, standing
-
-    rows: dict[str, dict[str, Any]] = {}
-    ranks = {r: arms_ranking(store, r, year - 4, year).set_index("country")
-             for r in ("supplier", "recipient")}
-    stand = standing(store, year).set_index("iso3") if store.has(
-        "network_standing") else pd.DataFrame()
-    for state in states:
-        own = profile(store, state.iso3, year, vocab=vocab)
-        for kind, group in own.groupby("kind"):
-            rows.setdefault(f"partners: {kind.replace('_', ' ')}", {})[state.iso3] = \
-                int(group["partner"].nunique())
-        rows.setdefault("records active", {})[state.iso3] = int(own["records"].sum())
-        for role, label in (("supplier", "arms exported"), ("recipient", "arms imported")):
-            table = ranks[role]
-            rows.setdefault(f"{label}, TIV {year - 4}–{year}", {})[state.iso3] = (
-                float(table.loc[state.iso3, "tiv"]) if state.iso3 in table.index else None)
-        agree = alignment(store, state.iso3, partners=tuple(partners), start=year, end=year)
-        for row in agree.to_dict("records"):
-            other = row.get("partner_iso3") or row.get("partner")
-            rows.setdefault(f"UN agreement with {other} ({year})", {})[state.iso3] = \
-                row.get("un_agree")
-        if state.iso3 in stand.index:
-            rows.setdefault("network rank (PageRank)", {})[state.iso3] = int(
-                stand.loc[state.iso3, "rank"])
-            rows.setdefault("partners in the engagement graph", {})[state.iso3] = int(
-                stand.loc[state.iso3, "partners"])
-    return rows

@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from defdip.engagements.model import KINDS
 from defdip.service import briefs
+from defdip.service.compare import compare as compare_states
 from defdip.service.records import instrument_map
 from defdip.web.deps import ContextDep, check_years, resolved
 from defdip.web.problems import PROBLEM_RESPONSES
@@ -82,12 +83,15 @@ def world_map(request: Request, ctx: ContextDep, kind: Annotated[Kind, Path()],
 def compare(request: Request, ctx: ContextDep,
             country: Annotated[list[str], Query(min_length=2, max_length=5,
                                                 examples=[["TUR", "GRC", "EGY"]])],
-            year: Annotated[int, Query(ge=1950, le=2100)] = 2019,
+            year: Annotated[int | None, Query(
+                ge=1950, le=2100, description="Left out: the last year SIPRI deliveries, the "
+                "UN votes and network standing all cover (said in the notes).")] = None,
             format: Format = "json") -> Response:
     codes = []
     for value in country:
         if len(value) > 100:
             value = value[:100]
         codes.append(resolved(ctx, value)["iso3"] or value)
-    return respond(request, briefs.compare(ctx, codes, year=year), format,
-                   filename=f"compare-{'-'.join(codes)}-{year}")
+    result = compare_states(ctx, codes, year=year)
+    return respond(request, result, format,
+                   filename=f"compare-{'-'.join(codes)}-{result.detail['year']}")

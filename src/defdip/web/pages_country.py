@@ -18,6 +18,7 @@ from markupsafe import Markup
 from defdip.engagements.model import KINDS
 from defdip.errors import DefdipError, InvalidArgument
 from defdip.service import briefs
+from defdip.service.compare import compare as compare_states
 from defdip.service.results import Result
 from defdip.web.deps import ContextDep, check_years, resolved
 from defdip.web.render import csv_response
@@ -175,7 +176,7 @@ def section_table(ctx: ContextDep, country: CountryPath, section: SectionPath,
 @router.get("/compare")
 def compare(request: Request, ctx: ContextDep,
             country: Annotated[list[str] | None, Query(max_length=5)] = None,
-            year: Annotated[int, Query(ge=1950, le=2100)] = 2019) -> Response:
+            year: Annotated[int | None, Query(ge=1950, le=2100)] = None) -> Response:
     from defdip.web.pages import states
 
     names = [c.strip()[:100] for c in country or [] if c.strip()]
@@ -183,15 +184,15 @@ def compare(request: Request, ctx: ContextDep,
     if len(names) >= 2:
         try:
             chosen = [resolved(ctx, n) for n in names]
-            result = briefs.compare(ctx, [c["iso3"] or c["key"] for c in chosen], year=year)
+            result = compare_states(ctx, [c["iso3"] or c["key"] for c in chosen], year=year)
         except DefdipError as error:
             context["error"] = str(error)
         else:
-            context.update(resolved=chosen, result={
+            context.update(resolved=chosen, year=result.detail["year"], result={
                 "title": result.title, "coverage": result.coverage,
-                "table": cells(result.data())},
+                "notes": result.notes, "table": cells(result.data())},
                 csv="/api/v1/compare?" + query(country=[c["iso3"] for c in chosen],
-                                               year=year, format="csv"))
+                                               year=result.detail["year"], format="csv"))
     elif names:
         context["error"] = "Name at least two states to compare (up to five)."
     return page(request, "compare.html", status=200 if "error" not in context else 400,
