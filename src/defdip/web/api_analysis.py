@@ -106,9 +106,14 @@ def screen(request: Request, ctx: ContextDep,
             summary="Engagement by instrument with forecasts and their backtest")
 def trends(request: Request, ctx: ContextDep, country: CountryPath,
            horizon: Annotated[int, Query(ge=1, le=10)] = 5,
-           holdout: Annotated[int, Query(ge=1, le=10)] = 3) -> Response:
+           holdout: Annotated[int, Query(ge=1, le=10)] = 3,
+           year_from: UNFrom = None, year_to: UNTo = None) -> Response:
+    """``defdip trends``: the same years (``from``/``to`` as its ``--from``/``--to``; left
+    out, to the last year the series' data cover), forecasts and backtest."""
+    check_years(year_from, year_to)
     code = resolved(ctx, country)["key"]
-    return respond(request, reads.trends(ctx, code, horizon=horizon, holdout=holdout))
+    return respond(request, reads.trends(ctx, code, start=year_from, end=year_to,
+                                         horizon=horizon, holdout=holdout))
 
 
 @router.get("/regions/{name}", response_model=Envelope,

@@ -85,7 +85,10 @@ def profile(request: Request, ctx: ContextDep, country: CountryPath,
             summary="Records per kind and year, coverage by source, gaps")
 def completeness(request: Request, ctx: ContextDep, country: CountryPath,
                  year_from: Annotated[int, Query(alias="from", ge=1816, le=2100)] = 1980,
-                 year_to: Annotated[int, Query(alias="to", ge=1816, le=2100)] = 2024
+                 year_to: Annotated[int | None, Query(
+                     alias="to", ge=1816, le=2100,
+                     description="Left out: the last year the record reaches, as the CLI's "
+                                 "--to.")] = None
                  ) -> Response:
     check_years(year_from, year_to)
     code = resolved(ctx, country)["key"]
