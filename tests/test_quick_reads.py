@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from defdip.cli import _common
+from defdip.errors import InvalidArgument
 from defdip.plain import json_text, records
 from defdip.service import quick, reads
 from defdip.service.context import Context
@@ -59,11 +60,20 @@ def ctx(built_store) -> Context:
 
 @pytest.mark.parametrize(("role", "years", "top"), [
     ("supplier", (2020, 2024), None), ("recipient", (2015, 2019), 10),
-    ("supplier", (1990, 1990), 3)])
+    ("supplier", (1995, 1995), 3)])
 def test_arms_ranking_compiled_equals_library(ctx, role, years, top):
     for _ in range(2):  # compiled now, then from the kept template
         found = quick.arms_ranking(ctx, role, *years, top=top)
         _same(found, reads.arms_ranking(ctx, role, *years, top=top).table)
+
+
+def test_arms_ranking_outside_sipri_is_not_a_plain_question(ctx):
+    """SIPRI's deliveries cover 1995-2024 (mirror README): 1990 is refused, not an empty
+    ranking, and 2020-2030 is clipped with a note — both left to ``reads``."""
+    assert quick.arms_ranking(ctx, "supplier", 1990, 1990) is None
+    assert quick.arms_ranking(ctx, "supplier", 2020, 2030) is None
+    with pytest.raises(InvalidArgument, match=r"^--years 1990 is before the first year"):
+        reads.arms_ranking(ctx, "supplier", 1990, 1990)
 
 
 @pytest.mark.parametrize(("country", "year"), [("TUR", 2022), ("PAK", 2015), ("USA", 2019),

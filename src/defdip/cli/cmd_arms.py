@@ -41,15 +41,17 @@ def register(app: typer.Typer) -> None:
 
         start, end = parse_years(years)
         check_count(top, "--top", 1, 10_000)
-        title = f"{role}s by TIV delivered, {start}-{end}"
         found = quick.arms_ranking(Context(store), role, start, end, top=top)
         if found is not None:
-            emit_rows(found, as_json=as_json, title=title)
+            emit_rows(found, as_json=as_json, title=f"{role}s by TIV delivered, {start}-{end}")
             return
         from defdip.service import reads
 
-        frame = reads.arms_ranking(Context(store), role, start, end, top=top).table
-        emit(frame, as_json=as_json, title=title)
+        result = reads.arms_ranking(Context(store), role, start, end, top=top)
+        years = result.detail  # clipped to SIPRI's delivery years, with a note
+        emit(result.table, as_json=as_json,
+             title=f"{role}s by TIV delivered, {years.start}-{years.end}")
+        _notes(result, as_json)
 
     @arms.command("partners")
     def partners_cmd(country: str = CountryArgument, role: str = RoleOption,
@@ -63,8 +65,11 @@ def register(app: typer.Typer) -> None:
         from defdip.service.context import Context
 
         start, end = parse_years(years)
-        frame = reads.arms_partners(Context(store), country, role, start, end).table
-        emit(frame, as_json=as_json, title=f"partners of {country} as {role}, {start}-{end}")
+        result = reads.arms_partners(Context(store), country, role, start, end)
+        years = result.detail
+        emit(result.table, as_json=as_json,
+             title=f"partners of {country} as {role}, {years.start}-{years.end}")
+        _notes(result, as_json)
 
     @arms.command("deals")
     def deals_cmd(country: str = CountryArgument, role: str = RoleOption,
@@ -84,3 +89,9 @@ def register(app: typer.Typer) -> None:
                            "weapon_description", "number_ordered", "delivery_years",
                            "licensed_production", "tiv_delivered"]]
         emit(frame, as_json=as_json, title=f"deals of {country} as {role}, {start}-{end}")
+
+
+def _notes(result: object, as_json: bool) -> None:
+    """What was clipped to SIPRI's years (on stderr, so ``--json`` stays one document)."""
+    for note in getattr(result, "notes", ()):
+        typer.echo(f"note: {note}", err=True)

@@ -3,11 +3,47 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from defdip.service.cache import memo, vintage, vocabulary
 from defdip.service.context import Context
 from defdip.service.results import Result
 
-__all__ = ["categories", "deals", "tiv_table"]
+__all__ = ["SipriYears", "categories", "deals", "sipri_years", "tiv_table"]
+
+
+@dataclass(frozen=True)
+class SipriYears:
+    """The delivery years asked, clipped to the years SIPRI's deliveries cover."""
+
+    start: int
+    end: int
+    covered: tuple[int, int]
+    notes: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        first, last = self.covered
+        return (f"SIPRI TIV delivered {self.start}–{self.end} (SIPRI's deliveries cover every "
+                f"state, {first}–{last}: a state not listed delivered, or received, nothing)")
+
+
+def sipri_years(store: Any, start: int, end: int,
+                options: tuple[str, str] = ("--years", "--years")) -> SipriYears:
+    """``start``–``end`` clipped to the years of SIPRI's deliveries, with a note for each
+    end clipped; :class:`~defdip.errors.InvalidArgument` when the years lie wholly outside
+    them (there an empty ranking would say "nobody delivered anything", which no source
+    says). ``options`` name the arguments in the messages (the CLI's ``--years``, the API's
+    ``from``/``to``)."""
+    from defdip.analysis.period import analysis_period
+    from defdip.queries.tables import Tables
+
+    tables = Tables.from_store(store)
+    if not tables.has("sipri_deliveries"):  # the measure says what to load
+        return SipriYears(start, end, (start, end))
+    period = analysis_period(tables, ("arms",), start, end,
+                             default_start=start, options=options)
+    return SipriYears(period.start, period.end, period.covered, period.notes)
 
 
 def categories(ctx: Context) -> Result:
@@ -43,29 +79,33 @@ def deals(ctx: Context, country: str, role: str, start: int, end: int, *,
 
 
 def tiv_table(ctx: Context, country: str | None, role: str, start: int, end: int, *,
-              category: str | None = None, wide: bool = False) -> Result:
+              category: str | None = None, wide: bool = False,
+              options: tuple[str, str] = ("from", "to")) -> Result:
     """TIV delivered per actor and year (SIPRI's TIV tables): ``country``'s partners, or
     every ``role`` actor of the world; ``wide``: one column per year plus the total, largest
-    first (a year with no delivery is blank: none recorded)."""
+    first (a year with no delivery is blank: none recorded). The years are clipped to
+    SIPRI's (:func:`sipri_years`)."""
     import pandas as pd
 
     from defdip.measures.arms import arms_tiv
 
     def compute() -> Result:
         with ctx.reading() as store:
-            frame = arms_tiv(store, country, role, start, end, category=category,
-                             vocab=vocabulary(ctx))
+            years = sipri_years(store, start, end, options)
+            frame = arms_tiv(store, country, role, years.start, years.end,
+                             category=category, vocab=vocabulary(ctx))
         if wide:
             table = frame.pivot_table(index=["actor", "name"], columns="year", values="tiv",
                                       aggfunc="sum")
-            table = table.reindex(columns=range(start, end + 1))
+            table = table.reindex(columns=range(years.start, years.end + 1))
             table.columns = [str(c) for c in table.columns]
             table.insert(0, "total", table.sum(axis=1, min_count=1))
             frame = table.sort_values("total", ascending=False).reset_index()
         who = f"partners of {country}" if country else f"{role}s"
-        return Result(f"TIV delivered, {who} by year, {start}–{end}"
+        return Result(f"TIV delivered, {who} by year, {years.start}–{years.end}"
                       + (f" ({category})" if category else ""), table=pd.DataFrame(frame),
-                      coverage=f"SIPRI deliveries (TIV, millions) {start}–{end}",
-                      vintage=vintage(ctx))
+                      coverage=years.describe() + "; a year with no delivery is blank",
+                      notes=years.notes, vintage=vintage(ctx), detail=years)
 
-    return memo(ctx, "arms_tiv", (country, role, start, end, category or "", wide), compute)
+    return memo(ctx, "arms_tiv", (country, role, start, end, category or "", wide, options),
+                compute)

@@ -155,17 +155,22 @@ def _instrument_rows(rows: Rows, store: Any, tables: Any, states: list[Any], yea
 
 
 def _arms_rows(rows: Rows, store: Any, tables: Any, states: list[Any], year: int) -> None:
-    """TIV delivered over the five years to ``year``, clipped to SIPRI's years: a state not
-    in SIPRI's ranking delivered (received) nothing — 0 — while the years lie inside."""
+    """TIV delivered over the five years to ``year``, clipped to SIPRI's years as ``arms
+    ranking``'s (``service.arms.sipri_years``): a state not in SIPRI's ranking delivered
+    (received) nothing — 0 — while the years lie inside; blank when none does."""
     from defdip.analysis.period import input_coverage
     from defdip.measures import arms_ranking
+    from defdip.service.arms import sipri_years
 
     span = input_coverage(tables, "arms").global_years()
-    lo, hi = year - ARMS_WINDOW + 1, year
-    inside = span is not None and lo <= span[1] and hi >= span[0]
-    if inside:
-        assert span is not None
-        lo, hi = max(lo, span[0]), min(hi, span[1])
+    lo, hi, inside = year - ARMS_WINDOW + 1, year, False
+    if span is not None:
+        try:
+            years = sipri_years(store, lo, hi)
+        except InvalidArgument:  # wholly outside SIPRI's years: blank, not 0
+            pass
+        else:
+            lo, hi, inside = years.start, years.end, True
     for role, label in (("supplier", "arms exported"), ("recipient", "arms imported")):
         table = (arms_ranking(store, role, lo, hi).set_index("country") if inside
                  else pd.DataFrame())

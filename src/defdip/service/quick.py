@@ -84,6 +84,9 @@ def arms_ranking(ctx: Context, role: str, start: int, end: int, *, top: int | No
     if role not in _ROLES or start > end or (top is not None and top < 1):
         return None
     with ctx.reading() as store:
+        span = _sipri_years(store)
+        if span is None or start < span[0] or end > span[1]:
+            return None  # years outside SIPRI's: reads clips them with a note, or says why
         found = _compiled(store, "arms_volumes", {"group": role, "prefix": None},
                           {"start": int(start), "end": int(end), "key": None})
     if found is None:
@@ -92,6 +95,21 @@ def arms_ranking(ctx: Context, role: str, start: int, end: int, *, top: int | No
     rows = [tuple(row[i] for i in keep) for row in found.rows]
     return Rows([found.columns[i] for i in keep], [found.numeric[i] for i in keep],
                 rows[:top] if top is not None else rows)
+
+
+def _sipri_years(store: Store) -> list[int] | None:
+    """The first and last year of SIPRI's deliveries (kept per data vintage): a ranking
+    over years outside them is not a plain question (``service.arms.sipri_years``)."""
+    from defdip.store.compiled import remember
+
+    def run() -> list[int] | None:  # once per vintage: the query layer's coverage
+        from defdip.queries.instruments import coverage
+        from defdip.queries.tables import Tables
+
+        span = coverage(Tables.from_store(store), "arms").global_years()
+        return list(span) if span is not None else None
+
+    return remember(store, "sipri delivery years", run)
 
 
 def standing(ctx: Context, year: int, *, top: int | None = None) -> tuple[Rows, str] | None:

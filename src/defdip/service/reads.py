@@ -91,23 +91,35 @@ def export_records(ctx: Context, out: Path, *, fmt: str | None = None, **filters
                       vintage=store.vintage())
 
 
-def arms_ranking(ctx: Context, role: str, start: int, end: int, *, top: int | None = None
-                 ) -> Result:
+def arms_ranking(ctx: Context, role: str, start: int, end: int, *, top: int | None = None,
+                 options: tuple[str, str] = ("--years", "--years")) -> Result:
+    """Suppliers or recipients by TIV over the years, clipped to SIPRI's delivery years
+    (``service.arms.sipri_years``: years wholly outside them are an error, not an empty
+    ranking); a state not listed delivered (received) nothing in the years."""
     from defdip.measures import arms_ranking as run
+    from defdip.service.arms import sipri_years
 
     with ctx.reading() as store:
-        return Result(f"arms {role}s {start}–{end}", table=run(store, role, start, end,
-                                                              top=top),
-                      coverage=f"SIPRI TIV delivered {start}–{end}", vintage=store.vintage())
+        years = sipri_years(store, start, end, options)
+        return Result(f"arms {role}s {years.start}–{years.end}",
+                      table=run(store, role, years.start, years.end, top=top),
+                      coverage=years.describe(), notes=years.notes, vintage=store.vintage(),
+                      detail=years)
 
 
-def arms_partners(ctx: Context, country: str, role: str, start: int, end: int) -> Result:
+def arms_partners(ctx: Context, country: str, role: str, start: int, end: int, *,
+                  options: tuple[str, str] = ("--years", "--years")) -> Result:
+    """``country``'s customers or suppliers by TIV, over the years clipped as
+    :func:`arms_ranking`'s."""
     from defdip.measures import arms_partners as run
+    from defdip.service.arms import sipri_years
 
     with ctx.reading() as store:
-        return Result(f"arms partners of {country}", table=run(store, country, role, start,
-                                                              end),
-                      coverage=f"SIPRI TIV delivered {start}–{end}", vintage=store.vintage())
+        years = sipri_years(store, start, end, options)
+        return Result(f"arms partners of {country}",
+                      table=run(store, country, role, years.start, years.end),
+                      coverage=years.describe(), notes=years.notes, vintage=store.vintage(),
+                      detail=years)
 
 
 def arms_deals(ctx: Context, country: str, role: str, start: int, end: int) -> Result:

@@ -19,6 +19,8 @@ CSV = {200: {"content": {"text/csv": {"schema": {"type": "string"}}}}}
 Role = Literal["supplier", "recipient"]
 From = Annotated[int, Query(alias="from", ge=1950, le=2100, examples=[2020])]
 To = Annotated[int, Query(alias="to", ge=1950, le=2100, examples=[2024])]
+#: The parameters the years' messages name (``service.arms.sipri_years``).
+YEARS = ("from", "to")
 CountryPath = Annotated[str, Path(max_length=100, examples=["TUR"],
                                   description="ISO3, COW code, name or SIPRI label.")]
 
@@ -30,7 +32,8 @@ def ranking(request: Request, ctx: ContextDep, role: Role = "supplier",
             top: Annotated[int | None, Query(ge=1, le=500)] = None,
             format: Format = "json") -> Response:
     check_years(year_from, year_to)
-    return respond(request, reads.arms_ranking(ctx, role, year_from, year_to, top=top),
+    return respond(request, reads.arms_ranking(ctx, role, year_from, year_to, top=top,
+                                       options=YEARS),
                    format, filename=f"arms-{role}s-{year_from}-{year_to}")
 
 
@@ -40,7 +43,8 @@ def partners(request: Request, ctx: ContextDep, country: CountryPath, role: Role
              year_from: From = 2020, year_to: To = 2024, format: Format = "json") -> Response:
     check_years(year_from, year_to)
     code = resolved(ctx, country)["key"]
-    return respond(request, reads.arms_partners(ctx, code, role, year_from, year_to), format,
+    return respond(request, reads.arms_partners(ctx, code, role, year_from, year_to,
+                                        options=YEARS), format,
                    filename=f"arms-partners-{code}")
 
 
@@ -70,7 +74,8 @@ def tiv(request: Request, ctx: ContextDep,
     check_years(year_from, year_to)
     code = resolved(ctx, country)["key"] if country else None
     return respond(request, arms.tiv_table(ctx, code, role, year_from, year_to,
-                                           category=category, wide=shape == "wide"),
+                                           category=category, wide=shape == "wide",
+                                           options=YEARS),
                    format, filename=f"tiv-{code or role}-{year_from}-{year_to}")
 
 

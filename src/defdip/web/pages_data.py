@@ -107,17 +107,20 @@ def arms_page(request: Request, ctx: ContextDep, country: Text = None,
                                           shape="wide", format="csv", **years)
     tables = []
     if code is None:
-        ranking = reads.arms_ranking(ctx, role, year_from, year_to)
+        ranking = reads.arms_ranking(ctx, role, year_from, year_to,
+                                     options=("from", "to"))
         tables.append({"id": "ranking", "caption": f"{role.capitalize()}s ranked by TIV "
-                       f"delivered, {year_from}–{year_to}",
+                       f"delivered, {ranking.detail.start}–{ranking.detail.end}",
                        "table": cells(ranking.data(), limit=50),
                        "csv": "/api/v1/arms/ranking?" + query(role=role, format="csv",
                                                               **years)})
     else:
-        partners = reads.arms_partners(ctx, code, role, year_from, year_to)
+        partners = reads.arms_partners(ctx, code, role, year_from, year_to,
+                                       options=("from", "to"))
         who = "Customers" if role == "supplier" else "Suppliers"
-        tables.append({"id": "partners", "caption": f"{who} of {code}, "
-                       f"TIV {year_from}–{year_to}", "table": cells(partners.data(), limit=50),
+        tables.append({"id": "partners", "caption": f"{who} of {code}, TIV "
+                       f"{partners.detail.start}–{partners.detail.end}",
+                       "table": cells(partners.data(), limit=50),
                        "csv": f"/api/v1/arms/partners/{code}?" + query(role=role, format="csv",
                                                                        **years)})
     tables.append({"id": "tiv", "caption": tiv.title, "table": cells(tiv.data(), limit=60),
@@ -134,7 +137,8 @@ def arms_page(request: Request, ctx: ContextDep, country: Text = None,
                            role=role, weapon=weapon, format="csv", **years)})
     shown = {"country": _blank(country), "role": role, "from": year_from, "to": year_to,
              "category": category, "weapon": weapon}
-    return page(request, "arms.html", f=shown, tables=tables,
+    return page(request, "arms.html", f=shown, tables=tables, notes=tiv.notes,
+                coverage=tiv.coverage,
                 categories=[c["category"] for c in known])  # type: ignore[index]
 
 
