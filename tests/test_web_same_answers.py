@@ -149,3 +149,62 @@ def test_compare_reads_global_data_and_marks_the_curated_rows(cli, client, built
     for iso3 in STATES:
         assert rows["partners in the engagement graph"][iso3] == standing[iso3]["partners"]
         assert rows["network rank (PageRank)"][iso3] == standing[iso3]["rank"]
+
+
+def test_arms_years_are_clipped_to_sipri_alike_in_cli_and_api(cli, client, built_store):
+    """SIPRI's deliveries cover 1995-2024 (mirror README: the delivery export's latest year
+    is 2024): years past them are clipped with a note, years wholly before them are an error
+    in both faces — never an empty ranking that reads as 'nobody delivered anything'."""
+    (first, last), = built_store.sql("SELECT min(year), max(year) FROM sipri_deliveries"
+                                     ).itertuples(index=False, name=None)
+    assert (first, last) == (1995, 2024)
+    runner = CliRunner()
+    past = runner.invoke(cli_app, ["arms", "ranking", "--years", "2020-2030", "--json",
+                                   "--store", str(built_store.path)])
+    assert past.exit_code == 0 and "clipped to 2024" in past.stderr
+    body = api(client, "/api/v1/arms/ranking?from=2020&to=2030")
+    assert body["notes"] == ["to 2030 is past the last year the data cover (arms: "
+                             "1995–2024): clipped to 2024."]
+    assert [r["country"] for r in json.loads(past.stdout)] == \
+        [r["country"] for r in body["data"]] == \
+        [r["country"] for r in cli("arms", "ranking", "--years", "2020-2024")]
+    before = runner.invoke(cli_app, ["arms", "ranking", "--years", "1980-1990", "--store",
+                                     str(built_store.path)])
+    assert before.exit_code != 0  # in-process the error is raised; the entry point prints it
+    assert str(before.exception) == "--years 1990 is before the first year the data cover " \
+        "(1995–2024, arms); pass --years 1995 or later."
+    response = client.get("/api/v1/arms/ranking?from=1980&to=1990")
+    assert response.status_code == 400 and response.json()["parameter"] == "to"
+
+
+def test_compare_arms_blank_outside_sipri_and_zero_inside(client):
+    # 1990: its five years 1986-1990 lie before SIPRI's deliveries (1995-): blank
+    early = {r["measure"]: r for r in api(
+        client, "/api/v1/compare?country=TUR&country=NGA&year=1990")["data"]}
+    row = early["arms exported, TIV 1986–1990"]
+    assert (row["TUR"], row["NGA"]) == (None, None)
+    # 1997: clipped to 1995-1997, a number for each (0.0 for a state SIPRI does not list)
+    late = {r["measure"]: r for r in api(
+        client, "/api/v1/compare?country=TUR&country=NGA&year=1997")["data"]}
+    assert late["arms exported, TIV 1995–1997"]["NGA"] is not None
+
+
+def test_world_map_reads_only_all_state_sources(client, built_store):
+    """The home map is of the world: exercises after MME/JME end (2010) are the curated
+    record's, Türkiye's only, so a 2019 map is empty and says why; left out, the year is
+    the last year the all-state exercise data cover (2010, the mirror's MME/JME)."""
+    later = api(client, "/api/v1/maps/exercise?year=2019")
+    assert later["data"] == [] and "unknown, not zero" in later["coverage"]
+    latest = api(client, "/api/v1/maps/exercise")
+    assert latest["title"].endswith("in 2010, by state")
+    assert latest["notes"] == ["year 2010: the last year the all-state sources of exercise "
+                               "cover"]
+    from defdip.engagements import list_records
+    from defdip.queries.coverage import FOCAL_ORIGINS
+
+    rows = list_records(built_store, country="TUR", kind="exercise", year_from=2008,
+                        year_to=2008)
+    world = int((~rows["origin"].isin(FOCAL_ORIGINS)).sum())
+    mapped = {r["iso3"]: r["records"] for r in
+              api(client, "/api/v1/maps/exercise?year=2008")["data"]}
+    assert mapped["TUR"] == world < len(rows)  # the curated 2008 records do not count

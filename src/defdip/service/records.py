@@ -180,27 +180,51 @@ class RecordNotFound(InvalidArgument, LookupError):
                          "`defdip record list --json`.")
 
 
-def instrument_map(ctx: Context, kind: str, year: int) -> Result:
+def instrument_map(ctx: Context, kind: str, year: int | None = None) -> Result:
     """How many records of ``kind`` active in ``year`` each state takes part in (the one
-    rule), for the home page's world map; cached by (kind, year, vintage)."""
+    rule), from the sources that cover every state only: a map of the world, so the curated
+    record (its focal states only) never makes those states stand out. ``year`` None: the
+    last year those sources cover (said in the notes); outside their years the table is
+    empty and the coverage says no source looks there (blank, not zero). Cached by (kind,
+    year, vintage); ``detail`` holds the year used."""
     import pandas as pd
 
     from defdip.engagements.query import select_records
+    from defdip.queries.coverage import FOCAL_ORIGINS, record_coverage
+    from defdip.queries.tables import Tables
 
     def compute() -> Result:
         with ctx.reading() as store:
-            _, actors = select_records(store, kind=[kind], year_from=year, year_to=year,
-                                       vocab=vocabulary(ctx))
-        states = actors[actors["iso3"].notna() & actors["ccode"].notna()]
+            cov = record_coverage(Tables.from_store(store), kind)
+            span = cov.global_years()
+            if year is None and span is None:
+                raise InvalidArgument(f"kind {kind!r}: no source that covers every state has "
+                                      "its records; pass year= to map the curated record's.")
+            chosen = int(year) if year is not None else span[1]  # type: ignore[index]
+            records, actors = select_records(store, kind=[kind], year_from=chosen,
+                                             year_to=chosen, vocab=vocabulary(ctx))
+        world = records.loc[~records["origin"].isin(FOCAL_ORIGINS), "id"]
+        states = actors[actors["iso3"].notna() & actors["ccode"].notna()
+                        & actors["engagement_id"].isin(world)]
         counts = states.groupby("iso3")["engagement_id"].nunique()
         names = vocabulary(ctx).countries
         table = pd.DataFrame({"iso3": counts.index, "records": counts.values.astype("int64")})
         table["name"] = [names[i].name if i in names else i for i in table["iso3"]]
         table = table.sort_values(["records", "iso3"], ascending=[False, True],
                                   ignore_index=True)
-        return Result(f"{kind.replace('_', ' ')} records active in {year}, by state",
+        sources = "; ".join(f"{s.source} {s.first}–{s.last}" for s in cov.chosen("global"))
+        inside = span is not None and span[0] <= chosen <= span[1]
+        coverage = (f"records active in {chosen} (the one rule of queries.record) from the "
+                    f"sources that cover every state ({sources or 'none'}); the curated "
+                    "record (focal states only) is left out; a state not listed took part "
+                    "in none" if inside else
+                    f"no source that covers every state records {kind} in {chosen} "
+                    f"({sources or 'none loaded'}): unknown, not zero")
+        notes = () if year is not None else (
+            f"year {chosen}: the last year the all-state sources of {kind} cover",)
+        return Result(f"{kind.replace('_', ' ')} records active in {chosen}, by state",
                       table=table[["iso3", "name", "records"]], vintage=vintage(ctx),
-                      coverage="the one rule of queries.record: records active in the year")
+                      coverage=coverage, notes=notes, detail={"year": chosen})
 
-    return memo(ctx, "instrument_map", (kind, int(year)), compute)
+    return memo(ctx, "instrument_map", (kind, year), compute)
 

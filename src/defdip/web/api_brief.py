@@ -72,10 +72,13 @@ def footprint(request: Request, ctx: ContextDep, country: CountryPath, year_from
 @router.get("/maps/{kind}", response_model=Envelope, responses=CSV,
             summary="Records of one instrument active in a year, by state (world map)")
 def world_map(request: Request, ctx: ContextDep, kind: Annotated[Kind, Path()],
-              year: Annotated[int, Query(ge=1816, le=2100, examples=[2008])] = 2008,
+              year: Annotated[int | None, Query(
+                  ge=1816, le=2100, examples=[2008],
+                  description="Left out: the last year the sources that cover every state "
+                              "record the kind (said in the notes).")] = None,
               format: Format = "json") -> Response:
-    return respond(request, instrument_map(ctx, kind, year), format,
-                   filename=f"map-{kind}-{year}")
+    result = instrument_map(ctx, kind, year)
+    return respond(request, result, format, filename=f"map-{kind}-{result.detail['year']}")
 
 
 @router.get("/compare", response_model=Envelope, responses=CSV,

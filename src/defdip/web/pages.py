@@ -37,7 +37,7 @@ def states(ctx: Any) -> list[dict[str, Any]]:
 
 @router.get("/")
 def home(request: Request, ctx: ContextDep, kind: str = "exercise",
-         year: Annotated[int, Query(ge=1816, le=2100)] = 2008) -> Response:
+         year: Annotated[int | None, Query(ge=1816, le=2100)] = None) -> Response:
     if kind not in KINDS:
         from defdip.errors import InvalidArgument
 
@@ -45,11 +45,12 @@ def home(request: Request, ctx: ContextDep, kind: str = "exercise",
         error.parameter = "kind"  # type: ignore[attr-defined]
         raise error
     result = instrument_map(ctx, kind, year)
+    year = result.detail["year"]
     rows = result.data()
     return page(request, "home.html", kind=kind, year=year, world=_world_map(ctx, kind, year, rows),
                 top=cells(rows, ["iso3", "name", "records"], 20), states=states(ctx),
                 csv=f"/api/v1/maps/{kind}?{query(year=year, format='csv')}",
-                coverage=result.coverage)
+                coverage=result.coverage, notes=result.notes)
 
 
 @router.get("/search")
