@@ -78,6 +78,9 @@ def test_arms_ranking(cli, client):
         default = api(client, f"/api/v1/arms/ranking?role={role}")["data"]
         assert [r["country"] for r in cli("arms", "ranking", "--role", role)] == \
             [r["country"] for r in default]
+    deals = cli("arms", "deals", "TUR", "--role", "recipient")  # default years, both faces
+    assert deals and [r["deal_id"] for r in deals] == [
+        r["deal_id"] for r in api(client, "/api/v1/arms/deals/TUR?role=recipient")["data"]]
 
 
 @pytest.mark.parametrize("iso3", STATES)

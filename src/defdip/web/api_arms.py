@@ -17,6 +17,8 @@ __all__ = ["router"]
 router = APIRouter(prefix="/arms", tags=["arms transfers"], responses=PROBLEM_RESPONSES)
 CSV = {200: {"content": {"text/csv": {"schema": {"type": "string"}}}}}
 Role = Literal["supplier", "recipient"]
+# The CLI's default years (`defdip arms … --years 2020-2024`) for every route, deals and TIV
+# tables too; years past SIPRI's deliveries are clipped with a note (service.arms).
 From = Annotated[int, Query(alias="from", ge=1950, le=2100, examples=[2020])]
 To = Annotated[int, Query(alias="to", ge=1950, le=2100, examples=[2024])]
 #: The parameters the years' messages name (``service.arms.sipri_years``).
@@ -51,7 +53,7 @@ def partners(request: Request, ctx: ContextDep, country: CountryPath, role: Role
 @router.get("/deals/{country}", response_model=Envelope, responses=CSV,
             summary="The register: deals ordered or delivered in the years")
 def deals(request: Request, ctx: ContextDep, country: CountryPath, role: Role = "supplier",
-          year_from: From = 2015, year_to: To = 2024,
+          year_from: From = 2020, year_to: To = 2024,
           weapon: Annotated[str | None, Query(max_length=100, examples=["helicopter"],
                                               description="Text in the weapon's designation "
                                                           "or description.")] = None,
@@ -66,7 +68,7 @@ def deals(request: Request, ctx: ContextDep, country: CountryPath, role: Role = 
             summary="TIV tables: delivered per actor and year")
 def tiv(request: Request, ctx: ContextDep,
         country: Annotated[str | None, Query(max_length=100, examples=["TUR"])] = None,
-        role: Role = "supplier", year_from: From = 2015, year_to: To = 2024,
+        role: Role = "supplier", year_from: From = 2020, year_to: To = 2024,
         category: Annotated[str | None, Query(max_length=100, examples=["Aircraft"])] = None,
         shape: Literal["long", "wide"] = "long", format: Format = "json") -> Response:
     """With `country`: its partners by year; without: every supplier (or recipient).
