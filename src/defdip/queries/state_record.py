@@ -73,7 +73,7 @@ def arranged(tables: Tables, iso3: str, start: int, end: int,
     rows = rows.filter((rows.iso3 == iso3) & rows.origin.isin(["curated", "entered"])
                        & rows.kind.isin(list(kinds)) & (rows.start.year() <= end)
                        & (rows["end"].isnull() | (rows["end"].year() >= start)))
-    return rows.order_by(["kind", "start"]).select(
+    return rows.order_by(["kind", "start", "name", "id"]).select(  # ties: a total order
         "kind", "name", since=rows.start.year(), until=rows["end"].year(), url=rows.url,
         confidence=rows.confidence).execute()
 

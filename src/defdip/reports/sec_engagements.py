@@ -59,7 +59,8 @@ def engagements_section(ctx: BriefContext) -> Section:
             url=("url", lambda u: next((x for x in u if isinstance(x, str)
                                         and "doi.org" not in x), u.iloc[0])))
         series["name"] = series["name"].fillna(series["alt"])
-        top = series.sort_values(["editions", "partners"], ascending=False).head(12)
+        top = series.sort_values(["editions", "partners", "name"], ascending=[False, False, True],
+                                 kind="stable").head(12)
         section.tables[f"Exercise series {start}–{end} (by years held)"] = pd.DataFrame({
             "series": top["name"], "years held": top["editions"], "first": top["first"],
             "last": top["last"], "partner states": top["partners"],

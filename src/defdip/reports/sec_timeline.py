@@ -31,7 +31,9 @@ STARTS = {"exercise": "joint exercises", "defence_agreement": "defence agreement
 def dedupe_exercises(frame: pd.DataFrame, days: int = 7) -> pd.DataFrame:
     """One row per exercise: rows (id, start, source, key) of different sources within
     ``days`` of each other, with the same series key or no name, are merged."""
-    frame = frame.sort_values("start", kind="stable").reset_index(drop=True)  # ties: as read
+    # a total order (the rows come from SQL in no fixed order): which of two twins is kept,
+    # and so the count, must not depend on the order the rows arrived in
+    frame = frame.sort_values(["start", "id"], kind="stable").reset_index(drop=True)
     starts = frame["start"].to_numpy(dtype="datetime64[D]").astype("int64")
     sources = frame["source"].tolist()
     keys = frame["key"].tolist()
