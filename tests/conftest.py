@@ -13,6 +13,7 @@ import pytest
 
 from defdip.countries import Vocabulary, load_vocabulary
 from defdip.store import Store
+from pgserver import pg_db, pg_server  # noqa: F401  (a real PostgreSQL server, tests/pgserver.py)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -47,6 +48,8 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Keep every test's store and cache out of the user's real data directory."""
     home = tmp_path_factory.mktemp("defdip-home")
     os.environ["DEFDIP_HOME"] = str(home)
+    for name in ("DEFDIP_DATABASE_URL", "DEFDIP_TOKEN"):  # the embedded mode unless a test
+        os.environ.pop(name, None)                         # asks for PostgreSQL
     os.environ["DEFDIP_MIRROR"] = str(_mirror())
 
 

@@ -48,7 +48,9 @@ def test_add_validates_and_stores_actors(store, vocab):
     assert exercise["start_precision"] == "day" and exercise["end_precision"] == "month"
     assert exercise["conflict"][0]["value"] == 45
     assert exercise["citation"] == "Test publisher, Test page"
-    assert exercise["origin"] == "entered" and exercise["releasability"] == "PUBLIC"
+    # no marking given: PUBLIC, no owner nation, released to ALL
+    assert exercise["origin"] == "entered" and exercise["classification"] == "PUBLIC"
+    assert exercise["owner_nation"] is None and list(exercise["releasable_to"]) == ["ALL"]
     # legal_basis names an agreement in the same file: stored as that record's id
     base = frame[frame["kind"] == "base_presence"].iloc[0]
     agreement = frame[frame["kind"] == "defence_agreement"].iloc[0]

@@ -41,12 +41,12 @@ def test_provenance_recorded(store, mirror, vocab):
 
 
 def test_a_changed_parser_reloads(store, mirror, vocab, monkeypatch):
-    from defdip.store import core
+    from defdip.store import loading
 
     assert store.load_source("cow_states", mirror=mirror, vocab=vocab).status == "loaded"
     assert store.load_source("cow_states", mirror=mirror, vocab=vocab).status == "unchanged"
-    real = core.parser_fingerprint
-    monkeypatch.setattr(core, "parser_fingerprint", lambda module: real(module) + "-edited")
+    real = loading.parser_fingerprint
+    monkeypatch.setattr(loading, "parser_fingerprint", lambda module: real(module) + "-edited")
     assert store.load_source("cow_states", mirror=mirror, vocab=vocab).status == "loaded"
 
 
@@ -62,15 +62,15 @@ def test_a_changed_helper_reloads_the_sources_that_use_it(monkeypatch):
         sipri_deliveries,
         sipri_transfers,
     )
-    from defdip.store import core
+    from defdip.store import fingerprint
 
     used = [sipri_deliveries, cow_nmc, cow_states]
-    before = {m.__name__: core.parser_fingerprint(m) for m in used}
+    before = {m.__name__: fingerprint.parser_fingerprint(m) for m in used}
     real = inspect.getsource
     edited = {sipri_transfers, _peacesciencer}
     monkeypatch.setattr(inspect, "getsource",
                         lambda obj: real(obj) + ("# edited" if obj in edited else ""))
-    after = {m.__name__: core.parser_fingerprint(m) for m in used}
+    after = {m.__name__: fingerprint.parser_fingerprint(m) for m in used}
     assert after[sipri_deliveries.__name__] != before[sipri_deliveries.__name__]
     assert after[cow_nmc.__name__] != before[cow_nmc.__name__]  # reads .rda via _peacesciencer
     assert after[cow_states.__name__] == before[cow_states.__name__]

@@ -143,3 +143,44 @@ class NotLoaded(DefdipError, LookupError):
         load = f"`defdip load {source}`" if source else "`defdip load`"
         super().__init__(f"Table {table!r} is not in the store. Run {load} first.")
 
+
+# ---- the multi-user record (defdip.store.postgres, defdip.service.accounts/records) --------
+
+class Unauthenticated(DefdipError, PermissionError):
+    """No valid login: a wrong password, an unknown, expired or revoked token or session."""
+
+
+class Forbidden(DefdipError, PermissionError):
+    """A known user asked for what their role, desk, nation or clearance does not allow."""
+
+
+class RecordNotFound(DefdipError, LookupError):
+    """No record with that id that the asking user may see."""
+
+    def __init__(self, record_id: str) -> None:
+        self.record_id = record_id
+        super().__init__(f"No record {record_id!r} that you may see. Check the id (`defdip "
+                         "record list --json` shows ids) or ask its owner nation to release it.")
+
+
+class RecordExists(DefdipError, ValueError):
+    """A new record whose kind and natural key match a stored one."""
+
+    def __init__(self, record_id: str) -> None:
+        self.record_id = record_id
+        super().__init__(f"Record {record_id!r} (same kind and natural key) is already stored. "
+                         "Update it with its current version (If-Match) instead of creating it.")
+
+
+class StaleVersion(DefdipError):
+    """A write based on a version that is no longer current (HTTP 412): ``current`` holds the
+    record as it is now, so nothing is lost — merge and write again."""
+
+    def __init__(self, record_id: str, expected: int | None, current: dict) -> None:
+        self.record_id, self.expected, self.current = record_id, expected, current
+        super().__init__(f"Record {record_id!r} is at version {current.get('version')!r}, not "
+                         f"{expected!r}: someone wrote it since you read it. Read it again, "
+                         "merge your change and write with the new version.")
+
+
+__all__ += ["Forbidden", "RecordExists", "RecordNotFound", "StaleVersion", "Unauthenticated"]

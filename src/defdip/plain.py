@@ -18,12 +18,15 @@ __all__ = ["finite", "json_text", "plain", "records"]
 
 
 def plain(value: Any) -> Any:
-    """NaN/NA/NaT and ±inf → None, dates → ISO text, numpy scalars → Python scalars."""
+    """NaN/NA/NaT and ±inf → None, dates → ISO text, numpy scalars → Python scalars, lists and
+    arrays (a record's releasable-to list) → lists of plain values."""
     pandas = sys.modules.get("pandas")
     if value is None or (pandas is not None and (value is pandas.NA or value is pandas.NaT)):
         return None
     if isinstance(value, float) and not math.isfinite(value):
         return None
+    if isinstance(value, list | tuple) or getattr(value, "ndim", 0) > 0:  # lists, arrays
+        return [plain(v) for v in value]
     if hasattr(value, "isoformat"):
         return value.isoformat()
     if hasattr(value, "item"):

@@ -20,6 +20,7 @@ from defdip.errors import InvalidArgument
 if TYPE_CHECKING:
     import pandas as pd
 
+    from defdip.service.context import Context
     from defdip.store import Store
     from defdip.store.compiled import Rows
 
@@ -34,6 +35,7 @@ __all__ = [
     "check_output_option",
     "check_year",
     "check_years",
+    "cli_context",
     "console",
     "emit",
     "emit_rows",
@@ -59,14 +61,31 @@ ForceOption = typer.Option(False, "--force", help="Replace an existing --out fil
                            "did not write (or that changed since).")
 
 
+def cli_context(path: Path | None) -> Context:
+    """The context of a command: the store, and who asks. With the record in PostgreSQL
+    ($DEFDIP_DATABASE_URL) that is the user of the API token in $DEFDIP_TOKEN (nobody: the
+    anonymous reader, who sees PUBLIC records released to ALL)."""
+    import os
+
+    from defdip.service.context import Context
+
+    ctx = Context(path)
+    token = os.environ.get("DEFDIP_TOKEN")
+    if token and ctx.multi_user:
+        from defdip.service.accounts import principal_for_token
+
+        ctx = ctx.as_user(principal_for_token(ctx, token))
+    return ctx
+
+
 def open_cli_store(path: Path | None) -> Store:
     """The store a reading command reads, checked first (``store.session.checked_store``) and
-    opened read-only, so it never blocks a load and a load never blocks it. A missing store is
-    refused, never created empty."""
+    opened read-only, so it never blocks a load and a load never blocks it; scoped to who asks
+    (:func:`cli_context`). A missing store is refused, never created empty."""
     from defdip.store import Store
     from defdip.store.session import checked_store
 
-    return Store(checked_store(path), read_only=True)
+    return Store(checked_store(path), read_only=True, scope=cli_context(path).scope())
 
 
 def check_output_option(out: str | Path, *, force: bool) -> None:

@@ -10,6 +10,7 @@ from defdip.cli._common import (
     JsonOption,
     StoreOption,
     check_count,
+    cli_context,
     emit,
     emit_rows,
     parse_years,
@@ -37,17 +38,16 @@ def register(app: typer.Typer) -> None:
         Example: defdip arms ranking --role supplier --years 2020-2024 --top 10
         """
         from defdip.service import quick
-        from defdip.service.context import Context
 
         start, end = parse_years(years)
         check_count(top, "--top", 1, 10_000)
-        found = quick.arms_ranking(Context(store), role, start, end, top=top)
+        found = quick.arms_ranking(cli_context(store), role, start, end, top=top)
         if found is not None:
             emit_rows(found, as_json=as_json, title=f"{role}s by TIV delivered, {start}-{end}")
             return
         from defdip.service import reads
 
-        result = reads.arms_ranking(Context(store), role, start, end, top=top)
+        result = reads.arms_ranking(cli_context(store), role, start, end, top=top)
         years = result.detail  # clipped to SIPRI's delivery years, with a note
         emit(result.table, as_json=as_json,
              title=f"{role}s by TIV delivered, {years.start}-{years.end}")
@@ -62,10 +62,9 @@ def register(app: typer.Typer) -> None:
         Example: defdip arms partners TUR --role supplier --years 2020-2024
         """
         from defdip.service import reads
-        from defdip.service.context import Context
 
         start, end = parse_years(years)
-        result = reads.arms_partners(Context(store), country, role, start, end)
+        result = reads.arms_partners(cli_context(store), country, role, start, end)
         years = result.detail
         emit(result.table, as_json=as_json,
              title=f"partners of {country} as {role}, {years.start}-{years.end}")
@@ -80,10 +79,9 @@ def register(app: typer.Typer) -> None:
         Example: defdip arms deals TUR --role supplier --years 2015-2024
         """
         from defdip.service import reads
-        from defdip.service.context import Context
 
         start, end = parse_years(years)
-        frame = reads.arms_deals(Context(store), country, role, start, end).table
+        frame = reads.arms_deals(cli_context(store), country, role, start, end).table
         if not as_json:
             frame = frame[["order_year", "partner_label", "weapon_designation",
                            "weapon_description", "number_ordered", "delivery_years",

@@ -11,6 +11,7 @@ from defdip.cli._common import (
     StoreOption,
     check_output_option,
     check_years,
+    cli_context,
     console,
 )
 
@@ -43,7 +44,6 @@ def register(app: typer.Typer) -> None:
         from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
         from defdip.reports.brief import SECTIONS
-        from defdip.service.context import Context
         from defdip.service.reads import write_brief
 
         began = time.perf_counter()
@@ -54,7 +54,7 @@ def register(app: typer.Typer) -> None:
             def step(name: str) -> None:
                 bar.update(task, description=f"brief: {name}", advance=1)
 
-            result = write_brief(Context(store), country, out, fmt=fmt, start=start,
+            result = write_brief(cli_context(store), country, out, fmt=fmt, start=start,
                                  end=end, progress=step, force=force)
         path = Path(result.document["path"])
         console.print(f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB) in "

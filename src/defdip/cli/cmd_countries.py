@@ -11,6 +11,7 @@ from defdip.cli._common import (
     MirrorOption,
     StoreOption,
     check_year,
+    cli_context,
     emit,
     resolve_mirror,
 )
@@ -36,16 +37,15 @@ def register(app: typer.Typer) -> None:
         Example: defdip countries resolve Türkiye "Cote d'Ivoire" 640 "PKK (Turkiye)*"
         """
         from defdip.service import quick
-        from defdip.service.context import Context
 
         check_year(year, "--year")
-        found = None if mirror else quick.resolve_countries(Context(store), names, year=year)
+        found = None if mirror else quick.resolve_countries(cli_context(store), names, year=year)
         if found is not None:
             emit(found, as_json=as_json)
             return
         from defdip.service import catalog
 
-        out = catalog.resolve_countries(Context(store), names, year=year,
+        out = catalog.resolve_countries(cli_context(store), names, year=year,
                                         mirror=resolve_mirror(mirror) if mirror else None
                                         ).document
         emit(out, as_json=as_json)

@@ -12,6 +12,7 @@ from defdip.cli._common import (
     check_count,
     check_year,
     check_years,
+    cli_context,
     console,
     emit,
     emit_rows,
@@ -62,12 +63,11 @@ def register(app: typer.Typer) -> None:
         Example: defdip standing --year 2019 --top 20
         """
         from defdip.service import quick
-        from defdip.service.context import Context
 
         check_year(year, "--year")
         check_count(top, "--top", 1, 10_000)
         title = f"Network standing {year} (rank by PageRank)"
-        found = quick.standing(Context(store), year, top=top)
+        found = quick.standing(cli_context(store), year, top=top)
         if found is not None:
             emit_rows(found[0], as_json=as_json, title=title, float_format="{:,.3f}",
                       columns=None if as_json else STANDING_SHOWN)
@@ -76,7 +76,7 @@ def register(app: typer.Typer) -> None:
             return
         from defdip.service import reads
 
-        result = reads.standing(Context(store), year, top=top)
+        result = reads.standing(cli_context(store), year, top=top)
         frame = result.table
         if not as_json:  # the terminal view: the columns that rank and explain
             frame = frame[list(STANDING_SHOWN)]
@@ -107,10 +107,9 @@ def register(app: typer.Typer) -> None:
         Example: defdip alignment TUR --partner RUS --resolutions-only
         """
         from defdip.service import quick
-        from defdip.service.context import Context
 
         check_years(start, end)
-        found = quick.alignment(Context(store), country, partners=tuple(partner), start=start,
+        found = quick.alignment(cli_context(store), country, partners=tuple(partner), start=start,
                                 end=end, resolutions_only=resolutions_only,
                                 min_votes=min_votes)
         if found is not None:
@@ -119,7 +118,7 @@ def register(app: typer.Typer) -> None:
             return
         from defdip.service import reads
 
-        frame = reads.alignment(Context(store), country, partners=tuple(partner), start=start,
+        frame = reads.alignment(cli_context(store), country, partners=tuple(partner), start=start,
                                 end=end, resolutions_only=resolutions_only,
                                 min_votes=min_votes).table
         emit(frame, as_json=as_json, title=f"UN alignment of {country}",

@@ -19,6 +19,7 @@ from defdip.cli._common import (
     check_output_option,
     check_year,
     check_years,
+    cli_context,
     emit,
     emit_rows,
 )
@@ -77,19 +78,32 @@ def register(app: typer.Typer) -> None:
     def add_cmd(file: Path = typer.Argument(..., help="YAML, CSV or JSON file of records."),
                 fmt: str = typer.Option(None, "--format", help="yaml, csv or json "
                                         "(default: from the suffix)."),
+                quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the "
+                                           "records' ids, one a line (for scripts)."),
                 store: Path = StoreOption, as_json: bool = JsonOption) -> None:
         """Validate a file of records and add them all, or nothing if any is invalid.
 
         A record with the same kind and natural key as a stored one replaces it. CSV:
-        one record per row, actors as `TUR:host;USA:participant`.
+        one record per row, actors as `TUR:host;USA:participant`. With
+        $DEFDIP_DATABASE_URL the records go to PostgreSQL as drafts of the user of
+        $DEFDIP_TOKEN (their nation owns them).
 
         Example: defdip record add my_exercises.csv
         """
-        from defdip.engagements import add_records
-        from defdip.store.session import writing
+        ctx = cli_context(store)
+        if ctx.multi_user:
+            from defdip.service import entries
 
-        with writing(store) as handle:
-            result = add_records(handle, handle.ensure_vocabulary(), file, fmt=fmt)
+            result = entries.add_file(ctx, file, fmt=fmt)
+        else:
+            from defdip.engagements import add_records
+            from defdip.store.session import writing
+
+            with writing(store) as handle:
+                result = add_records(handle, handle.ensure_vocabulary(), file, fmt=fmt)
+        if quiet:
+            typer.echo("\n".join(result["ids"]))
+            return
         emit(result if as_json else {k: v for k, v in result.items() if k != "ids"},
              as_json=as_json)
 
@@ -104,10 +118,9 @@ def register(app: typer.Typer) -> None:
         Example: defdip record list --country TUR --kind exercise --from 2015 --to 2024 --json
         """
         from defdip.service import quick
-        from defdip.service.context import Context
 
         check_years(year_from, year_to, span=RECORD_YEARS)
-        found = quick.list_records(Context(store), country=country, partner=partner,
+        found = quick.list_records(cli_context(store), country=country, partner=partner,
                                    kind=kind or (), year_from=year_from, year_to=year_to
                                    ) if all(k in KINDS for k in kind or ()) else None
         if found is not None:
@@ -122,7 +135,7 @@ def register(app: typer.Typer) -> None:
             return
         from defdip.service import reads
 
-        frame = reads.list_records(Context(store), country=country, partner=partner,
+        frame = reads.list_records(cli_context(store), country=country, partner=partner,
                                    kind=kind or (), year_from=year_from,
                                    year_to=year_to).table
         if as_json:
@@ -149,11 +162,10 @@ def register(app: typer.Typer) -> None:
         Example: defdip record export --format csv --country TUR --kind exercise --out ex.csv
         """
         from defdip.service import reads
-        from defdip.service.context import Context
 
         check_years(year_from, year_to, span=RECORD_YEARS)
         check_output_option(out, force=force)  # as typed: 'dir/' names a folder
-        result = reads.export_records(Context(store), Path(out), fmt=fmt, country=country,
+        result = reads.export_records(cli_context(store), Path(out), fmt=fmt, country=country,
                                       kind=kind or None, year_from=year_from,
                                       year_to=year_to, force=force)
         emit(result.document, as_json=as_json)
@@ -168,10 +180,9 @@ def register(app: typer.Typer) -> None:
         Example: defdip record completeness --country TUR --from 2000 --json
         """
         from defdip.service import reads
-        from defdip.service.context import Context
 
         check_years(year_from, year_to, span=RECORD_YEARS)
-        report = reads.completeness(Context(store), country, year_from=year_from,
+        report = reads.completeness(cli_context(store), country, year_from=year_from,
                                     year_to=year_to).detail
         if as_json:
             emit(report.to_dict(), as_json=True)
@@ -190,15 +201,14 @@ def register(app: typer.Typer) -> None:
         Example: defdip profile TUR --year 2022 --json
         """
         from defdip.service import quick
-        from defdip.service.context import Context
 
         check_year(year, "--year")
         title = f"{country} {year}: partners by instrument"
-        found = quick.profile(Context(store), country, year)
+        found = quick.profile(cli_context(store), country, year)
         if found is not None:
             emit_rows(found, as_json=as_json, title=title)
             return
         from defdip.service import reads
 
-        frame = reads.profile(Context(store), country, year).table
+        frame = reads.profile(cli_context(store), country, year).table
         emit(frame, as_json=as_json, title=title)

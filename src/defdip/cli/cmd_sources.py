@@ -10,6 +10,7 @@ from defdip.cli._common import (
     JsonOption,
     MirrorOption,
     StoreOption,
+    cli_context,
     console,
     emit,
     resolve_mirror,
@@ -30,9 +31,8 @@ def register(app: typer.Typer) -> None:
         Example: defdip sources --json
         """
         from defdip.service import catalog
-        from defdip.service.context import Context
 
-        ctx = Context(store)
+        ctx = cli_context(store)
         if store is not None and not ctx.exists():  # never created here
             from defdip.store.session import checked_store
 
@@ -84,7 +84,6 @@ def register(app: typer.Typer) -> None:
 
         from defdip import sources as registry
         from defdip.service import catalog
-        from defdip.service.context import Context
 
         chosen = names or list(registry.all_sources())
         folder = resolve_mirror(mirror)
@@ -93,7 +92,7 @@ def register(app: typer.Typer) -> None:
                       console=console, transient=as_json, disable=as_json) as progress:
             task = progress.add_task("loading", total=len(chosen))
             result = catalog.load(
-                Context(store), chosen, mirror=folder, force=force, derived=derived,
+                cli_context(store), chosen, mirror=folder, force=force, derived=derived,
                 accept_shrink=accept_shrink,
                 on_step=lambda m: progress.update(task, description=m),
                 on_done=lambda _n: progress.advance(task))

@@ -5,9 +5,11 @@ YAML and JSON hold ``{"records": [...]}`` (or a bare list) in the curated format
 
 ``kind, subtype, name, series, start, end, domain, location, actors, personnel, units, tiv,
 countries, legal_basis, confidence, claims, source_name, source_title, source_publisher,
-source_citation, url, retrieved, releasability, notes, key``
+source_citation, url, retrieved, classification, owner_nation, releasable_to, notes, key``
 
-where ``actors`` is ``TUR:host;USA:participant;JPN:observer`` and ``claims`` is JSON text.
+where ``actors`` is ``TUR:host;USA:participant;JPN:observer``, ``releasable_to`` is
+``NATO;USA`` (``ALL`` for everyone, ``[]`` for the owner nation only) and ``claims`` is JSON
+text.
 Export writes the same three formats back, so an exported file can be added again.
 """
 
@@ -41,7 +43,8 @@ FORMATS: tuple[str, ...] = ("yaml", "csv", "json")
 CSV_COLUMNS: tuple[str, ...] = (
     "kind", "subtype", "name", "series", "start", "end", "domain", "location", "actors",
     *SCALE_FIELDS, "legal_basis", "confidence", "claims", "source_name", "source_title",
-    "source_publisher", "source_citation", "url", "retrieved", "releasability", "notes", "key",
+    "source_publisher", "source_citation", "url", "retrieved", "classification", "owner_nation",
+    "releasable_to", "notes", "key",
 )
 _SOURCE_COLUMNS = {"source_name": "name", "source_title": "title",
                    "source_publisher": "publisher", "source_citation": "citation",
@@ -217,7 +220,11 @@ def to_documents(engagements: pd.DataFrame, actors: pd.DataFrame) -> list[dict[s
             "source": {"name": plain(row["source"]), "citation": plain(row["citation"]),
                        "url": plain(row["url"]),
                        "retrieved": format_partial(row["retrieved"], "day")},
-            "releasability": plain(row["releasability"]), "notes": plain(row["notes"]),
+            "classification": plain(row["classification"]),
+            "owner_nation": plain(row["owner_nation"]),
+            "releasable_to": sorted(str(t) for t in row["releasable_to"])
+            if row["releasable_to"] is not None else None,
+            "notes": plain(row["notes"]),
             "key": row["natural_key"],
         }
         out.append(record)
@@ -228,6 +235,9 @@ def _csv_row(record: dict[str, Any]) -> dict[str, Any]:
     source = record.get("source") or {}
     row = {c: record.get(c) for c in CSV_COLUMNS}
     row["actors"] = ";".join(f"{a['country']}:{a['role']}" for a in record["actors"])
+    if record.get("releasable_to") is not None:
+        # an empty cell means "not given"; a list that is empty (owner nation only) is "[]"
+        row["releasable_to"] = ";".join(record["releasable_to"]) or "[]"
     row.update({f: (record.get("scale") or {}).get(f) for f in SCALE_FIELDS})
     row["claims"] = json_text(record["claims"], indent=None) if record.get("claims") else None
     row.update({c: source.get(k) for c, k in _SOURCE_COLUMNS.items()})

@@ -16,6 +16,7 @@ from datetime import date, datetime
 import pandas as pd
 
 from defdip.engagements.limits import DATE_YEARS
+from defdip.store.markings import ALL, parse_releasable
 
 __all__ = [
     "ACTOR_COLUMNS",
@@ -79,8 +80,9 @@ ENGAGEMENT_DTYPES: dict[str, str] = {
     "location": "string", "personnel": "Int64", "units": "Int64", "tiv": "float64",
     "countries": "Int64", "legal_basis": "string", "source": "string", "citation": "string",
     "url": "string", "retrieved": "datetime64[ns]", "confidence": "string",
-    "conflict": "string", "releasability": "string", "notes": "string", "origin": "string",
-    "natural_key": "string",
+    "conflict": "string", "notes": "string", "origin": "string", "natural_key": "string",
+    # the marking (defdip.store.markings): level, owner nation, releasable-to list
+    "classification": "string", "owner_nation": "string", "releasable_to": "object",
 }
 ENGAGEMENT_COLUMNS: tuple[str, ...] = tuple(ENGAGEMENT_DTYPES)
 ACTOR_DTYPES: dict[str, str] = {"engagement_id": "string", "iso3": "string", "ccode": "Int64",
@@ -110,10 +112,25 @@ def conform_engagements(frame: pd.DataFrame) -> pd.DataFrame:
             out[column] = pd.to_numeric(values, errors="raise").round().astype("Int64")
         elif dtype == "float64":
             out[column] = pd.to_numeric(values, errors="raise").astype("float64")
+        elif dtype == "object":
+            out[column] = values.astype("object")
         else:
             out[column] = values.astype("string")
-    out["releasability"] = out["releasability"].fillna("PUBLIC")
+    out["classification"] = out["classification"].fillna("PUBLIC")
+    # a record without a list (derived from a public dataset, or from before markings) is
+    # released to ALL; a list that is there, even empty, is kept as it is
+    out["releasable_to"] = pd.Series([_tokens(v) for v in out["releasable_to"]],
+                                     index=out.index, dtype="object")
     return out.reset_index(drop=True)
+
+
+def _tokens(value: object) -> list[str]:
+    """A stored releasable-to list: sorted tokens; absent (None/NA) → ``[ALL]``."""
+    if isinstance(value, str):
+        return list(parse_releasable(value))
+    if value is None or not hasattr(value, "__iter__"):
+        return [ALL] if value is None or pd.isna(value) else [str(value)]
+    return sorted({str(token) for token in value})
 
 
 def conform_actors(frame: pd.DataFrame) -> pd.DataFrame:

@@ -24,6 +24,7 @@ from defdip.engagements.limits import (
     clean_text,
     number_problem,
 )
+from defdip.engagements.marking import check_marking
 from defdip.engagements.model import (
     ACTOR_COLUMNS,
     CONFIDENCE,
@@ -46,8 +47,11 @@ __all__ = ["FIELDS", "RULES", "RawRecord", "check_records", "natural_key", "vali
 
 FIELDS: tuple[str, ...] = (
     "kind", "subtype", "name", "series", "start", "end", "domain", "location", "actors",
-    "scale", "legal_basis", "confidence", "claims", "source", "releasability", "notes", "key",
+    "scale", "legal_basis", "confidence", "claims", "source", "classification", "owner_nation",
+    "releasable_to", "notes", "key",
 )
+#: Accepted and read as ``classification`` (the field's name before markings).
+LEGACY_FIELDS: tuple[str, ...] = ("releasability",)
 SOURCE_FIELDS: tuple[str, ...] = ("name", "title", "publisher", "citation", "url", "retrieved")
 
 # kind -> (required fields, actor role groups: each group needs at least one actor)
@@ -239,7 +243,8 @@ def _one(raw: RawRecord, vocab: Vocabulary, origin: str, default_source: str,
         check.bad("(record)", data, "is not a mapping of fields")
         return None
     for field in data:
-        if field not in FIELDS and field not in ("id", "origin", *SCALE_FIELDS):
+        if field not in FIELDS and field not in ("id", "origin", *SCALE_FIELDS,
+                                                 *LEGACY_FIELDS):
             check.bad(str(field), data[field], f"is not a known field ({', '.join(FIELDS)})")
     kind = _text(data.get("kind"))
     if kind not in KINDS:
@@ -311,8 +316,8 @@ def _one(raw: RawRecord, vocab: Vocabulary, origin: str, default_source: str,
         "retrieved": retrieved[0] if retrieved else None,
         "confidence": check.choice("confidence", data.get("confidence"), CONFIDENCE),
         "conflict": conflict,
-        "releasability": check.text("releasability", data.get("releasability")) or "PUBLIC",
         "notes": check.text("notes", data.get("notes")), "origin": origin,
+        **check_marking(check.bad, check.vocab, data),
     }
     key = check.text("key", data.get("key"))
     if len(problems) > before:

@@ -119,7 +119,9 @@ def write_panel(store: Any, *, unit: str, start: int, end: int, out: Path | str,
                                 served.sources)
     shape = {"unit": unit, "start": start, "end": end, "add": names, "directed": directed,
              "ordered": ordered, "system": system}
-    cacheable = cache and binary
+    # a store scoped to a reader (defdip.store.scope) is never cached: its SQL answers what
+    # one reader may see
+    cacheable = cache and binary and getattr(store, "scope", None) is None
     key = sqlcache.job_key(shape) if cacheable else ""
     if cacheable and (hit := sqlcache.lookup(store, key, sqlcache.cache_dir())):
         with writing_output(path, force=force) as partial:

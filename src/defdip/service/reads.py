@@ -61,15 +61,21 @@ def list_records(ctx: Context, *, country: str | None = None, partner: str | Non
     with ctx.reading() as store:
         frame = run(store, country=country, partner=partner, kind=list(kind),
                     year_from=year_from, year_to=year_to, origin=origin)
-        return Result("engagement records", table=frame, vintage=store.vintage())
+        vintage = store.vintage()
+    ctx.log("read", "reads.list_records", {"country": country, "partner": partner,
+                                          "kind": list(kind), "from": year_from,
+                                          "to": year_to, "records": len(frame)})
+    return Result("engagement records", table=frame, vintage=vintage)
 
 
 def profile(ctx: Context, country: str, year: int) -> Result:
     from defdip.engagements import profile as run
 
     with ctx.reading() as store:
-        return Result(f"profile of {country} in {year}", table=run(store, country, year),
-                      vintage=store.vintage())
+        result = Result(f"profile of {country} in {year}", table=run(store, country, year),
+                        vintage=store.vintage())
+    ctx.log("read", "reads.profile", {"country": country, "year": year})
+    return result
 
 
 def completeness(ctx: Context, country: str, *, year_from: int = 1980,
@@ -87,8 +93,12 @@ def export_records(ctx: Context, out: Path, *, fmt: str | None = None, **filters
     from defdip.engagements import export_records as run
 
     with ctx.reading() as store:
-        return Result("export", document=run(store, out, fmt=fmt, **filters),
-                      vintage=store.vintage())
+        result = Result("export", document=run(store, out, fmt=fmt, **filters),
+                        vintage=store.vintage())
+    ctx.log("export", "reads.export_records", {**{k: v for k, v in filters.items()},
+                                               "format": fmt, "out": str(out),
+                                               "records": result.document["records"]})
+    return result
 
 
 def arms_ranking(ctx: Context, role: str, start: int, end: int, *, top: int | None = None,

@@ -17,13 +17,13 @@ import duckdb
 from defdip.errors import DefdipError, NoStore, NotLoaded
 from defdip.paths import default_store_path
 from defdip.store.compiled_panels import CompiledPanelQueries
-from defdip.store.fingerprint import parser_fingerprint
 from defdip.store.migrations import MIGRATIONS
 
 if TYPE_CHECKING:  # frames come from DuckDB (.df()); a job that writes files needs no pandas
     import pandas as pd
 
     from defdip.countries import Vocabulary
+    from defdip.store.scope import Scope
 
 __all__ = ["LoadResult", "Store", "open_store"]
 
@@ -39,14 +39,18 @@ class LoadResult:
 class Store(CompiledPanelQueries):
     """One DuckDB file (or ``:memory:``) with defdip's tables and their provenance."""
 
-    def __init__(self, path: Path | str | None = None, *, read_only: bool = False) -> None:
+    def __init__(self, path: Path | str | None = None, *, read_only: bool = False,
+                 scope: Scope | None = None) -> None:
         self.path = Path(path) if path not in (None, ":memory:") else path
         if self.path is None:
             self.path = default_store_path()
         self.read_only = read_only
+        #: Who reads (``defdip.store.scope``): the record is narrowed to what they may see.
+        self.scope = scope
         self._con: duckdb.DuckDBPyConnection | None = None
         self._vocabulary: Vocabulary | None = None
         self._atomic = False
+        self._tables: list[str] | None = None
 
     # ---- connection ----------------------------------------------------------------------
     @property
@@ -63,9 +67,17 @@ class Store(CompiledPanelQueries):
                                   "defdip processes or point $DEFDIP_HOME elsewhere.") from exc
             if not self.read_only:
                 self.migrate()
+            if self.scope is not None:  # a server's reads: no progress bars on its output
+                self._con.execute("SET enable_progress_bar = false")
+                try:
+                    self.scope.install(self._con)
+                except BaseException:
+                    self.close()
+                    raise
         return self._con
 
     def close(self) -> None:
+        self._tables = None
         if self._con is not None:
             self._con.close()
             self._con = None
@@ -130,9 +142,14 @@ class Store(CompiledPanelQueries):
 
     # ---- reading -------------------------------------------------------------------------
     def tables(self) -> list[str]:
-        rows = self.con.execute("SELECT table_name FROM information_schema.tables "
+        if self._tables is not None:
+            return self._tables
+        rows = self.con.execute("SELECT DISTINCT table_name FROM information_schema.tables "
                                 "WHERE table_schema = 'main' ORDER BY 1").fetchall()
-        return [r[0] for r in rows]
+        names = [r[0] for r in rows]
+        if self.read_only:  # a read-only session's tables cannot change under it
+            self._tables = names
+        return names
 
     def has(self, table: str) -> bool:
         return table in self.tables()
@@ -167,7 +184,17 @@ class Store(CompiledPanelQueries):
     def vintage(self) -> str:
         """A short digest of what the store holds: each source's fingerprint and load time and
         each table's row count. Two stores (or one store at two moments) with the same vintage
-        give the same answers; a load, a record build or an entered record changes it."""
+        give the same answers; a load, a record build or an entered record changes it. A
+        scoped store (``defdip.store.scope``) adds what its reader is shown, so two readers who
+        see different records never share a vintage."""
+        stored = self.stored_vintage()
+        if self.scope is None:
+            return stored
+        self.con  # noqa: B018 - installs the scope
+        return hashlib.sha256(f"{stored}|{self.scope.key()}".encode()).hexdigest()[:16]
+
+    def stored_vintage(self) -> str:
+        """The vintage of what the file holds, whoever reads it."""
         if not self.has("_sources"):
             return "empty"
         parts = self.rows("SELECT name, fingerprint, CAST(loaded_at AS VARCHAR) AS at "
@@ -190,7 +217,7 @@ class Store(CompiledPanelQueries):
             missing = [t for t in VOCABULARY_TABLES.values() if not self.has(t)]
             if missing:
                 raise NotLoaded(missing[0])  # a store loaded before the vocabulary was kept
-            key = (str(self.path), self.vintage())
+            key = (str(self.path), self.stored_vintage())
             if key not in _VOCABULARIES:  # one build per store and vintage in a process
                 _VOCABULARIES.clear()
                 _VOCABULARIES[key] = build_vocabulary(
@@ -293,54 +320,10 @@ class Store(CompiledPanelQueries):
         A file that is not whole (:func:`defdip.sources.parse_whole`) is refused and the
         stored tables stay; ``accept_shrink`` lets a deliberately smaller vintage replace
         a larger one."""
-        import time
+        from defdip.store.loading import load_source
 
-        from defdip import sources
-        from defdip.countries import load_vocabulary
-
-        start = time.perf_counter()
-        module = sources.get(name)
-        info = module.INFO
-        step = on_step or (lambda _m: None)
-        step(f"fetching {name}")
-        if name in VOCABULARY_SOURCES or not self.has(VOCABULARY_TABLES["codelist"]):
-            self.keep_vocabulary(mirror)
-        fetched = module.fetch(mirror=mirror, transport=transport)
-        digest = hashlib.sha256(parser_fingerprint(module).encode())
-        for key in sorted(fetched):
-            digest.update(f"{key}:{fetched[key].sha256}".encode())
-        fingerprint = digest.hexdigest()
-        if not force and self.fingerprint_of(name) == fingerprint and all(
-                self.has(t) for t in info.tables):
-            counts = {t: int(self.con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0])
-                      for t in info.tables}
-            return LoadResult(name, "unchanged", sum(counts.values()), counts,
-                              time.perf_counter() - start)
-        step(f"parsing {name}")
-        vocab = vocab if vocab is not None else load_vocabulary(mirror)
-        previous = dict(self.con.execute("SELECT name, rows FROM _tables WHERE source = ?",
-                                         [name]).fetchall())
-        tables = sources.parse_whole(module, {k: f.path for k, f in fetched.items()}, vocab,
-                                     previous=previous, accept_shrink=accept_shrink)
-        unexpected = set(tables) ^ set(info.tables)
-        if unexpected:
-            raise DefdipError(f"source {name!r} produced tables {sorted(tables)} but declares "
-                              f"{sorted(info.tables)}; fix its INFO.tables.")
-        step(f"storing {name}")
-        provenance = {
-            "name": info.name, "title": info.title, "publisher": info.publisher,
-            "version": info.version, "coverage": info.coverage, "url": info.url,
-            "licence": info.licence, "citation": info.citation,
-            "transformations": "; ".join(info.transformations),
-            "files": json.dumps([{"key": f.key, "origin": f.origin, "sha256": f.sha256,
-                                  "retrieved": f.retrieved} for f in fetched.values()]),
-            "fingerprint": fingerprint,
-            "loaded_at": datetime.now(UTC).replace(tzinfo=None),
-        }
-        counts = self.replace_tables(tables, owner=name, descriptions=info.tables,
-                                     provenance=provenance)
-        return LoadResult(name, "loaded", sum(counts.values()), counts,
-                          time.perf_counter() - start)
+        return load_source(self, name, mirror=mirror, transport=transport, force=force,
+                           vocab=vocab, accept_shrink=accept_shrink, on_step=on_step)
 
     def ensure_vocabulary(self) -> Vocabulary:
         """The stored vocabulary; a store that holds none yet (``record add`` before any load)

@@ -57,15 +57,47 @@ MIGRATIONS += (
     """),
 )
 
-#: The engagement record's tables as migration 2 made them: description and columns (the
-#: engagement model, ``defdip.engagements.model``, keeps the same column lists; a test checks).
+MIGRATIONS += (
+    (3, "releasability markings on every record: classification, owner nation, releasable-to", """
+        -- rebuilt rather than altered: DuckDB refuses to commit two ADD COLUMNs and a DROP
+        -- COLUMN on one table in one transaction
+        CREATE TABLE engagements_marked (
+            id VARCHAR NOT NULL, kind VARCHAR NOT NULL, subtype VARCHAR, name VARCHAR,
+            series VARCHAR, start DATE, start_precision VARCHAR, "end" DATE,
+            end_precision VARCHAR, domain VARCHAR, location VARCHAR, personnel BIGINT,
+            units BIGINT, tiv DOUBLE, countries BIGINT, legal_basis VARCHAR, source VARCHAR,
+            citation VARCHAR, url VARCHAR, retrieved DATE, confidence VARCHAR, conflict JSON,
+            notes VARCHAR, origin VARCHAR NOT NULL, natural_key VARCHAR NOT NULL,
+            classification VARCHAR NOT NULL DEFAULT 'PUBLIC',  -- PUBLIC … SECRET
+            owner_nation VARCHAR,                               -- ISO3; NULL: no owner
+            releasable_to VARCHAR[] NOT NULL DEFAULT ['ALL']    -- ISO3, groups, ALL
+        );
+        -- the old free-text releasability: a level keeps its level, released to ALL as it was
+        -- read before; anything else fails closed (SECRET, released to nobody)
+        INSERT INTO engagements_marked SELECT * EXCLUDE (releasability),
+            CASE WHEN upper(trim(coalesce(releasability, 'PUBLIC'))) IN
+                ('PUBLIC', 'RESTRICTED', 'CONFIDENTIAL', 'SECRET')
+                THEN upper(trim(coalesce(releasability, 'PUBLIC'))) ELSE 'SECRET' END,
+            NULL,
+            CASE WHEN upper(trim(coalesce(releasability, 'PUBLIC'))) IN
+                ('PUBLIC', 'RESTRICTED', 'CONFIDENTIAL', 'SECRET')
+                THEN ['ALL'] ELSE [] END
+        FROM engagements;
+        DROP TABLE engagements;
+        ALTER TABLE engagements_marked RENAME TO engagements;
+    """),
+)
+
+#: The engagement record's tables as migrations 2 and 3 made them: description and columns
+#: (the engagement model, ``defdip.engagements.model``, keeps the same column lists; a test
+#: checks).
 RECORD_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
     "engagements": (
         "military-diplomacy record: one row per engagement (derived, curated, entered)",
         ("id", "kind", "subtype", "name", "series", "start", "start_precision", "end",
          "end_precision", "domain", "location", "personnel", "units", "tiv", "countries",
          "legal_basis", "source", "citation", "url", "retrieved", "confidence", "conflict",
-         "releasability", "notes", "origin", "natural_key")),
+         "notes", "origin", "natural_key", "classification", "owner_nation", "releasable_to")),
     "engagement_actors": ("actors of each engagement with their role",
                           ("engagement_id", "iso3", "ccode", "label", "role")),
 }

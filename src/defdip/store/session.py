@@ -8,7 +8,9 @@ rename keeps reading the version it opened (the old file stays alive for it); a 
 opens after sees the new one; neither blocks the other. Writers take an exclusive lock on
 ``defdip.duckdb.lock``, so two loads run one after the other, not into each other.
 
-:func:`reading` opens the live store read-only and closes it when the block ends.
+:func:`reading` opens the live store read-only and closes it when the block ends; given a
+:class:`~defdip.store.scope.Scope`, what it reads of the record is what the scope's principal
+may see.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from pathlib import Path
 from defdip.errors import DefdipError, NoStore, StoreUnavailable
 from defdip.paths import default_store_path, is_store_file
 from defdip.store.core import Store
+from defdip.store.scope import Scope
 
 __all__ = ["checked_store", "reading", "store_path", "writing"]
 
@@ -50,10 +53,15 @@ def checked_store(path: Path | str | None = None) -> Path:
 
 
 @contextmanager
-def reading(path: Path | str | None = None) -> Iterator[Store]:
+def reading(path: Path | str | None = None, *, scope: Scope | None = None) -> Iterator[Store]:
     """The live store, read-only (checked first: :func:`checked_store`); closed when the block
-    ends."""
-    store = Store(checked_store(path), read_only=True)
+    ends. With a ``scope`` the record is narrowed to what its principal may see
+    (``defdip.store.scope``); a scope over a PostgreSQL record with no DuckDB store yet reads
+    the entered records alone (an in-memory store)."""
+    if scope is not None and scope.record is not None and not store_path(path).is_file():
+        store = Store(":memory:", scope=scope)
+    else:
+        store = Store(checked_store(path), read_only=True, scope=scope)
     try:
         yield store
     finally:
