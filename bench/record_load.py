@@ -108,34 +108,34 @@ def editor(base: str, token: str, stats: Stats, pool: list[str], stop: float, se
             n += 1
             marker = f"{seed}-{n}"
             if not pool or rng.random() < 0.1:
-                body = stats.ack(stats.call(client, "POST /records", "POST", "/api/v1/records",
+                body = stats.ack(stats.call(client, "POST /entries", "POST", "/api/v1/entries",
                                             json=_record(seed * 10000 + n, marker)))
                 if body is not None:
                     pool.append(body["id"])
                 continue
             record_id = rng.choice(pool)
-            current = stats.call(client, "GET /records/{id}", "GET",
-                                 f"/api/v1/records/{record_id}")
+            current = stats.call(client, "GET /entries/{id}", "GET",
+                                 f"/api/v1/entries/{record_id}")
             if current is None or current.status_code != 200:
                 continue
             doc, etag = current.json(), current.headers["ETag"]
             roll = rng.random()
             if doc["deleted"]:
-                stats.ack(stats.call(client, "POST /records/{id}/restore", "POST",
-                                     f"/api/v1/records/{record_id}/restore",
+                stats.ack(stats.call(client, "POST /entries/{id}/restore", "POST",
+                                     f"/api/v1/entries/{record_id}/restore",
                                      headers={"If-Match": etag}))
             elif roll < 0.75:
                 number = int(doc["name"].rsplit(" ", 1)[1])
-                stats.ack(stats.call(client, "PUT /records/{id}", "PUT",
-                                     f"/api/v1/records/{record_id}",
+                stats.ack(stats.call(client, "PUT /entries/{id}", "PUT",
+                                     f"/api/v1/entries/{record_id}",
                                      json=_record(number, marker), headers={"If-Match": etag}))
             elif roll < 0.92 and doc["status"] == "draft":
-                stats.ack(stats.call(client, "POST /records/{id}/approve", "POST",
-                                     f"/api/v1/records/{record_id}/approve",
+                stats.ack(stats.call(client, "POST /entries/{id}/approve", "POST",
+                                     f"/api/v1/entries/{record_id}/approve",
                                      headers={"If-Match": etag}))
             else:
-                stats.ack(stats.call(client, "DELETE /records/{id}", "DELETE",
-                                     f"/api/v1/records/{record_id}",
+                stats.ack(stats.call(client, "DELETE /entries/{id}", "DELETE",
+                                     f"/api/v1/entries/{record_id}",
                                      headers={"If-Match": etag}))
 
 
@@ -146,16 +146,16 @@ def reader(base: str, token: str, stats: Stats, pool: list[str], stop: float, se
         while time.perf_counter() < stop:
             roll = rng.random()
             if roll < 0.4:
-                stats.call(client, "GET /records", "GET", "/api/v1/records",
+                stats.call(client, "GET /entries", "GET", "/api/v1/entries",
                            params={"country": "TUR", "year_from": 2023, "year_to": 2023})
             elif roll < 0.7 and pool:
-                stats.call(client, "GET /records/{id}", "GET",
-                           f"/api/v1/records/{rng.choice(pool)}")
+                stats.call(client, "GET /entries/{id}", "GET",
+                           f"/api/v1/entries/{rng.choice(pool)}")
             elif roll < 0.85 and pool:
-                stats.call(client, "GET /records/{id}/history", "GET",
-                           f"/api/v1/records/{rng.choice(pool)}/history")
+                stats.call(client, "GET /entries/{id}/history", "GET",
+                           f"/api/v1/entries/{rng.choice(pool)}/history")
             else:
-                stats.call(client, "GET /records/suggest", "GET", "/api/v1/records/suggest",
+                stats.call(client, "GET /entries/suggest", "GET", "/api/v1/entries/suggest",
                            params={"q": "bench"})
 
 
@@ -228,7 +228,7 @@ def main() -> None:
     try:
         for _ in range(300):
             try:
-                httpx.get(f"{base}/api/v1/records/suggest", params={"q": "x"}, timeout=5)
+                httpx.get(f"{base}/api/v1/entries/suggest", params={"q": "x"}, timeout=5)
                 break
             except httpx.HTTPError:
                 time.sleep(0.2)

@@ -111,6 +111,30 @@ def test_two_nations_see_a_restricted_record_differently(built_store, pg_db, tmp
     assert seen_partners == hidden_partners + 1
     assert "Bhutan" not in json.dumps(hidden, ensure_ascii=False)
 
+    # 5b. the web face reads the same way: its /api/v1 lists and counts and the country page,
+    # for a token's user, and the entered record's routes are mounted beside them
+    from fastapi.testclient import TestClient
+
+    from defdip.web.app import create_app
+
+    client = TestClient(create_app(store))
+
+    def web(path: str, token: str | None) -> str:
+        answer = client.get(path, headers={"Authorization": f"Bearer {token}"} if token else {})
+        assert answer.status_code == 200, (path, answer.text[:500])
+        return answer.text
+
+    listing = "/api/v1/records?country=TUR&partner=BTN&from=2025"
+    assert record_id in web(listing, hans) and record_id not in web(listing, ivan)
+    assert record_id not in web(listing, None)  # the anonymous reader: PUBLIC, ALL only
+    counted = "/api/v1/profile/TUR?year=2025"
+    assert '"BTN"' in web(counted, hans) and '"BTN"' not in web(counted, ivan)
+    assert "Bhutan" in web("/country/TUR", hans) and "Bhutan" not in web("/country/TUR", ivan)
+    assert web(f"/api/v1/entries/{record_id}", hans)
+    assert client.get(f"/api/v1/entries/{record_id}",
+                      headers={"Authorization": f"Bearer {ivan}"}).status_code == 404
+    assert client.get(listing, headers={"Authorization": "Bearer ddp_forged"}).status_code == 401
+
     # 6. edited twice (the same natural key: an update, each a new version, back to draft)
     for location in ("Paro", "Punakha"):
         visit.write_text(yaml.safe_dump(_visit(location)), encoding="utf-8")

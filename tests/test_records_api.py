@@ -44,35 +44,35 @@ def _as(token: str) -> dict[str, str]:
 
 def test_tokens_etags_and_visibility(api):
     client, tokens = api
-    made = client.post("/api/v1/records", json=RECORD, headers=_as(tokens["ayse"]))
+    made = client.post("/api/v1/entries", json=RECORD, headers=_as(tokens["ayse"]))
     assert made.status_code == 201, made.text
     record_id, etag = made.json()["id"], made.headers["ETag"]
-    assert made.headers["Location"] == f"/api/v1/records/{record_id}"
-    assert client.put(f"/api/v1/records/{record_id}", json=RECORD,
+    assert made.headers["Location"] == f"/api/v1/entries/{record_id}"
+    assert client.put(f"/api/v1/entries/{record_id}", json=RECORD,
                       headers=_as(tokens["ayse"])).status_code == 428
-    approved = client.post(f"/api/v1/records/{record_id}/approve",
+    approved = client.post(f"/api/v1/entries/{record_id}/approve",
                            headers={**_as(tokens["ayse"]), "If-Match": etag})
     assert approved.status_code == 200 and approved.json()["status"] == "approved"
     # a write based on the old version: 412 with the current record
-    stale = client.put(f"/api/v1/records/{record_id}", json={**RECORD, "location": "Warsaw"},
+    stale = client.put(f"/api/v1/entries/{record_id}", json={**RECORD, "location": "Warsaw"},
                        headers={**_as(tokens["ayse"]), "If-Match": etag})
     assert stale.status_code == 412
     assert stale.json()["current"]["version"] == 2 and stale.headers["ETag"] == \
         approved.headers["ETag"]
     # the Pole (NATO) sees it in the list; the Russian and the anonymous reader do not
-    seen = {name: [r["name"] for r in client.get("/api/v1/records", headers=_as(t)).json()]
+    seen = {name: [r["name"] for r in client.get("/api/v1/entries", headers=_as(t)).json()]
             for name, t in tokens.items()}
     assert seen == {"ayse": ["Chief of staff visit"], "piotr": ["Chief of staff visit"],
                     "ivan": []}
-    assert client.get("/api/v1/records").json() == []
-    assert client.get(f"/api/v1/records/{record_id}", headers=_as(tokens["ivan"])
+    assert client.get("/api/v1/entries").json() == []
+    assert client.get(f"/api/v1/entries/{record_id}", headers=_as(tokens["ivan"])
                       ).status_code == 404
-    lists = {name: client.get("/api/v1/records", headers=_as(t)) for name, t in tokens.items()}
+    lists = {name: client.get("/api/v1/entries", headers=_as(t)) for name, t in tokens.items()}
     tags = {name: response.headers["ETag"] for name, response in lists.items()}
     assert len(set(tags.values())) == 3  # a cache keyed by the tag never crosses readers
-    suggested = client.get("/api/v1/records/suggest?q=chief", headers=_as(tokens["ivan"]))
+    suggested = client.get("/api/v1/entries/suggest?q=chief", headers=_as(tokens["ivan"]))
     assert suggested.json() == []
-    assert client.get("/api/v1/records", headers=_as("ddp_nonsense")).status_code == 401
+    assert client.get("/api/v1/entries", headers=_as("ddp_nonsense")).status_code == 401
     assert client.get("/api/v1/audit", headers=_as(tokens["piotr"])).status_code == 403
 
 
@@ -83,11 +83,11 @@ def test_sessions_need_the_csrf_token_for_writes(api):
     login = client.post("/api/v1/auth/login", json={"name": "ayse", "password": PASSWORD})
     assert login.status_code == 200 and SESSION_COOKIE in client.cookies
     csrf = login.json()["csrf"]
-    refused = client.post("/api/v1/records", json=RECORD)
+    refused = client.post("/api/v1/entries", json=RECORD)
     assert refused.status_code == 403 and "CSRF" in refused.json()["detail"]
-    made = client.post("/api/v1/records", json=RECORD, headers={"X-CSRF-Token": csrf})
+    made = client.post("/api/v1/entries", json=RECORD, headers={"X-CSRF-Token": csrf})
     assert made.status_code == 201
-    history = client.get(f"/api/v1/records/{made.json()['id']}/history")  # a read: no token
+    history = client.get(f"/api/v1/entries/{made.json()['id']}/history")  # a read: no token
     assert [v["version"] for v in history.json()] == [1]
     assert client.post("/api/v1/auth/logout", headers={"X-CSRF-Token": csrf}).status_code == 200
-    assert client.get("/api/v1/records/drafts").json() == []  # anonymous again
+    assert client.get("/api/v1/entries/drafts").json() == []  # anonymous again

@@ -45,14 +45,15 @@ def known_vintage(ctx: Context) -> str | None:
 
 
 def vintage(ctx: Context) -> str:
-    """The store's data vintage (``Store.vintage``), read once per version of the file;
-    ``"none"`` when there is no store yet."""
+    """The store file's data vintage (``Store.vintage`` unscoped), read once per version of
+    the file; ``"none"`` when there is no store yet."""
     key = _signature(ctx)
     if key is None:
         return "none"
     found = _vintages.get(key)
-    if found is None:  # read through the pool: never from a connection to an older file
-        with Context(ctx.store, pooled=True).reading() as store:
+    if found is None:  # read through the pool: never from a connection to an older file;
+        # the file's own vintage, whoever asks (a reader's scoped view is no file's vintage)
+        with Context(ctx.store, pooled=True, database_url=None).reading() as store:
             found = store.vintage()
             used = getattr(store, "pool_signature", key[1:])
         if tuple(used) != key[1:]:
@@ -120,6 +121,10 @@ _memo = Memo()
 
 def memo(ctx: Context, name: str, key: Hashable, compute: Callable[[], T]) -> T:
     """``compute()`` once per (``name``, ``key``, data vintage, user); later calls with the
-    same question on the same data get the stored result."""
+    same question on the same data get the stored result. In the multi-user mode the entered
+    record changes in PostgreSQL without the store file changing, so nothing is kept:
+    every call computes."""
+    if ctx.multi_user:
+        return compute()
     user = getattr(ctx.user, "id", ctx.user)
     return _memo.get((name, key, vintage(ctx), str(ctx.path), user), compute)

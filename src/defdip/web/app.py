@@ -62,7 +62,9 @@ def create_app(store: Path | str | None = None, *, cache_bytes: int | None = Non
     """The web application over the store at ``store`` (default: ``$DEFDIP_STORE``, else
     ``$DEFDIP_HOME/defdip.duckdb``), read-only. ``cache_bytes`` bounds the response cache
     (default 128 MB, or ``$DEFDIP_WEB_CACHE_MB``)."""
+    from defdip.service.context import Context
     from defdip.web.pages import install_pages
+    from defdip.web.records_api import build_router
 
     chosen = store if store is not None else os.environ.get("DEFDIP_STORE") or None
     app = FastAPI(title="defdip", version=__version__, description=DESCRIPTION,
@@ -71,6 +73,7 @@ def create_app(store: Path | str | None = None, *, cache_bytes: int | None = Non
     app.state.store = chosen
     problems.install(app)
     app.include_router(api_router())
+    app.include_router(build_router(lambda: Context(store=chosen)))  # the record's writes
     install_pages(app)
     size = cache_bytes if cache_bytes is not None else \
         int(os.environ.get("DEFDIP_WEB_CACHE_MB", "128")) << 20

@@ -5,7 +5,9 @@ A pure ASGI middleware (no per-request task or thread): one ``stat`` of the stor
 whether the vintage is still the one read before (``service.cache.known_vintage``); only after
 a load does it open the store, once, in a worker thread. The ETag of a GET is a digest of
 (vintage, path, query, credentials), so ``If-None-Match`` is answered with 304 before any
-route runs, and a new load changes every ETag: no client or cache serves a stale figure.
+route runs, and a new load changes every ETag: no client or cache serves a stale figure. With
+the record in PostgreSQL (``$DEFDIP_DATABASE_URL``) nothing is cached here: a write there
+does not change the store file.
 """
 
 from __future__ import annotations
@@ -95,7 +97,10 @@ class VintageMiddleware:
         current = await self._vintage(scope)
         scope["defdip.vintage"] = current
         stamp = (b"x-defdip-vintage", current.encode())
-        if scope["method"] not in ("GET", "HEAD") or scope["path"].startswith("/static/"):
+        # in the multi-user mode the entered record changes in PostgreSQL, not in the store
+        # file whose vintage keys the cache: nothing is cached or answered 304 here
+        if scope["method"] not in ("GET", "HEAD") or scope["path"].startswith("/static/") \
+                or Context(scope["app"].state.store).multi_user:
             await self.app(scope, receive, _stamped(send, [stamp]))
             return
         headers = dict(scope["headers"])

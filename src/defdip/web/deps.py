@@ -1,8 +1,10 @@
 """What every route gets: the service context (with the asking user) and shared parameters.
 
-:func:`current_user` is where authentication goes (the multi-user record): it returns None
-now — the public record — and whatever it returns later is put in the :class:`Context`, so
-every service call below sees the user and filters by what they may see.
+:func:`current_user` authenticates the request in the multi-user mode
+(``$DEFDIP_DATABASE_URL``): an API token (``Authorization: Bearer ddp_…``) or the session
+cookie that ``POST /api/v1/auth/login`` sets. The user is put in the :class:`Context`, so every
+service call below reads only what they may see (the anonymous reader — PUBLIC, released to
+ALL — when nobody signed in). In the embedded mode there are no accounts: None.
 """
 
 from __future__ import annotations
@@ -21,8 +23,20 @@ __all__ = ["ContextDep", "FromYear", "ToYear", "check_years", "current_user", "g
 
 
 def current_user(request: Request) -> Any:
-    """The authenticated user of the request; None (anonymous) until logins exist."""
-    return None
+    """The authenticated user of the request (a ``Principal``), or None: anonymous, or the
+    embedded mode. A wrong or expired token or session is refused (401), never read as
+    anonymous."""
+    ctx = Context(store=request.app.state.store)
+    if not ctx.multi_user:
+        return None
+    from defdip.service import accounts
+    from defdip.web.records_api import SESSION_COOKIE
+
+    authorization = request.headers.get("authorization") or ""
+    if authorization.lower().startswith("bearer "):
+        return accounts.principal_for_token(ctx, authorization[7:].strip())
+    session = request.cookies.get(SESSION_COOKIE)
+    return accounts.principal_for_session(ctx, session) if session else None
 
 
 def get_context(request: Request, user: Any = Depends(current_user)) -> Context:

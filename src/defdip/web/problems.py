@@ -22,9 +22,12 @@ from starlette.exceptions import HTTPException
 
 from defdip.errors import (
     DefdipError,
+    Forbidden,
     InvalidArgument,
     NoStore,
     NotLoaded,
+    RecordNotFound,
+    Unauthenticated,
     UnknownCountry,
     UnknownSource,
 )
@@ -70,6 +73,9 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 # (status, slug, title) for each library error, most specific first.
 KINDS: tuple[tuple[type[Exception], int, str, str], ...] = (
+    (Unauthenticated, 401, "unauthenticated", "Not signed in"),
+    (Forbidden, 403, "forbidden", "Not allowed"),
+    (RecordNotFound, 404, "not-found", "Not found"),
     (UnknownCountry, 404, "unknown-country", "Unknown country"),
     (UnknownSource, 404, "unknown-source", "Unknown source"),
     (NoStore, 503, "no-store", "No store loaded"),

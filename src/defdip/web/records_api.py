@@ -146,7 +146,7 @@ def build_router(context: Callable[[], Context], *, prefix: str = "/api/v1",
         response.delete_cookie(SESSION_COOKIE)
         return response
 
-    @router.get("/records")
+    @router.get("/entries")
     async def list_records(ctx: Any = Asker, country: str | None = None,
                            partner: str | None = None, kind: str | None = None,
                            year_from: int | None = Year, year_to: int | None = Year) -> Any:
@@ -159,21 +159,21 @@ def build_router(context: Callable[[], Context], *, prefix: str = "/api/v1",
         return result if isinstance(result, Response) else JSONResponse(
             _json(result.data()), headers={"ETag": f'W/"{result.vintage}"'})
 
-    @router.get("/records/suggest")
+    @router.get("/entries/suggest")
     async def suggest(q: str, ctx: Any = Asker) -> Any:
         if isinstance(ctx, Response):
             return ctx
         result = await _run(lambda: oversight.suggest(ctx, q))
         return result if isinstance(result, Response) else _json(result.data())
 
-    @router.get("/records/drafts")
+    @router.get("/entries/drafts")
     async def drafts(ctx: Any = Asker) -> Any:
         if isinstance(ctx, Response):
             return ctx
         result = await _run(lambda: entries.workflow(ctx))
         return result if isinstance(result, Response) else _json(result.data())
 
-    @router.get("/records/{record_id}")
+    @router.get("/entries/{record_id}")
     async def get_record(record_id: str, ctx: Any = Asker, as_of: datetime | None = None
                          ) -> Any:
         if isinstance(ctx, Response):
@@ -182,14 +182,14 @@ def build_router(context: Callable[[], Context], *, prefix: str = "/api/v1",
             return _document(await _run(lambda: entries.record_as_of(ctx, record_id, as_of)))
         return _document(await _run(lambda: entries.get_record(ctx, record_id)))
 
-    @router.get("/records/{record_id}/history")
+    @router.get("/entries/{record_id}/history")
     async def history(record_id: str, ctx: Any = Asker) -> Any:
         if isinstance(ctx, Response):
             return ctx
         result = await _run(lambda: entries.record_history(ctx, record_id))
         return result if isinstance(result, Response) else _json(result.document)
 
-    @router.post("/records", status_code=201)
+    @router.post("/entries", status_code=201)
     async def create(document: dict[str, Any] = Body(...), ctx: Any = Asker) -> Any:
         if isinstance(ctx, Response):
             return ctx
@@ -197,7 +197,7 @@ def build_router(context: Callable[[], Context], *, prefix: str = "/api/v1",
         if isinstance(result, Response):
             return result
         response = _document(result, 201)
-        response.headers["Location"] = f"{prefix}/records/{result.document['id']}"
+        response.headers["Location"] = f"{prefix}/entries/{result.document['id']}"
         return response
 
     def _if_match(if_match: str | None) -> JSONResponse | None:
@@ -207,7 +207,7 @@ def build_router(context: Callable[[], Context], *, prefix: str = "/api/v1",
                              "the ETag you read, so a write never overwrites one you have not "
                              "seen."}, status_code=428)
 
-    @router.put("/records/{record_id}")
+    @router.put("/entries/{record_id}")
     async def update(record_id: str, document: dict[str, Any] = Body(...), ctx: Any = Asker,
                      if_match: str | None = Header(None)) -> Any:
         if isinstance(ctx, Response):
@@ -215,7 +215,7 @@ def build_router(context: Callable[[], Context], *, prefix: str = "/api/v1",
         return _if_match(if_match) or _document(await _run(
             lambda: entries.update_record(ctx, record_id, document, if_match)))
 
-    @router.delete("/records/{record_id}")
+    @router.delete("/entries/{record_id}")
     async def delete(record_id: str, ctx: Any = Asker, if_match: str | None = Header(None)
                      ) -> Any:
         if isinstance(ctx, Response):
@@ -223,7 +223,7 @@ def build_router(context: Callable[[], Context], *, prefix: str = "/api/v1",
         return _if_match(if_match) or _document(await _run(
             lambda: entries.delete_record(ctx, record_id, if_match)))
 
-    @router.post("/records/{record_id}/{action}")
+    @router.post("/entries/{record_id}/{action}")
     async def transition(record_id: str, action: str, ctx: Any = Asker,
                          if_match: str | None = Header(None)) -> Any:
         """``restore`` a deleted record or ``approve`` a draft."""
