@@ -208,11 +208,12 @@ def register(app: typer.Typer) -> None:
 
 
 def _context(store: Path | None) -> Any:
-    """The service context of a reading command (its reads check the store first: a missing
+    """The service context of a reading command, as the user of $DEFDIP_TOKEN
+    (:func:`~defdip.cli._common.cli_context`; its reads check the store first: a missing
     store is refused, never created empty)."""
-    from defdip.service.context import Context
+    from defdip.cli._common import cli_context
 
-    return Context(store)
+    return cli_context(store)
 
 
 def _notes(result: Any) -> None:
