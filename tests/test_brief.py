@@ -133,3 +133,26 @@ def test_the_service_layer_serves_the_brief(built_store):
     result = service_brief(Context(built_store.path), "NGA")
     assert result.document["country"]["iso3"] == "NGA" and result.vintage
     assert [s.id for s in result.detail.sections] == list(SECTIONS)
+
+
+def test_data_as_of_lines_cover_the_combined_series(brief, built_store):
+    """The UN votes and peacekeeping lines name both series each joins and end where the
+    data the brief uses end (independent SQL on the loaded tables; mirror READMEs: Voeten's
+    last vote 2020-01-14, the DGACM votes to 2026, IPI to 2014-03, UN monthly reports to
+    2025-07)."""
+    lines = {r["source"].split(" (")[0]: r for r in brief.as_of}
+    votes = lines["UN General Assembly roll-call votes"]
+    last_vote = built_store.sql(
+        "SELECT max(d) AS d FROM (SELECT max(date) AS d FROM unga_roll_calls UNION ALL "
+        "SELECT max(date) FROM dgacm_resolutions WHERE recorded_vote)")["d"][0]
+    assert votes["data as of"] == str(last_vote)[:10]
+    assert "Voeten et al. 1946–" in votes["source"]
+    assert "UN DGACM recorded votes" in votes["source"]
+    assert "last vote 2020-01-14" in votes["version"]
+    pko = lines["UN peacekeeping contributions, monthly"]
+    last_month = built_store.sql("SELECT max(month) AS m FROM un_pko_monthly")["m"][0]
+    assert pko["data as of"] == str(last_month)[:7]
+    assert "IPI 1990-" in pko["source"] and "to 2014-03" in pko["source"]
+    number = {n.key: n for n in brief.numbers}["peacekeepers"]
+    assert number.label.endswith(pko["data as of"])
+

@@ -108,9 +108,53 @@ def data_as_of(ctx: BriefContext) -> list[dict[str, Any]]:
              "data as of": span.last_date if span.last_date else str(span.last),
              "years": span.years(), "version": versions.get(source_of.get(key, key), "")}
             for key, span in ctx.spans.items()]
+    combined = {"un_alignment": _votes_line, "ipi_contributor_month": _peacekeeping_line}
+    for i, key in enumerate(ctx.spans):
+        if key in combined:
+            rows[i] = combined[key](ctx, versions) or rows[i]
     if ctx.focal_is_curated():
         retrieved, n = state_record.curated_retrieval(ctx.tables)
         rows.append({"source": "Curated record (cited public pages)",
                      "data as of": str(retrieved)[:10],
                      "years": "retrieval date", "version": f"{n} records"})
     return rows
+
+
+def _votes_line(ctx: BriefContext, versions: dict[str, Any]) -> dict[str, Any] | None:
+    """The UN votes line: the roll-call series the alignment table is built from
+    (``queries.series.roll_calls``: Voeten et al., then the UN's recorded votes, no roll call
+    twice), each with its years, and the last vote date loaded."""
+    if not (ctx.store.has("unga_roll_calls") or ctx.store.has("dgacm_resolutions")):
+        return None
+    rc = series.roll_calls(ctx.tables)
+    frame = rc.group_by("origin").aggregate(lo=rc.year.min(), hi=rc.year.max(),
+                                            last=rc.date.max()).order_by("lo").execute()
+    spans = [(str(o), int(lo), int(hi), str(last)[:10]) for o, lo, hi, last
+             in zip(frame["origin"], frame["lo"], frame["hi"], frame["last"], strict=True)]
+    words = {"voeten": "Voeten et al.", "dgacm": "UN DGACM recorded votes"}
+    version_of = {"voeten": "unga_votes", "dgacm": "unga_votes_dgacm"}
+    parts = [f"{words[n]} {lo}–{hi}" for n, lo, hi, _ in spans]
+    return {"source": f"UN General Assembly roll-call votes ({'; '.join(parts)})",
+            "data as of": max(last for *_, last in spans),
+            "years": f"{min(s[1] for s in spans)}–{max(s[2] for s in spans)}",
+            "version": "; ".join(f"{words[n]}: {versions.get(version_of[n], '')}"
+                                 for n, *_ in spans)}
+
+
+def _peacekeeping_line(ctx: BriefContext, versions: dict[str, Any]) -> dict[str, Any] | None:
+    """The peacekeeping line: IPI's months, then the UN's monthly reports (the series the key
+    number and the timeline read, ``queries.series.peacekeeping``), with the last month."""
+    rows = series.peacekeeping(ctx.tables)
+    spans = rows.group_by("origin").aggregate(lo=rows.month.min(), hi=rows.month.max()) \
+        .order_by("lo").execute()
+    if spans.empty:
+        return None
+    words = {"ipi": "IPI", "un_monthly": "UN monthly reports"}
+    version_of = {"ipi": "ipi_peacekeeping", "un_monthly": "un_peacekeeping_monthly"}
+    parts = [f"{words[str(o)]} {str(lo)[:7]} to {str(hi)[:7]}"
+             for o, lo, hi in zip(spans["origin"], spans["lo"], spans["hi"], strict=True)]
+    return {"source": f"UN peacekeeping contributions, monthly ({'; '.join(parts)})",
+            "data as of": str(spans["hi"].max())[:7],
+            "years": f"{str(spans['lo'].min())[:4]}–{str(spans['hi'].max())[:4]}",
+            "version": "; ".join(f"{words[str(o)]}: {versions.get(version_of[str(o)], '')}"
+                                 for o in spans["origin"])}
