@@ -156,3 +156,20 @@ def test_data_as_of_lines_cover_the_combined_series(brief, built_store):
     number = {n.key: n for n in brief.numbers}["peacekeepers"]
     assert number.label.endswith(pko["data as of"])
 
+
+def test_outlook_labels_the_exercise_series_by_its_sources(brief, built_store):
+    """MME and JME end in 2010 (mirror military_exercises_mme README); after that only the
+    curated record, which covers Türkiye (coverage.yaml) and not Pakistan."""
+    from defdip.reports.facts import BriefContext
+    from defdip.reports.sec_outlook import outlook_section
+
+    outlook = next(s for s in brief.sections if s.id == "outlook")
+    (table,) = outlook.tables.values()
+    label = next(s for s in table["series"] if s.startswith("multinational exercises"))
+    assert "MME and JME 1995–2010" in label and "curated record 2003–" in label
+    vocab = built_store.vocabulary()
+    pak = outlook_section(BriefContext(built_store, vocab.resolve("PAK"), vocab))
+    (table,) = pak.tables.values()
+    labels = [s for s in table["series"] if s.startswith("multinational exercises")]
+    assert labels == ["multinational exercises (MME and JME 1995–2010)"]
+

@@ -18,7 +18,8 @@ __all__ = ["SERIES", "challenges_section"]
 
 SERIES = {"ideal_point": "UN ideal point", "agree_us": "agreement with the USA at the UN",
           "arms_out_tiv": "arms exports (TIV)", "arms_in_tiv": "arms imports (TIV)",
-          "exercises": "multinational exercises (MME)"}
+          "exercises": "multinational exercises (MME and JME to 2010; the curated "
+                       "record, for its focal states only, after)"}
 
 
 def _tension(ctx: BriefContext, section: Section) -> None:

@@ -17,20 +17,42 @@ from defdip.analysis.trends import (
 )
 from defdip.errors import DefdipError
 from defdip.queries import state_facts
+from defdip.queries.yearly import StateCoverage
 from defdip.reports import charts
 from defdip.reports.facts import BriefContext
 from defdip.reports.model import Section
 
-__all__ = ["HOLDOUT", "SERIES_WORDS", "outlook_section"]
+__all__ = ["HOLDOUT", "SERIES_WORDS", "exercise_words", "outlook_section"]
 
 #: Years held out in the backtest (as ``defdip trends`` does by default).
 HOLDOUT = 3
 
 SERIES_WORDS = {"arms_out_tiv": "arms exports (TIV m)", "arms_in_tiv": "arms imports (TIV m)",
-                "exercises": "multinational exercises (MME)",
+                "exercises": "multinational exercises",
                 "peacekeepers": "UN peacekeepers (monthly average)",
                 "embassies": "embassies abroad (Lowy)",
                 "diplomatic_posts": "diplomatic posts (Lowy)"}
+
+
+#: The exercise series' sources in words (``queries.yearly.StateCoverage`` segments).
+SOURCE_WORDS = {"mme_exercises": "MME", "jme_exercises": "JME", "curated": "curated record"}
+
+
+def exercise_words(coverage: list[StateCoverage], first: int, last: int) -> str:
+    """"multinational exercises (MME and JME 1995–2010; curated record 2003–2025)": the
+    sources that observe the state's exercise series, each clipped to ``first``..``last``
+    (after 2010 only the curated record, which covers its focal states only)."""
+    spans: dict[tuple[int, int], list[str]] = {}
+    for cov in coverage:
+        if cov.instrument != "exercises":
+            continue
+        for seg in sorted(cov.segments, key=lambda s: (s.first, s.source)):
+            lo, hi = max(seg.first, first), min(seg.last, last)
+            if lo <= hi:
+                spans.setdefault((lo, hi), []).append(SOURCE_WORDS.get(seg.source, seg.source))
+    parts = [f"{' and '.join(sorted(names, key=lambda n: n != 'MME'))} "
+             + (f"{lo}–{hi}" if lo != hi else str(lo)) for (lo, hi), names in spans.items()]
+    return "multinational exercises" + (f" ({'; '.join(parts)})" if parts else "")
 
 
 def outlook_section(ctx: BriefContext) -> Section:
@@ -42,11 +64,12 @@ def outlook_section(ctx: BriefContext) -> Section:
     period = analysis_period(ctx.tables, TREND_INPUTS, None, ctx.end,
                              default_start=ctx.start, iso3=ctx.focal.iso3)
     end = period.end
-    series, _coverage = engagement_series(ctx.store, focal, period.start, end)
+    series, coverage = engagement_series(ctx.store, focal, period.start, end)
     rows = []
     for name, part in series.groupby("instrument", sort=True):
-        words = SERIES_WORDS.get(str(name), str(name))
         first, last_seen = int(part["year"].min()), int(part["year"].max())
+        words = exercise_words(coverage, first, last_seen) if name == "exercises" else \
+            SERIES_WORDS.get(str(name), str(name))
         row = {"series": words, "years": f"{first}–{last_seen}"}
         refusal = forecast_refusal(last_seen, end)  # the one rule, as `defdip trends`
         if refusal is not None:
