@@ -173,3 +173,32 @@ def test_outlook_labels_the_exercise_series_by_its_sources(brief, built_store):
     labels = [s for s in table["series"] if s.startswith("multinational exercises")]
     assert labels == ["multinational exercises (MME and JME 1995–2010)"]
 
+
+def test_un_voting_finding_is_the_alignment_commands_read(built_store):
+    """Pakistan's "voted like" finding gives, for its last year, the shares and joint-vote
+    count `defdip alignment` gives (measures.alignment, the same minimum-votes rule)."""
+    import re
+
+    from defdip.measures import alignment
+    from defdip.measures.alignment import MIN_JOINT_VOTES
+    from defdip.reports.facts import BriefContext
+    from defdip.reports.sec_effects import effects_section
+
+    vocab = built_store.vocabulary()
+    ctx = BriefContext(built_store, vocab.resolve("PAK"), vocab)
+    section = effects_section(ctx)
+    (text,) = [f.text for f in section.findings if "voted like" in f.text]
+    year = int(re.match(r"In (\d{4}) ", text).group(1))
+    shares = dict(re.findall(r"([A-Z][\w ]+?) (\d+)%", text.split("voted like: ")[1]))
+    assert "United States" in shares  # the largest powers are always among the partners
+    names = {ctx.name(k): k for k in vocab.countries}
+    frame = alignment(built_store, "PAK", partners=tuple(names[n] for n in shares))
+    frame = frame[frame["year"] == year]
+    assert len(frame) == len(shares)
+    for name, pct in shares.items():
+        row = frame[frame["partner"] == names[name]].iloc[0]
+        assert row["un_nvotes"] >= MIN_JOINT_VOTES
+        assert int(pct) == round(100 * row["un_agree"])
+        assert f"of {int(row['un_nvotes'])} joint" in text or f"{name} {pct}% of " \
+            f"{int(row['un_nvotes'])}" in text
+

@@ -12,6 +12,7 @@ from defdip.analysis._common import Focal
 from defdip.analysis.effects import INSTRUMENTS, effects_frame, focal_panel
 from defdip.analysis.event_study import event_study_frame
 from defdip.errors import DefdipError
+from defdip.measures.alignment import MIN_JOINT_VOTES
 from defdip.queries.state_facts import un_agreement_with
 from defdip.reports import charts, choose
 from defdip.reports.facts import BriefContext
@@ -44,7 +45,11 @@ def _alignment(ctx: BriefContext, section: Section, first: int, last: int) -> No
                                          + ctx.cache.get("arms_top_supplier", []))
     codes = [c for c in (ctx.vocab.countries[i].ccode for i in partners
                          if i in ctx.vocab.countries) if c is not None]
-    frame = un_agreement_with(ctx.tables, int(ctx.focal.ccode or 0), codes, first, last)
+    # the stored alignment table and rule `defdip alignment` reads: a year with fewer than
+    # MIN_JOINT_VOTES joint roll calls has no share (NULL), so it is left out, never 0%
+    frame = un_agreement_with(ctx.tables, int(ctx.focal.ccode or 0), codes, first, last,
+                              min_votes=MIN_JOINT_VOTES)
+    frame = frame[frame["un_agree"].notna()]
     if frame.empty:
         return
     frame["partner"] = frame["ccode_2"].map(ctx.name)
@@ -54,13 +59,18 @@ def _alignment(ctx: BriefContext, section: Section, first: int, last: int) -> No
          for p, g in frame.groupby("partner", sort=False)],
         y_label="share of identical votes (0–1)",
         note="Partners chosen for this state: the largest global powers, its main arms "
-             "partners and its peers. Years with fewer than 10 joint votes are left out. "
-             "Source: UNGA roll calls (Voeten et al.)."))
+             f"partners and its peers. Years with fewer than {MIN_JOINT_VOTES} joint votes "
+             "are left out. Source: UNGA roll calls (Voeten et al. to January 2020, the UN's "
+             "recorded votes after)."))
     latest = frame[frame["year"] == frame["year"].max()].sort_values("un_agree")
-    words = ", ".join(f"{p} {a:.0%}" for p, a in zip(latest["partner"], latest["un_agree"],
-                                                      strict=True))
+    counts = latest["un_nvotes"].astype("int64")
+    same = counts.nunique() == 1
+    words = ", ".join(f"{p} {a:.0%}" + ("" if same else f" of {n}") for p, a, n
+                      in zip(latest["partner"], latest["un_agree"], counts, strict=True))
+    votes = f"{int(counts.iloc[0])} joint" if same else "joint"
     section.find(f"In {int(latest['year'].iloc[0])} {ctx.focal.name} voted like: {words} "
-                 "(share of UN General Assembly roll calls).", "strong", rank=45)
+                 f"(share of {votes} UN General Assembly roll calls; a year with fewer than "
+                 f"{MIN_JOINT_VOTES} is left out).", "strong", rank=45)
 
 
 def effects_section(ctx: BriefContext) -> Section:
