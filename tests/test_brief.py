@@ -202,3 +202,44 @@ def test_un_voting_finding_is_the_alignment_commands_read(built_store):
         assert f"of {int(row['un_nvotes'])} joint" in text or f"{name} {pct}% of " \
             f"{int(row['un_nvotes'])}" in text
 
+
+def test_challenges_show_the_event_balance_where_events_are_loaded(built_store, mirror,
+                                                                   tmp_path):
+    """The mirror's ICEWS sample covers June 2018 only (icews_events_sample README). Loaded:
+    the challenges section shows Türkiye's balance with its tension partners for that month,
+    the counts `defdip tension TUR --year 2018` gives from the same files. Not loaded: one
+    sentence saying so and how to load them."""
+    from defdip.analysis import tension_monitor
+    from defdip.events import ReadContext
+    from defdip.reports.facts import BriefContext
+    from defdip.reports.sec_challenges import challenges_section
+    from defdip.store.events import EventStore, cameo_books
+
+    vocab = built_store.vocabulary()
+    empty = BriefContext(built_store, vocab.resolve("TUR"), vocab,
+                         events=EventStore(tmp_path / "none"))
+    section = challenges_section(empty)
+    assert not any(k.startswith("Event balance") for k in section.tables)
+    assert sum("Event data: none loaded" in t and "`defdip events load FILES`" in t
+               for t in section.text) == 1
+
+    dataset = EventStore(tmp_path / "events")
+    dataset.load([mirror / "icews_events_sample" / "events.2018.sample.tab"],
+                 ReadContext(vocab, cameo_books(built_store)))
+    ctx = BriefContext(built_store, vocab.resolve("TUR"), vocab, events=dataset)
+    section = challenges_section(ctx)
+    assert not any("Event data: none loaded" in t for t in section.text)
+    (title,) = [k for k in section.tables if k.startswith("Event balance")]
+    assert "2018-06" in title
+    table = section.tables[title]
+    assert len(table) >= 1  # Syria, a tension partner, has events in June 2018
+    monthly = tension_monitor(built_store, "TUR", year=2018, events=dataset).events.months
+    for row in table.itertuples():
+        theirs = monthly[monthly["name_2"] == row.partner]
+        assert len(theirs) == 1 and row._2 == 1  # one month with events: 2018-06
+        assert row.events == int(theirs["events"].iloc[0])
+        assert row.cooperation == int(theirs["verbal_coop"].iloc[0]
+                                      + theirs["material_coop"].iloc[0])
+        assert row.conflict == int(theirs["verbal_conflict"].iloc[0]
+                                   + theirs["material_conflict"].iloc[0])
+    assert any(f.text.startswith("Event balance, 1 month (2018-06)") for f in section.findings)

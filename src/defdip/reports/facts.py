@@ -20,6 +20,7 @@ import pandas as pd
 from defdip.countries import Country, Vocabulary
 from defdip.queries.tables import Tables
 from defdip.store import Store
+from defdip.store.events import EventStore
 
 __all__ = ["SPANS", "BriefContext", "Span"]
 
@@ -68,6 +69,8 @@ class BriefContext:
     cache: dict[str, Any] = field(default_factory=dict)
     #: Record kinds the partner map and tables keep (empty: every kind); the web's filter.
     kinds: tuple[str, ...] = ()
+    #: The event dataset (None: ``events/`` beside the store, as ``defdip tension``).
+    events: EventStore | None = None
 
     @cached_property
     def tables(self) -> Tables:
