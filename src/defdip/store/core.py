@@ -182,11 +182,12 @@ class Store(CompiledPanelQueries):
         return self.sql("SELECT * FROM _sources WHERE NOT starts_with(name, '_') ORDER BY name")
 
     def vintage(self) -> str:
-        """A short digest of what the store holds: each source's fingerprint and load time and
-        each table's row count. Two stores (or one store at two moments) with the same vintage
-        give the same answers; a load, a record build or an entered record changes it. A
-        scoped store (``defdip.store.scope``) adds what its reader is shown, so two readers who
-        see different records never share a vintage."""
+        """A short digest of what the store holds: each source's fingerprint and load time,
+        each table's row count and the record's writes. Two stores (or one store at two
+        moments) with the same vintage give the same answers; a load, a record build or an
+        entered record (even one replacing a record of the same id) changes it. A scoped
+        store (``defdip.store.scope``) adds what its reader is shown, so two readers who see
+        different records never share a vintage."""
         stored = self.stored_vintage()
         if self.scope is None:
             return stored
@@ -200,6 +201,9 @@ class Store(CompiledPanelQueries):
         parts = self.rows("SELECT name, fingerprint, CAST(loaded_at AS VARCHAR) AS at "
                           "FROM _sources ORDER BY name")
         parts += self.rows("SELECT name, rows FROM _tables ORDER BY name")
+        if self.has("_record_writes"):  # a record replaced in place keeps the row counts
+            parts += self.rows("SELECT count(*) AS writes, CAST(max(written_at) AS VARCHAR) "
+                               "AS last FROM _record_writes")
         return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()[:16]
 
     def rows(self, query: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
@@ -282,6 +286,8 @@ class Store(CompiledPanelQueries):
                 con.execute("INSERT OR REPLACE INTO _tables VALUES (?, ?, ?, ?, ?)",
                             [table, "engagements", description, counts[table],
                              json.dumps(list(columns))])
+            con.execute("INSERT INTO _record_writes VALUES (?, ?)",
+                        [datetime.now(UTC).replace(tzinfo=None), len(engagements)])
         return counts
 
     def replace_tables_from_queries(self, queries: Mapping[str, str], *, owner: str,

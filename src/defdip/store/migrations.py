@@ -88,6 +88,16 @@ MIGRATIONS += (
     """),
 )
 
+MIGRATIONS += (
+    (4, "a row per write of the record, so the store's vintage changes when a record is "
+        "replaced by one of the same id (the row counts alone stay the same)", """
+        CREATE TABLE IF NOT EXISTS _record_writes (
+            written_at TIMESTAMP NOT NULL,  -- when the write committed (UTC)
+            records BIGINT NOT NULL         -- records written (inserted or replaced)
+        );
+    """),
+)
+
 #: The engagement record's tables as migrations 2 and 3 made them: description and columns
 #: (the engagement model, ``defdip.engagements.model``, keeps the same column lists; a test
 #: checks).
