@@ -63,6 +63,7 @@ def create_app(store: Path | str | None = None, *, cache_bytes: int | None = Non
     ``$DEFDIP_HOME/defdip.duckdb``), read-only. ``cache_bytes`` bounds the response cache
     (default 128 MB, or ``$DEFDIP_WEB_CACHE_MB``)."""
     from defdip.service.context import Context
+    from defdip.web import pages_forms
     from defdip.web.pages import install_pages
     from defdip.web.records_api import build_router
 
@@ -74,6 +75,7 @@ def create_app(store: Path | str | None = None, *, cache_bytes: int | None = Non
     problems.install(app)
     app.include_router(api_router())
     app.include_router(build_router(lambda: Context(store=chosen)))  # the record's writes
+    app.include_router(pages_forms.build_router(lambda: Context(store=chosen)))  # forms
     install_pages(app)
     size = cache_bytes if cache_bytes is not None else \
         int(os.environ.get("DEFDIP_WEB_CACHE_MB", "128")) << 20
