@@ -139,3 +139,18 @@ def test_login_create_edit_stale_and_approve(site):
     bad_day = ayse.get("/audit?start=yesterday")
     assert bad_day.status_code == 422
     assert "start &#39;yesterday&#39; is not a date: write YYYY-MM-DD." in bad_day.text
+
+
+def test_the_app_mounts_the_forms(site, pg_db, tmp_path, monkeypatch):
+    """create_app serves the forms with the record in PostgreSQL ($DEFDIP_DATABASE_URL)."""
+    from defdip.web import create_app
+
+    monkeypatch.setenv("DEFDIP_DATABASE_URL", pg_db.app_url)
+    app = create_app(tmp_path / "none.duckdb")  # Secure cookies: a client over https
+    with TestClient(app, base_url="https://testserver", follow_redirects=False) as client:
+        assert client.get("/login").status_code == 200
+        landed = client.post("/login", data={"name": "elif", "password": PASSWORD})
+        assert landed.status_code == 303, landed.text
+        page = client.get("/entries")
+        assert "Signed in as elif" in page.text and "Enter a record" in page.text
+        assert 'href="/audit"' not in page.text  # elif is no admin
