@@ -141,16 +141,22 @@ def test_login_create_edit_stale_and_approve(site):
     assert "start &#39;yesterday&#39; is not a date: write YYYY-MM-DD." in bad_day.text
 
 
-def test_the_app_mounts_the_forms(site, pg_db, tmp_path, monkeypatch):
-    """create_app serves the forms with the record in PostgreSQL ($DEFDIP_DATABASE_URL)."""
+@pytest.mark.parametrize("scheme", ["https", "http"])
+def test_the_app_mounts_the_forms(site, pg_db, tmp_path, monkeypatch, scheme):
+    """create_app serves the forms with the record in PostgreSQL ($DEFDIP_DATABASE_URL); the
+    session cookie is Secure over https and plain over http (``defdip serve`` on
+    http://localhost), so a user signs in either way."""
     from defdip.web import create_app
 
     monkeypatch.setenv("DEFDIP_DATABASE_URL", pg_db.app_url)
-    app = create_app(tmp_path / "none.duckdb")  # Secure cookies: a client over https
-    with TestClient(app, base_url="https://testserver", follow_redirects=False) as client:
+    app = create_app(tmp_path / "none.duckdb")
+    with TestClient(app, base_url=f"{scheme}://testserver", follow_redirects=False) as client:
         assert client.get("/login").status_code == 200
         landed = client.post("/login", data={"name": "elif", "password": PASSWORD})
         assert landed.status_code == 303, landed.text
+        cookies = landed.headers.get_list("set-cookie")
+        assert cookies and all(("; secure" in c.lower()) == (scheme == "https")
+                               for c in cookies)
         page = client.get("/entries")
         assert "Signed in as elif" in page.text and "Enter a record" in page.text
         assert 'href="/audit"' not in page.text  # elif is no admin

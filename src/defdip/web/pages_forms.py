@@ -32,7 +32,7 @@ from defdip.errors import (
 from defdip.service import accounts, entries, oversight
 from defdip.service.context import Context
 from defdip.store.markings import CLASSIFICATIONS
-from defdip.web.records_api import SESSION_COOKIE
+from defdip.web.records_api import SESSION_COOKIE, cookie_is_secure
 from defdip.web.views import cells, page, query
 
 __all__ = ["CSRF_COOKIE", "build_router", "form_document"]
@@ -91,7 +91,8 @@ def _fields(document: dict[str, Any] | None) -> dict[str, str]:
             "releasable_to": ", ".join(doc.get("releasable_to") or [])}
 
 
-def build_router(context: Callable[[], Context], *, secure_cookie: bool = True) -> APIRouter:
+def build_router(context: Callable[[], Context], *, secure_cookie: bool | None = None
+                 ) -> APIRouter:
     """The form pages, over the contexts ``context()`` makes (one per request)."""
     router = APIRouter(include_in_schema=False)
 
@@ -143,7 +144,8 @@ def build_router(context: Callable[[], Context], *, secure_cookie: bool = True) 
         response = RedirectResponse("/entries", status_code=303)
         for key, value in ((SESSION_COOKIE, session.token), (CSRF_COOKIE, session.csrf)):
             response.set_cookie(key, value, httponly=True, samesite="strict",
-                                secure=secure_cookie, expires=session.expires_at)
+                                secure=cookie_is_secure(request, secure_cookie),
+                                expires=session.expires_at)
         return response
 
     @router.post("/logout")

@@ -39,13 +39,21 @@ from defdip.plain import plain
 from defdip.service import accounts, entries, oversight, reads
 from defdip.service.context import Context
 
-__all__ = ["SESSION_COOKIE", "build_router"]
+__all__ = ["SESSION_COOKIE", "build_router", "cookie_is_secure"]
 
 SESSION_COOKIE = "defdip_session"
 _SAFE = ("GET", "HEAD", "OPTIONS")
 _STATUS: tuple[tuple[type[Exception], int], ...] = (
     (Unauthenticated, 401), (Forbidden, 403), (RecordNotFound, 404), (StaleVersion, 412),
     (RecordExists, 409), (InvalidRecord, 422), (InvalidArgument, 422), (DefdipError, 409))
+
+
+def cookie_is_secure(request: Request, secure: bool | None) -> bool:
+    """Whether a session cookie is sent with ``Secure``: as configured, or (``None``, the
+    default) as the request came — over https (directly, or through a proxy uvicorn trusts
+    with ``--proxy-headers``), so a user of ``defdip serve`` on http://localhost can still
+    sign in."""
+    return request.url.scheme == "https" if secure is None else secure
 
 
 def _json(value: Any) -> Any:
@@ -97,7 +105,7 @@ def _document(result: Any, status: int = 200) -> Response:
 
 
 def build_router(context: Callable[[], Context], *, prefix: str = "/api/v1",
-                 secure_cookie: bool = True) -> APIRouter:
+                 secure_cookie: bool | None = None) -> APIRouter:
     """The routes, reading and writing through the contexts ``context()`` makes (one per
     request; ``Context()`` reads ``$DEFDIP_DATABASE_URL``)."""
     router = APIRouter(prefix=prefix, tags=["record"])
@@ -124,14 +132,15 @@ def build_router(context: Callable[[], Context], *, prefix: str = "/api/v1",
     Year = Query(None, ge=1000, le=2999)  # a year: the range the record holds
 
     @router.post("/auth/login")
-    async def login(response: Response, name: str = Body(...), password: str = Body(...)
-                    ) -> Any:
+    async def login(request: Request, response: Response, name: str = Body(...),
+                    password: str = Body(...)) -> Any:
         """Log in: sets the session cookie and returns the CSRF token to send back."""
         session = await _run(lambda: accounts.login(context(), name, password))
         if isinstance(session, Response):
             return session
         response.set_cookie(SESSION_COOKIE, session.token, httponly=True, samesite="strict",
-                            secure=secure_cookie, expires=session.expires_at)
+                            secure=cookie_is_secure(request, secure_cookie),
+                            expires=session.expires_at)
         return {"csrf": session.csrf, "user": session.principal.name,
                 "expires_at": session.expires_at.isoformat()}
 
