@@ -158,9 +158,9 @@ def test_compare(server, browser):
     page.click("form.filters button[type=submit]")
     page.wait_for_selector("#compare-table")
     heads = page.eval_on_selector_all("#compare-table th", "e => e.map(x => x.textContent)")
-    assert heads == ["measure", "TUR", "GRC", "EGY"]
+    assert heads == ["measure", "TUR", "GRC", "EGY", "covers"]
     frame = pd.read_csv(io.BytesIO(w.download("#compare-table a.csv")))
-    assert list(frame.columns) == ["measure", "TUR", "GRC", "EGY"] and len(frame) > 5
+    assert list(frame.columns) == ["measure", "TUR", "GRC", "EGY", "covers"] and len(frame) > 5
     w.close()
 
 

@@ -92,8 +92,9 @@ def compare(ctx: Context, countries: Sequence[str], *, year: int | None = None,
             else:
                 chosen = year
             rows = compared_rows(store, states, chosen, partners, vocabulary(ctx))
-        table = pd.DataFrame([{"measure": k, "covers": covers,
-                               **{s.iso3: v.get(s.iso3) for s in states}}
+        # the states beside their measure, what the row covers after them
+        table = pd.DataFrame([{"measure": k, **{s.iso3: v.get(s.iso3) for s in states},
+                               "covers": covers}
                               for k, (covers, v) in rows.items()], dtype=object)
         return Result(f"{', '.join(s.name for s in states)} in {chosen}", table=table,
                       coverage=f"{chosen}; data that cover every state only (the curated "
