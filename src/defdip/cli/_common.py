@@ -167,15 +167,29 @@ def _cell(value: Any, float_format: str) -> str:
 
 def _print_table(columns: list[str], numeric: list[bool], rows: Iterable[Sequence[Any]],
                  title: str | None, float_format: str) -> None:
-    """Rows as a rich table, numeric columns right-aligned: the one printer of every table."""
-    from rich.table import Table
+    """Rows as a boxed text table, numeric columns right-aligned: the one printer of every
+    table. Every cell is printed whole — never cut to the terminal's width with "…" — and
+    without rich's layout engine, which took a fifth of a second for 200 rows (so the
+    everyday commands stay under half a second)."""
+    header = [str(c) for c in columns]
+    body = [[_cell(v, float_format).replace("\n", " ") for v in row] for row in rows]
+    widths = [max([len(header[i])] + [len(r[i]) for r in body]) for i in range(len(header))]
 
-    table = Table(title=title, show_lines=False)
-    for column, right in zip(columns, numeric, strict=True):
-        table.add_column(str(column), justify="right" if right else "left")
-    for row in rows:
-        table.add_row(*[_cell(v, float_format) for v in row])
-    console.print(table)
+    def line(left: str, fill: str, middle: str, right: str) -> str:
+        return left + middle.join(fill * (w + 2) for w in widths) + right
+
+    def cells(values: list[str], edge: str, aligned: bool) -> str:
+        parts = [(v.rjust(w) if aligned and right else v.ljust(w))
+                 for v, w, right in zip(values, widths, numeric, strict=True)]
+        return edge + edge.join(f" {p} " for p in parts) + edge
+
+    out = []
+    if title:
+        out.append(title.center(sum(widths) + 3 * len(widths) + 1).rstrip())
+    out += [line("┏", "━", "┳", "┓"), cells(header, "┃", False), line("┡", "━", "╇", "┩")]
+    out += [cells(r, "│", True) for r in body]
+    out.append(line("└", "─", "┴", "┘"))
+    typer.echo("\n".join(out))
 
 
 def _print_rows(rows: list[dict[str, Any]], title: str | None, float_format: str) -> None:
