@@ -30,7 +30,7 @@ from typing import Any, Protocol
 from defdip.errors import DefdipError
 from defdip.store.markings import Principal, visible
 
-__all__ = ["EnteredRecords", "RecordSource", "Scope"]
+__all__ = ["EnteredRecords", "RecordSource", "Scope", "hides_records"]
 
 _ENTERED = "_scope_entered"
 _ENTERED_ACTORS = "_scope_entered_actors"
@@ -161,3 +161,16 @@ def _compiled_rule(con: Any, database: str, principal: Principal,
             _RULES.clear()
         _RULES[key] = str(backend.compile(table.filter(visible(table, principal))))
     return _RULES[key]
+
+
+def hides_records(store: Any, who: Principal) -> bool:
+    """Whether the file's record holds any record the rule hides from ``who`` (a record
+    marked above PUBLIC or not released to ALL, for the anonymous reader). When it holds none,
+    narrowing reads to ``who`` changes no answer, and a server may read unscoped (pooled,
+    cached); when it holds one, reads must be scoped."""
+    if not store.has("engagements"):
+        return False
+    table = store.ibis().table("engagements")
+    if "classification" not in table.columns:
+        return False
+    return bool(table.filter(~visible(table, who)).count().execute())

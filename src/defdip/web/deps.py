@@ -40,7 +40,29 @@ def current_user(request: Request) -> Any:
 
 
 def get_context(request: Request, user: Any = Depends(current_user)) -> Context:
-    return Context(store=request.app.state.store, user=user, pooled=True)
+    """The request's context. Without accounts (the embedded mode) nobody signs in, so a
+    server reads as the anonymous reader whenever the file holds a record the rule hides
+    from it (entered RESTRICTED records, say): a server never publishes what the file's
+    owner marked. Without such records the reads stay unscoped — the same answers, pooled."""
+    ctx = Context(store=request.app.state.store, user=user, pooled=True)
+    if user is None and not ctx.multi_user and _hides_records(ctx):
+        from defdip.store.markings import ANONYMOUS
+
+        return ctx.as_user(ANONYMOUS)
+    return ctx
+
+
+def _hides_records(ctx: Context) -> bool:
+    from defdip.service.cache import memo
+
+    def compute() -> bool:
+        from defdip.store.markings import ANONYMOUS
+        from defdip.store.scope import hides_records
+
+        with ctx.reading() as store:
+            return hides_records(store, ANONYMOUS)
+
+    return bool(memo(ctx, "hides_records", "", compute))
 
 
 ContextDep = Annotated[Context, Depends(get_context)]
