@@ -35,8 +35,9 @@ from defdip.engagements.model import conform_actors, conform_engagements
 from defdip.panels.adders import add_all
 from defdip.panels.filters import filter_country
 from defdip.panels.units import create_dyad_years
-from defdip.reports import record_sections
-from defdip.reports.brief import build_brief
+from defdip.reports.brief import brief_context, build_brief
+from defdip.reports.partners import partner_table
+from defdip.reports.sec_timeline import timeline_section
 from defdip.service import oversight, reads
 from defdip.service.context import Context
 from defdip.store import Store
@@ -206,9 +207,11 @@ class World:
             panel = create_dyad_years(store, start=2019, end=2023)
             panel = filter_country(add_all(panel, ["exercises", "agreements"]), "TUR", side="1")
             out["panel"] = panel.expr.order_by(["ccode_2", "year"]).execute()
-            out["brief: partners and map"] = record_sections.partner_counts(store, turkey,
-                                                                             2019, 2023)
-            timeline = record_sections.timeline_section(store, turkey, 2015, 2024)
+            # the brief's partner table (its map's data) and timeline, as the brief builds them
+            window = brief_context(store, turkey.iso3, start=2019, end=2023)
+            out["brief: partners and map"] = _plain(partner_table(window, 2019, 2023))
+            timeline = timeline_section(brief_context(store, turkey.iso3, start=2015,
+                                                      end=2024))
             out["brief: timeline"] = (timeline.text, timeline.figures,
                                       {k: _plain(v) for k, v in timeline.tables.items()})
         return out
