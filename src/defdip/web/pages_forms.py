@@ -21,7 +21,6 @@ from fastapi.responses import RedirectResponse, Response
 
 from defdip.errors import (
     DefdipError,
-    Forbidden,
     InvalidArgument,
     InvalidRecord,
     RecordExists,
@@ -32,25 +31,17 @@ from defdip.errors import (
 from defdip.service import accounts, entries, oversight
 from defdip.service.context import Context
 from defdip.store.markings import CLASSIFICATIONS
-from defdip.web.records_api import SESSION_COOKIE, cookie_is_secure
+from defdip.web.records_api import SESSION_COOKIE, cookie_is_secure, record_status
 from defdip.web.views import cells, page, query
 
 __all__ = ["CSRF_COOKIE", "build_router", "form_document"]
 
 CSRF_COOKIE = "defdip_csrf"
-_STATUS = ((Unauthenticated, 401, "Not signed in"), (Forbidden, 403, "Not allowed"),
-           (RecordNotFound, 404, "Not found"), (StaleVersion, 412, "Changed since you read it"),
-           (RecordExists, 409, "Already recorded"), (InvalidRecord, 422, "Invalid record"),
-           (InvalidArgument, 422, "Invalid value"), (DefdipError, 409, "Not done"))
 PAGE = 50
 #: what a stored document holds that the author does not write
 _META = frozenset(("id", "version", "etag", "status", "deleted", "created_at", "created_by",
                    "updated_at", "updated_by", "approved_at", "approved_by", "deleted_at",
                    "deleted_by", "origin", "key"))
-
-
-def _status(exc: DefdipError) -> tuple[int, str]:
-    return next((code, title) for kind, code, title in _STATUS if isinstance(exc, kind))
 
 
 def _lines(text: str) -> list[str]:
@@ -118,7 +109,7 @@ def build_router(context: Callable[[], Context], *, secure_cookie: bool | None =
                     **extra)
 
     def refused(request: Request, exc: DefdipError) -> Response:
-        status, title = _status(exc)
+        status, title = record_status(exc)
         return show(request, "error.html", status=status,
                     problem={"title": title, "status": status, "detail": str(exc)})
 
@@ -139,7 +130,7 @@ def build_router(context: Callable[[], Context], *, secure_cookie: bool | None =
         try:
             session = accounts.login(context(), name, form.get("password", ""))
         except DefdipError as exc:
-            return show(request, "login.html", status=_status(exc)[0], user_name=name,
+            return show(request, "login.html", status=record_status(exc)[0], user_name=name,
                         error=str(exc))
         response = RedirectResponse("/entries", status_code=303)
         for key, value in ((SESSION_COOKIE, session.token), (CSRF_COOKIE, session.csrf)):
@@ -191,7 +182,7 @@ def build_router(context: Callable[[], Context], *, secure_cookie: bool | None =
         try:
             made = entries.create_record(ctx, form_document(form))
         except (InvalidRecord, InvalidArgument, RecordExists) as exc:
-            return show(request, "entry_form.html", status=_status(exc)[0],
+            return show(request, "entry_form.html", status=record_status(exc)[0],
                         action="/entries/new", values=form, title="Enter a record",
                         errors=getattr(exc, "problems", None) or [str(exc)],
                         classifications=CLASSIFICATIONS)
@@ -229,7 +220,7 @@ def build_router(context: Callable[[], Context], *, secure_cookie: bool | None =
                 try:
                     entries.update_record(ctx, record_id, form_document(form, base), version)
                 except (InvalidRecord, InvalidArgument) as exc:
-                    return entry_view(request, ctx, base, status=_status(exc)[0], values=form,
+                    return entry_view(request, ctx, base, status=record_status(exc)[0], values=form,
                                       errors=getattr(exc, "problems", None) or [str(exc)])
             else:
                 call = getattr(entries, f"{action}_record")

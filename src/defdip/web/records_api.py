@@ -39,13 +39,23 @@ from defdip.plain import plain
 from defdip.service import accounts, entries, oversight, reads
 from defdip.service.context import Context
 
-__all__ = ["SESSION_COOKIE", "build_router", "cookie_is_secure"]
+__all__ = ["RECORD_ERRORS", "SESSION_COOKIE", "build_router", "cookie_is_secure",
+           "record_status"]
 
 SESSION_COOKIE = "defdip_session"
 _SAFE = ("GET", "HEAD", "OPTIONS")
-_STATUS: tuple[tuple[type[Exception], int], ...] = (
-    (Unauthenticated, 401), (Forbidden, 403), (RecordNotFound, 404), (StaleVersion, 412),
-    (RecordExists, 409), (InvalidRecord, 422), (InvalidArgument, 422), (DefdipError, 409))
+#: The record's errors as HTTP: status and the title a page shows (the first class that
+#: matches; the JSON routes and the forms both answer by it).
+RECORD_ERRORS: tuple[tuple[type[Exception], int, str], ...] = (
+    (Unauthenticated, 401, "Not signed in"), (Forbidden, 403, "Not allowed"),
+    (RecordNotFound, 404, "Not found"), (StaleVersion, 412, "Changed since you read it"),
+    (RecordExists, 409, "Already recorded"), (InvalidRecord, 422, "Invalid record"),
+    (InvalidArgument, 422, "Invalid value"), (DefdipError, 409, "Not done"))
+
+
+def record_status(exc: Exception) -> tuple[int, str]:
+    """The HTTP status and page title of one of the record's errors."""
+    return next((code, title) for kind, code, title in RECORD_ERRORS if isinstance(exc, kind))
 
 
 def cookie_is_secure(request: Request, secure: bool | None) -> bool:
@@ -66,7 +76,7 @@ def _json(value: Any) -> Any:
 
 
 def _error(exc: Exception) -> JSONResponse:
-    status = next(code for kind, code in _STATUS if isinstance(exc, kind))
+    status = record_status(exc)[0]
     body: dict[str, Any] = {"error": type(exc).__name__, "detail": str(exc)}
     headers = {}
     if isinstance(exc, StaleVersion):
