@@ -1,6 +1,6 @@
 """The country brief for faces that show it a section at a time, the partners behind its
 map and the world's shapes (the side-by-side comparison of states is
-:mod:`defdip.service.compare`, re-exported here).
+:mod:`defdip.service.compare`).
 
 Sections are the brief's own (``reports.brief.build_section`` over a
 ``reports.brief.brief_context``): the web page and ``defdip brief`` show the same findings,
@@ -16,7 +16,6 @@ from typing import Any
 from defdip.errors import InvalidArgument
 from defdip.reports.brief import SECTIONS
 from defdip.service.cache import memo, vocabulary
-from defdip.service.compare import compare
 from defdip.service.context import Context
 from defdip.service.results import Result
 
@@ -26,7 +25,6 @@ __all__ = [
     "brief_html",
     "brief_section",
     "brief_sections",
-    "compare",
     "footprint",
     "key_numbers",
     "world_shapes",
