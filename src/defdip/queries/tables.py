@@ -57,10 +57,19 @@ class Tables:
     #: The store the tables are read from (None for a backend built otherwise, e.g. Spark):
     #: where a read that needs the store's country vocabulary finds it.
     store: Any = None
+    #: Ibis tables already asked for, by name: shared by every ``Tables`` of one read-only
+    #: store (its tables cannot change), so each table's schema is read once per session.
+    known: dict[str, ir.Table] | None = None
+    #: Answers of small reads (``rows``, ``probe``) by expression, shared the same way: the
+    #: brief asks the same coverage question of several sections.
+    answers: dict[Any, list[tuple[Any, ...]]] | None = None
 
     @classmethod
     def from_store(cls, store: Any) -> Tables:
         """Tables of a :class:`defdip.store.Store`, read through its Ibis DuckDB backend."""
+        if store.read_only:
+            return cls(store.ibis(), store.owner_hint, set(store.tables()), store=store,
+                       known=store.ibis_tables, answers=store.ibis_answers)
         return cls(store.ibis(), store.owner_hint, store=store)
 
     @property
@@ -82,13 +91,23 @@ class Tables:
         """The input table ``name``; :class:`NotLoaded` says which source or build makes it."""
         if not self.has(name):
             raise not_loaded(name, self.hint(name))
-        return self.backend.table(name)
+        if self.known is None:
+            return self.backend.table(name)
+        if name not in self.known:
+            self.known[name] = self.backend.table(name)
+        return self.known[name]
 
     def rows(self, expr: ir.Table) -> list[tuple[Any, ...]]:
         """Every row of a (small) query as tuples, without building a DataFrame."""
         if self.engine != "duckdb":
             return [tuple(r) for r in expr.execute().itertuples(index=False)]
-        return self.backend.con.execute(str(self.backend.compile(expr))).fetchall()
+        held = self.answers.get(expr.op()) if self.answers is not None else None
+        if held is not None:
+            return list(held)
+        rows = self.backend.con.execute(str(self.backend.compile(expr))).fetchall()
+        if self.answers is not None:
+            self.answers[expr.op()] = list(rows)
+        return rows
 
     def probe(self, expr: ir.Table) -> tuple[Any, ...]:
         """The first row of a small query whose answer shapes the panel's expression.
@@ -100,10 +119,16 @@ class Tables:
         if self.engine != "duckdb":
             frame = expr.execute()
             return tuple(frame.iloc[0].tolist()) if len(frame) else ()
-        sql = str(self.backend.compile(expr))
-        row = self.backend.con.execute(sql).fetchone()
-        values = list(row) if row is not None else []
-        self.probes.append((sql, values))
+        held = self.answers.get(("probe", expr.op())) if self.answers is not None else None
+        if held is not None:
+            sql, values = held
+        else:
+            sql = str(self.backend.compile(expr))
+            row = self.backend.con.execute(sql).fetchone()
+            values = list(row) if row is not None else []
+            if self.answers is not None:
+                self.answers[("probe", expr.op())] = (sql, values)
+        self.probes.append((sql, list(values)))
         return tuple(values)
 
     def write_compiled(self, sql: str, path: Any, *, arrow: bool = False) -> int:

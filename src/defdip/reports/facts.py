@@ -56,6 +56,30 @@ class Span:
         return f"{self.first}–{self.last}" if self.first != self.last else str(self.first)
 
 
+def _spans(tables: Tables, store: Store) -> list[list[Any]]:
+    """[key, first year, last year, last month or None] of each loaded, non-empty
+    :data:`SPANS` table, in one query."""
+    import ibis
+
+    parts = []
+    for key, (table, column, _words) in SPANS.items():
+        if not store.has(table):
+            continue
+        t = tables.table(table)
+        col = t[column]
+        years = (col.year() if column == "date" else col).cast("int64")
+        month = col.max().cast("string").left(7) if column == "date" else \
+            ibis.null("string")
+        parts.append(t.aggregate(key=ibis.literal(key), lo=years.min(), hi=years.max(),
+                                 month=month))
+    if not parts:
+        return []
+    rows = tables.rows(ibis.union(*parts) if len(parts) > 1 else parts[0])
+    order = list(SPANS)
+    return sorted(([k, int(lo), int(hi), m] for k, lo, hi, m in rows if lo is not None),
+                  key=lambda row: order.index(row[0]))
+
+
 @dataclass
 class BriefContext:
     """The store, the focal state, the brief's window and shared, cached reads."""
@@ -78,20 +102,13 @@ class BriefContext:
 
     @cached_property
     def spans(self) -> dict[str, Span]:
-        """Each loaded source table's years (absent tables are left out)."""
-        out: dict[str, Span] = {}
-        for key, (table, column, words) in SPANS.items():
-            if not self.store.has(table):
-                continue
-            t = self.tables.table(table)
-            lo, hi = self.tables.probe(t.aggregate(lo=t[column].min(), hi=t[column].max()))
-            if lo is None or (isinstance(lo, float) and lo != lo):
-                continue
-            if column == "date":
-                out[key] = Span(int(lo.year), int(hi.year), words, str(hi)[:7])
-            else:
-                out[key] = Span(int(lo), int(hi), words)
-        return out
+        """Each loaded source table's years (absent and empty tables are left out): one query,
+        kept per store vintage (``store.compiled.remember``), so a brief asks it once per load."""
+        from defdip.store.compiled import remember
+
+        found = remember(self.store, "brief-spans:" + repr(sorted(SPANS.items())),
+                         lambda: _spans(self.tables, self.store))
+        return {key: Span(lo, hi, SPANS[key][2], month) for key, lo, hi, month in found}
 
     def last(self, key: str, default: int | None = None) -> int | None:
         """The last year ``key``'s data cover, capped by the brief's ``end``."""

@@ -51,6 +51,11 @@ class Store(CompiledPanelQueries):
         self._vocabulary: Vocabulary | None = None
         self._atomic = False
         self._tables: list[str] | None = None
+        self._ibis: Any = None
+        #: Ibis tables by name, kept for a read-only store (its tables cannot change)
+        self.ibis_tables: dict[str, Any] | None = {} if read_only else None
+        #: and the answers of small reads by expression (``queries.tables.Tables.rows``)
+        self.ibis_answers: dict[Any, Any] | None = {} if read_only else None
 
     # ---- connection ----------------------------------------------------------------------
     @property
@@ -78,6 +83,9 @@ class Store(CompiledPanelQueries):
 
     def close(self) -> None:
         self._tables = None
+        self._ibis = None
+        if self.read_only:
+            self.ibis_tables, self.ibis_answers = {}, {}
         if self._con is not None:
             self._con.close()
             self._con = None
@@ -111,10 +119,13 @@ class Store(CompiledPanelQueries):
             self._atomic = False
 
     def ibis(self) -> Any:
-        """An Ibis backend over this store's connection (for portable relational code)."""
-        import ibis
+        """An Ibis backend over this store's connection (for portable relational code); one
+        per open connection."""
+        if self._ibis is None:
+            import ibis
 
-        return ibis.duckdb.from_connection(self.con)
+            self._ibis = ibis.duckdb.from_connection(self.con)
+        return self._ibis
 
     # ---- schema --------------------------------------------------------------------------
     def migrate(self) -> list[int]:
