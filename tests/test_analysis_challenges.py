@@ -107,3 +107,27 @@ def test_greece_turkiye_flagged_on_real_data(loaded_store) -> None:
     assert "GRC" in set(result.coexisting()["iso3_2"])
     syria = result.partners.set_index("iso3_2").loc["SYR"]
     assert syria["rival"] == 1 and syria["allied_years"] == 0
+
+
+def test_tension_signals_are_blank_outside_their_sources_years(loaded_store) -> None:
+    """Missing is not zero: past a source's last year (read from the store here) its signal
+    is NA, and signals_observed counts the sources that cover the year."""
+    last = {name: int(loaded_store.sql(f"SELECT max({col}) AS y FROM {table}")["y"][0])
+            for name, table, col in (("mid", "cow_mid_directed", "year"),
+                                     ("war", "cow_war_inter", "year"),
+                                     ("td", "td_rivalries", "endyear"),
+                                     ("tss", "tss_rivalries", '"end"'))}
+    result = tension_monitor(loaded_store, "TUR", start=1990, end=last["tss"])
+    rows = result.dyad_years
+    assert last["mid"] < last["tss"]  # the mirror's MIDs end before the rivalries
+    after = rows[rows["year"] > last["mid"]]
+    assert len(after) and after["mid_ongoing"].isna().all() and after["mid_onset"].isna().all()
+    before = rows[rows["year"] <= last["mid"]]
+    assert before["mid_ongoing"].notna().all()  # observed: 0 or 1
+    expected = sum((rows["year"] <= last[k]).astype(int) for k in ("mid", "war", "td", "tss"))
+    assert (rows["signals_observed"] == expected).all()  # no event files loaded
+    assert rows["events_conflictual"].isna().all()
+    late = tension_monitor(loaded_store, "TUR", year=last["tss"])
+    greece = late.partners.set_index("iso3_2").loc["GRC"]
+    assert pd.isna(greece["mid_years"]) and pd.isna(greece["mid_onsets"])
+    assert greece["allied_years"] == 1  # NATO settles it where ATOP has not caught up

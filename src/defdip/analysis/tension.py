@@ -35,6 +35,11 @@ __all__ = ["TENSION_INPUTS", "TENSION_SIGNALS", "TensionResult", "quad_class",
            "tension_monitor", "tension_table"]
 
 TENSION_SIGNALS = ("mid_ongoing", "war_ongoing", "td_rival", "tss_rival", "events_conflictual")
+#: each signal column → the input (``analysis.period.INPUTS``, or the event files) whose
+#: years it is observed in; outside them the column is blank (NA), not 0
+SIGNAL_INPUTS = {"mid_ongoing": "mid", "mid_onset": "mid", "mid_hostlev": "mid",
+                 "war_ongoing": "war", "td_rival": "td_rivalry", "tss_rival": "tss_rivalry",
+                 "events_conflictual": "events", "atop_defense": "alliance"}
 
 
 def quad_class(cameo_code: pd.Series) -> pd.Series:
@@ -184,14 +189,16 @@ def tension_monitor(store: Store, country: str | int, *, start: int | None = Non
     frame["nato_both"] = frame["nato_both"].fillna(0).astype(int)
     defense = frame.get("atop_defense", pd.Series(0, index=frame.index)).fillna(0)
     frame["allied"] = (defense.gt(0) | frame["nato_both"].gt(0)).astype(int)
-    table = tension_table(frame)
+    alliance = input_coverage(tables, "alliance")
+    table = _unobserved(tension_table(frame), [*period.inputs, alliance])
     names = _names(tables)
     table = names.merge(table, on="ccode_2", how="right").sort_values(["ccode_2", "year"])
     table.insert(0, "ccode_1", focal.ccode)
     summary = table.groupby(["ccode_2", "iso3_2", "name_2"], dropna=False).agg(
         years_tension=("tension_score", lambda s: int(s.gt(0).sum())),
         years_coexisting=("coexist", "sum"),
-        mid_years=("mid_ongoing", lambda s: int(s.gt(0).sum())), mid_onsets=("mid_onset", "sum"),
+        mid_years=("mid_ongoing", _years_present),
+        mid_onsets=("mid_onset", lambda s: s.sum(min_count=1)),
         rival=("td_rival", "max"), strategic_rival=("tss_rival", "max"),
         allied_years=("allied", "sum"), arms_tiv=("arms_tiv", "sum"),
         max_score=("tension_score", "max")).reset_index()
@@ -205,9 +212,37 @@ def tension_monitor(store: Store, country: str | int, *, start: int | None = Non
     engaged = "; ".join(input_coverage(tables, n).describe() for n in ("alliance", "arms"))
     sample = (f"{focal.name} and the {table['ccode_2'].nunique()} states with a "
               f"tension or engagement signal, {period.describe()}; engagement: {engaged}; "
-              "a signal outside its source's years counts as absent")
+              "a signal outside its source's years is blank, and the score counts the "
+              "signals present among those observed that year (signals_observed)")
     return TensionResult(focal, (start, end), table.reset_index(drop=True), summary, balance,
                          period, sample)
+
+
+def _years_present(flags: pd.Series) -> Any:
+    """Years the flag is set, or NA when no year of the window observes it."""
+    return int(flags.gt(0).sum()) if flags.notna().any() else pd.NA
+
+
+def _unobserved(table: pd.DataFrame, inputs: list[Coverage]) -> pd.DataFrame:
+    """Blank (NA) each signal in the years its source does not cover, where
+    :func:`tension_table` had counted it absent; ``signals_observed`` counts the tension
+    signals whose sources cover the year, and ``allied`` is blank where ATOP is not observed
+    and NATO does not settle it."""
+    years = {c.instrument: set(c.years()) for c in inputs}
+    seen = {name: table["year"].isin(years.get(name, set())) for name in
+            set(SIGNAL_INPUTS.values())}
+    out = table.copy()
+    for column, name in SIGNAL_INPUTS.items():
+        if column in out.columns:
+            values = out[column]
+            out[column] = (values.astype("Int64") if column != "events_conflictual" and
+                           values.dropna().mod(1).eq(0).all() else values.astype("Float64")
+                           ).where(seen[name])
+    out["signals_observed"] = sum(seen[SIGNAL_INPUTS[s]].astype("int64")
+                                  for s in TENSION_SIGNALS)
+    unknown = ~seen["alliance"] & out["nato_both"].eq(0)
+    out["allied"] = out["allied"].astype("Int64").mask(unknown)
+    return out
 
 
 def _names(tables: Tables) -> pd.DataFrame:

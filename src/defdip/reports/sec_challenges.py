@@ -43,9 +43,9 @@ def _tension(ctx: BriefContext, section: Section) -> list[int]:
         return []
     section.tables[f"Tension partners {first}–{last} (rivalries, disputes)"] = pd.DataFrame({
         "partner": top["name_2"], "rivalry": top["rivalry"].map({1: "yes", 0: "no"}),
-        "dispute onsets (MID)": top["mid_onsets"].astype("int64"),
-        "years with a dispute": top["mid_years"].astype("int64"),
-        "years allied or trading arms": top["allied_years"].astype("int64")})
+        "dispute onsets (MID)": top["mid_onsets"].astype("Int64"),
+        "years with a dispute": top["mid_years"].astype("Int64"),
+        "years allied or trading arms": top["allied_years"].astype("Int64")})
     both = top[top["years_coexisting"] > 0]
     names = ", ".join(top["name_2"].head(4))
     section.find(f"Tension: {names} — rivalries or militarized disputes with "
