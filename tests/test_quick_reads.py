@@ -79,10 +79,14 @@ def test_arms_ranking_outside_sipri_is_not_a_plain_question(ctx):
 @pytest.mark.parametrize(("country", "year"), [("TUR", 2022), ("PAK", 2015), ("USA", 2019),
                                                ("Nigeria", 2010), ("FRA", 1995)])
 def test_profile_compiled_equals_library(ctx, country, year):
-    found = quick.profile(ctx, country, year)
-    frame = reads.profile(ctx, country, year).table
+    found, coverage = quick.profile(ctx, country, year)
+    result = reads.profile(ctx, country, year)
+    frame = result.table
     assert len(frame) or country == "FRA"  # the record holds partners for these states
     _same(found, frame)
+    assert coverage == result.coverage  # the same sample line on both paths
+    curated = "the curated record covers only" not in coverage
+    assert curated == (country == "TUR")  # coverage.yaml's focal states: TUR
 
 
 @pytest.mark.parametrize("filters", [

@@ -20,6 +20,7 @@ from defdip.cli._common import (
     check_year,
     check_years,
     cli_context,
+    console,
     emit,
     emit_rows,
 )
@@ -206,9 +207,13 @@ def register(app: typer.Typer) -> None:
         title = f"{country} {year}: partners by instrument"
         found = quick.profile(cli_context(store), country, year)
         if found is not None:
-            emit_rows(found, as_json=as_json, title=title)
+            emit_rows(found[0], as_json=as_json, title=title)
+            if not as_json:
+                console.print(f"[dim]Sample: {found[1]}.[/dim]")
             return
         from defdip.service import reads
 
-        frame = reads.profile(cli_context(store), country, year).table
-        emit(frame, as_json=as_json, title=title)
+        result = reads.profile(cli_context(store), country, year)
+        emit(result.table, as_json=as_json, title=title)
+        if not as_json:
+            console.print(f"[dim]Sample: {result.coverage}.[/dim]")

@@ -234,8 +234,11 @@ def list_records(ctx: Context, *, country: str | None = None, partner: str | Non
                 [*(found.numeric[i] for i in keep), False], [shaped(r) for r in found.rows])
 
 
-def profile(ctx: Context, country: str, year: int) -> Rows | None:
-    """``reads.profile``'s table (:func:`defdip.queries.everyday.profile`)."""
+def profile(ctx: Context, country: str, year: int) -> tuple[Rows, str] | None:
+    """``reads.profile``'s table (:func:`defdip.queries.everyday.profile`) and coverage."""
+    from defdip.service.reads import profile_coverage
+    from defdip.store.compiled import remember
+
     if ctx.multi_user:  # the library path reads the record as its user and logs the read
         return None
     with ctx.reading() as store:
@@ -243,8 +246,19 @@ def profile(ctx: Context, country: str, year: int) -> Rows | None:
                          lambda v: _actor(country, v, "country"))
         if code is None:
             return None
-        return _compiled(store, "profile", {"deliveries": store.has("sipri_deliveries")},
-                         {"code": code, "year": int(year)})
+        found = _compiled(store, "profile", {"deliveries": store.has("sipri_deliveries")},
+                          {"code": code, "year": int(year)})
+        if found is None:
+            return None
+        covered = _instrument_coverage(store)
+        focal = remember(store, "focal states", _focal_states)
+    return found, profile_coverage(code, int(year), covered, focal)
+
+
+def _focal_states() -> list[str]:
+    from defdip.queries.coverage import focal_states
+
+    return list(focal_states())
 
 
 def resolve_countries(ctx: Context, names: Sequence[str], *, year: int | None = None

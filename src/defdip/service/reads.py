@@ -69,10 +69,18 @@ def list_records(ctx: Context, *, country: str | None = None, partner: str | Non
 
 
 def profile(ctx: Context, country: str, year: int) -> Result:
+    """``country``'s partners by instrument in ``year``, with what the rows rest on."""
     from defdip.engagements import profile as run
+    from defdip.measures.engagement_index import instrument_coverage
+    from defdip.queries.coverage import focal_states
+    from defdip.queries.names import actor_key
 
     with ctx.reading() as store:
-        result = Result(f"profile of {country} in {year}", table=run(store, country, year),
+        table = run(store, country, year)
+        key = actor_key(country, store.vocabulary(), "country")
+        result = Result(f"profile of {country} in {year}", table=table,
+                        coverage=profile_coverage(key, year, instrument_coverage(store),
+                                                  list(focal_states())),
                         vintage=store.vintage())
     ctx.log("read", "reads.profile", {"country": country, "year": year})
     return result
@@ -175,8 +183,32 @@ def standing_coverage(year: int, covered: dict[str, list[int]], states: int) -> 
             f"{', '.join(unused) or 'none'} (curated records never count)")
 
 
+def profile_coverage(key: str, year: int, covered: dict[str, list[int]],
+                     focal: list[str]) -> str:
+    """What a profile's rows rest on, in words: the all-state instruments observed in the
+    year and those not, and whether the curated record (visits, training, exercises and
+    agreements after the all-state datasets end) covers the state."""
+    used = [c for c, years in covered.items() if year in years]
+    unused = [f"{c} ({_span(years)})" for c, years in covered.items() if year not in years]
+    curated = (f"the curated record covers {key}" if key in focal else
+               f"the curated record covers only {', '.join(focal)}, not {key}: kinds only it "
+               "records (visits, training, exercises and agreements after the all-state "
+               f"data end) are not observed for {key}, which is not the same as none")
+    return (f"{key} {year} from data that cover every state: {', '.join(used) or 'none'}; "
+            f"not observed in {year}: {', '.join(unused) or 'none'}; {curated}")
+
+
 def _span(years: list[int]) -> str:
-    return f"{years[0]}–{years[-1]}" if years else "no data"
+    """Years as runs: ``1974–2010``, or ``2016–2017, 2019, 2021, 2023`` with gaps."""
+    if not years:
+        return "no data"
+    runs: list[list[int]] = []
+    for year in sorted(years):
+        if runs and year == runs[-1][1] + 1:
+            runs[-1][1] = year
+        else:
+            runs.append([year, year])
+    return ", ".join(f"{a}–{b}" if a != b else str(a) for a, b in runs)
 
 
 def effects(ctx: Context, country: str | None, **options: Any) -> Result:
