@@ -211,3 +211,17 @@ def test_world_map_reads_only_all_state_sources(client, built_store):
     mapped = {r["iso3"]: r["records"] for r in
               api(client, "/api/v1/maps/exercise?year=2008")["data"]}
     assert mapped["TUR"] == world < len(rows)  # the curated 2008 records do not count
+
+
+def test_arms_default_years_are_sipris_last_five(built_store, client, cli) -> None:
+    """Without years, the CLI, the API and the page take the last five years SIPRI's
+    deliveries cover (read from the store here), not a fixed range."""
+    last = int(built_store.sql("SELECT max(year) AS y FROM sipri_deliveries")["y"][0])
+    body = api(client, "/api/v1/arms/ranking?top=5")
+    assert body["title"].endswith(f"{last - 4}–{last}") or str(last - 4) in body["coverage"]
+    assert [r["country"] for r in body["data"]] == \
+        [r["country"] for r in cli("arms", "ranking", "--top", "5")] == \
+        [r["country"] for r in cli("arms", "ranking", "--top", "5", "--years",
+                                   f"{last - 4}-{last}")]
+    page = client.get("/arms")
+    assert page.status_code == 200 and f"{last - 4}–{last}" in page.text

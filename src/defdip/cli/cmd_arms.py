@@ -20,7 +20,8 @@ __all__ = ["register"]
 
 RoleOption = typer.Option("supplier", "--role",
                           help="supplier (exports) or recipient (imports).")
-YearsOption = typer.Option("2020-2024", "--years", help="Delivery years, e.g. 2020-2024.")
+YearsOption = typer.Option(None, "--years", help="Delivery years, e.g. 2020-2024 (default: "
+                           "the last five years SIPRI's deliveries cover).")
 CountryArgument = typer.Argument(..., help="ISO3 code, COW code or name, e.g. TUR.")
 
 
@@ -30,7 +31,7 @@ def register(app: typer.Typer) -> None:
     app.add_typer(arms, name="arms")
 
     @arms.command("ranking")
-    def ranking_cmd(role: str = RoleOption, years: str = YearsOption,
+    def ranking_cmd(role: str = RoleOption, years: str | None = YearsOption,
                     top: int = typer.Option(None, "--top", help="Show the first N only."),
                     store: Path = StoreOption, as_json: bool = JsonOption) -> None:
         """Rank exporters or importers by SIPRI TIV delivered, with world shares (%).
@@ -39,7 +40,7 @@ def register(app: typer.Typer) -> None:
         """
         from defdip.service import quick
 
-        start, end = parse_years(years)
+        start, end = _years(years, store)
         check_count(top, "--top", 1, 10_000)
         found = quick.arms_ranking(cli_context(store), role, start, end, top=top)
         if found is not None:
@@ -55,7 +56,7 @@ def register(app: typer.Typer) -> None:
 
     @arms.command("partners")
     def partners_cmd(country: str = CountryArgument, role: str = RoleOption,
-                     years: str = YearsOption, store: Path = StoreOption,
+                     years: str | None = YearsOption, store: Path = StoreOption,
                      as_json: bool = JsonOption) -> None:
         """A country's customers (--role supplier) or suppliers (--role recipient) by TIV.
 
@@ -63,7 +64,7 @@ def register(app: typer.Typer) -> None:
         """
         from defdip.service import reads
 
-        start, end = parse_years(years)
+        start, end = _years(years, store)
         result = reads.arms_partners(cli_context(store), country, role, start, end)
         years = result.detail
         emit(result.table, as_json=as_json,
@@ -72,7 +73,7 @@ def register(app: typer.Typer) -> None:
 
     @arms.command("deals")
     def deals_cmd(country: str = CountryArgument, role: str = RoleOption,
-                  years: str = YearsOption, store: Path = StoreOption,
+                  years: str | None = YearsOption, store: Path = StoreOption,
                   as_json: bool = JsonOption) -> None:
         """SIPRI register deals of a country ordered or delivered in the years.
 
@@ -80,13 +81,22 @@ def register(app: typer.Typer) -> None:
         """
         from defdip.service import reads
 
-        start, end = parse_years(years)
+        start, end = _years(years, store)
         frame = reads.arms_deals(cli_context(store), country, role, start, end).table
         if not as_json:
             frame = frame[["order_year", "partner_label", "weapon_designation",
                            "weapon_description", "number_ordered", "delivery_years",
                            "licensed_production", "tiv_delivered"]]
         emit(frame, as_json=as_json, title=f"deals of {country} as {role}, {start}-{end}")
+
+
+def _years(years: str | None, store: Path | None) -> tuple[int, int]:
+    """``--years`` as typed, or the last five years SIPRI's deliveries cover."""
+    if years is not None:
+        return parse_years(years)
+    from defdip.service.arms import default_years
+
+    return default_years(cli_context(store))
 
 
 def _notes(result: object, as_json: bool) -> None:

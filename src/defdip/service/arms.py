@@ -10,7 +10,11 @@ from defdip.service.cache import memo, vintage, vocabulary
 from defdip.service.context import Context
 from defdip.service.results import Result
 
-__all__ = ["SipriYears", "categories", "deals", "sipri_years", "tiv_table"]
+__all__ = ["WINDOW", "SipriYears", "categories", "deals", "default_years", "sipri_years",
+           "tiv_table"]
+
+#: The default delivery years: the last five SIPRI's deliveries cover (as its fact sheets).
+WINDOW = 5
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,26 @@ def sipri_years(store: Any, start: int, end: int,
     period = analysis_period(tables, ("arms",), start, end,
                              default_start=start, options=options)
     return SipriYears(period.start, period.end, period.covered, period.notes)
+
+
+def default_years(ctx: Context, start: int | None = None, end: int | None = None
+                  ) -> tuple[int, int]:
+    """The delivery years to use when one end or both are not given: the last
+    :data:`WINDOW` years SIPRI's deliveries cover (kept per data vintage), so the default
+    moves with each new SIPRI release; :class:`~defdip.errors.NotLoaded` without them."""
+    from defdip.errors import NotLoaded
+    from defdip.service.quick import sipri_span
+
+    if start is not None and end is not None:
+        return start, end
+    with ctx.reading() as store:
+        span = sipri_span(store)
+    if span is None:
+        raise NotLoaded("sipri_deliveries", "sipri_transfers")
+    first, last = span
+    if end is None:
+        end = last if start is None else max(start, last)
+    return (max(first, end - WINDOW + 1) if start is None else start), end
 
 
 def categories(ctx: Context) -> Result:

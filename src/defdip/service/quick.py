@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from defdip.store import Store
 
 __all__ = ["MIN_JOINT_VOTES", "alignment", "arms_ranking", "list_records", "profile",
+           "sipri_span",
            "resolve_countries", "standing"]
 
 #: ``defdip.measures.alignment.MIN_JOINT_VOTES`` (the stored table's minimum), kept here so
@@ -85,7 +86,7 @@ def arms_ranking(ctx: Context, role: str, start: int, end: int, *, top: int | No
     if role not in _ROLES or start > end or (top is not None and top < 1):
         return None
     with ctx.reading() as store:
-        span = _sipri_years(store)
+        span = sipri_span(store)
         if span is None or start < span[0] or end > span[1]:
             return None  # years outside SIPRI's: reads clips them with a note, or says why
         found = _compiled(store, "arms_volumes", {"group": role, "prefix": None},
@@ -98,7 +99,7 @@ def arms_ranking(ctx: Context, role: str, start: int, end: int, *, top: int | No
                 rows[:top] if top is not None else rows)
 
 
-def _sipri_years(store: Store) -> list[int] | None:
+def sipri_span(store: Store) -> list[int] | None:
     """The first and last year of SIPRI's deliveries (kept per data vintage): a ranking
     over years outside them is not a plain question (``service.arms.sipri_years``)."""
     from defdip.store.compiled import remember

@@ -90,10 +90,11 @@ def one_record(request: Request, ctx: ContextDep,
 @router.get("/arms")
 def arms_page(request: Request, ctx: ContextDep, country: Text = None,
               role: Annotated[str, Query(pattern="^(supplier|recipient)$")] = "supplier",
-              year_from: Annotated[int, Query(alias="from", ge=1950, le=2100)] = 2020,
-              year_to: Annotated[int, Query(alias="to", ge=1950, le=2100)] = 2024,
+              year_from: Annotated[int | None, Query(alias="from", ge=1950, le=2100)] = None,
+              year_to: Annotated[int | None, Query(alias="to", ge=1950, le=2100)] = None,
               category: Text = None, weapon: Text = None) -> Response:
     check_years(year_from, year_to)
+    year_from, year_to = arms.default_years(ctx, year_from, year_to)
     code = resolved(ctx, country)["key"] if _blank(country) else None
     category, weapon = _blank(category), _blank(weapon)
     known = arms.categories(ctx).data()
