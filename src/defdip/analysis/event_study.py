@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from defdip.analysis._common import Focal, check_years, resolve_focal
+from defdip.analysis.attgt import Estimate, attgt
 from defdip.analysis.period import Period, analysis_period
 from defdip.errors import InvalidArgument
 from defdip.plain import records
@@ -106,8 +107,6 @@ def attgt_event_study(frame: pd.DataFrame, *, outcome: str, cohort: pd.Series,
     never treated); units absent from ``cohort`` are dropped. Returns event times
     −``window``..``window`` (−1 is the reference, fixed at 0).
     """
-    from differences import ATTgt
-
     work = frame[[unit, "year", outcome]].dropna().copy()
     work = work[work[unit].isin(cohort.index)]
     work["cohort"] = work[unit].map(cohort)
@@ -128,25 +127,19 @@ def attgt_event_study(frame: pd.DataFrame, *, outcome: str, cohort: pd.Series,
     work.loc[work["cohort"] > last, "cohort"] = np.nan
     work[unit] = work[unit].astype("int64")
     work["year"] = work["year"].astype("int64")
-    data = work.set_index([unit, "year"]).sort_index()
-    att = ATTgt(data=data, cohort_column="cohort", base_period="universal")
     # Only the group-time cells within the window are estimated: they are all the plotted
-    # event times use, so the summary ATT averages what is plotted, and the fit is several
-    # times faster than over every cohort-year pair.
-    att.filter_gt(base_period="universal", relative_period_start=-window,
-                  relative_period_end=window)
-    att.fit(outcome, control_group="never_treated", cluster_var=None, alpha=alpha,
-            progress_bar=False)
-    event = att.aggregate("event", alpha=alpha)
-    event.columns = ["att", "std_error", "ci_low", "ci_high", "significant"]
-    event = event.reset_index().rename(columns={"relative_period": "event_time"})
-    event["event_time"] = event["event_time"].astype(int)
-    event = event[event["event_time"].between(-window, window)].drop(columns="significant")
+    # event times use, so the summary ATT averages what is plotted.
+    fit = attgt(work, outcome=outcome, unit=unit, time="year", cohort="cohort",
+                window=window, alpha=alpha)
+    events = fit.event()
+    event = pd.DataFrame([(e, a.att, a.std_error, a.ci_low, a.ci_high)
+                          for e, a in events.items() if -window <= e <= window],
+                         columns=["event_time", "att", "std_error", "ci_low", "ci_high"])
     counts = (work.assign(e=work["year"] - work["cohort"]).dropna(subset=["e"])
               .groupby("e")[unit].nunique())
     event["n_units"] = event["event_time"].map(lambda e: int(counts.get(float(e), 0)))
-    simple = att.aggregate("simple", alpha=alpha).iloc[0].to_numpy()
-    pretest, post_mean = _event_tests(att, window, alpha)
+    simple = fit.simple()
+    pretest, post_mean = _event_tests(events, window, alpha)
     cohorts = {int(k): int(v) for k, v in
                work.dropna(subset=["cohort"]).groupby("cohort")[unit].nunique().items()}
     spec = (f"Callaway & Sant'Anna (2021) group-time ATTs of {outcome} around {onset}, "
@@ -157,48 +150,38 @@ def attgt_event_study(frame: pd.DataFrame, *, outcome: str, cohort: pd.Series,
             f"never-treated partners, {int(work['year'].min())}–{int(last)}"
             + (f"; {n_always} partners treated from their first observed year were left "
                "out (no pre-period)." if n_always else "."))
-    return EventStudyResult(onset, outcome, event.reset_index(drop=True), float(simple[0]),
-                            (float(simple[2]), float(simple[3])), n_treated, n_never,
+    return EventStudyResult(onset, outcome, event, simple.att,
+                            (simple.ci_low, simple.ci_high), n_treated, n_never,
                             n_always, cohorts, spec, pretest=pretest,
                             post_mean=post_mean)
 
 
-def _event_tests(att: Any, window: int, alpha: float
+def _event_tests(events: dict[int, Estimate], window: int, alpha: float
                  ) -> tuple[tuple[float, int, float] | None, tuple[float, float, float] | None]:
-    """From the influence functions of the event-time aggregates (as ``differences`` forms
-    them): the joint Wald test that the plotted leads (event times −``window``..−2) are all
-    zero — (statistic, number of leads, p-value) — and the mean of the plotted post-onset
-    estimates (0..``window``) with its CI, so the summary number is the average of what is
-    drawn. (None, None) when the package's internals cannot be read."""
-    from scipy import stats
+    """From the influence functions of the event-time aggregates: the joint Wald test that
+    the plotted leads (event times −``window``..−2) are all zero — (statistic, number of
+    leads, p-value) — and the mean of the plotted post-onset estimates (0..``window``) with
+    its CI, so the summary number is the average of what is drawn."""
+    from scipy import special
 
-    try:
-        from differences.models.attgt import aggregate
-
-        inst = att._result_dict["full_sample"]["aggregate_inst"]
-        events = aggregate.event_agg(ntl=inst.ntl, weights=inst.weights,
-                                     cohort_dummy_flag=inst.cohort_dummy_flag)
-    except (KeyError, AttributeError, ImportError, TypeError, ValueError):
-        return None, None
-    by = {int(e.relative_period): e for e in events if e.influence_func is not None}
     pre, post = None, None
-    leads = [by[e] for e in range(-window, -1) if e in by]
+    leads = [events[e] for e in range(-window, -1) if e in events]
     if leads:
-        b = np.array([e.ATT for e in leads])
-        inf = np.column_stack([np.asarray(e.influence_func).ravel() for e in leads])
+        b = np.array([e.att for e in leads])
+        inf = np.column_stack([e.influence for e in leads])
         n = inf.shape[0]
         vcv = inf.T @ inf / n
         try:
             wald = float(n * b @ np.linalg.solve(vcv, b))
-            pre = (wald, len(leads), float(stats.chi2.sf(wald, len(leads))))
+            pre = (wald, len(leads), float(special.chdtrc(len(leads), wald)))
         except np.linalg.LinAlgError:
             pre = None
-    lags = [by[e] for e in range(0, window + 1) if e in by]
+    lags = [events[e] for e in range(0, window + 1) if e in events]
     if lags:
-        mean = float(np.mean([e.ATT for e in lags]))
-        inf = np.column_stack([np.asarray(e.influence_func).ravel() for e in lags]).mean(axis=1)
+        mean = float(np.mean([e.att for e in lags]))
+        inf = np.column_stack([e.influence for e in lags]).mean(axis=1)
         se = float(np.sqrt(inf @ inf / inf.shape[0] / inf.shape[0]))
-        z = float(stats.norm.ppf(1 - alpha / 2))
+        z = float(special.ndtri(1 - alpha / 2))
         post = (mean, mean - z * se, mean + z * se)
     return pre, post
 
