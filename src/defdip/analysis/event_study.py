@@ -111,7 +111,7 @@ def attgt_event_study(frame: pd.DataFrame, *, outcome: str, cohort: pd.Series,
     work = work[work[unit].isin(cohort.index)]
     work["cohort"] = work[unit].map(cohort)
     # Units treated from their first observed year have no pre-period: the estimator cannot
-    # use them (differences would drop them with a warning), so drop and count them here.
+    # use them (analysis.attgt would drop them silently), so drop and count them here.
     first_seen = work.groupby(unit)["year"].transform("min")
     always = work["cohort"].notna() & (work["cohort"] <= first_seen)
     n_always = int(work.loc[always, unit].nunique())
