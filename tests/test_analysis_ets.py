@@ -19,6 +19,7 @@ from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
 from defdip.analysis.ets import aan_forecast, fit_aan
 from defdip.analysis.trends import _LOG_SERIES, forecast_series, trends
+from defdip.errors import InvalidArgument
 
 RTOL = 1e-9
 
@@ -68,6 +69,14 @@ def test_degenerate_series_match_statsmodels(y: np.ndarray) -> None:
     # same only if every objective value is
     _, expected = _statsmodels(y, 5)
     assert np.allclose(np.column_stack(aan_forecast(y, 5)), expected, rtol=RTOL, atol=1e-12)
+
+
+def test_fit_refuses_a_series_it_cannot_fit() -> None:
+    with pytest.raises(InvalidArgument, match=r"An ETS fit needs a series of at least 2 finite "
+                                              r"values; got \[1.0, nan, 3.0\]. Drop the "):
+        fit_aan(np.array([1.0, np.nan, 3.0]))
+    with pytest.raises(InvalidArgument, match=r"at least 2 finite values; got \[4.0\]"):
+        fit_aan(np.array([4.0]))
 
 
 def _old_forecast(values: np.ndarray, horizon: int, log: bool) -> pd.DataFrame:

@@ -28,6 +28,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from defdip.errors import InvalidArgument
+
 __all__ = ["AANFit", "aan_forecast", "fit_aan"]
 
 _LOWER, _UPPER = 1e-4, 1 - 1e-4  # statsmodels' bounds on alpha and beta* (ETSModel)
@@ -85,10 +87,13 @@ def _neg_loglike(params: np.ndarray, y: np.ndarray, ylist: list[float]) -> float
 
 
 def fit_aan(y: np.ndarray) -> AANFit:
-    """Fit ETS(A,A,N) to ``y`` (at least two values, no NaN) by maximum likelihood."""
+    """Fit ETS(A,A,N) to ``y`` (at least two values, all finite) by maximum likelihood."""
     from scipy.optimize import fmin_l_bfgs_b
 
     y = np.require(np.asarray(y, dtype=float), requirements="WC")
+    if y.ndim != 1 or len(y) < 2 or not np.isfinite(y).all():
+        raise InvalidArgument(f"An ETS fit needs a series of at least 2 finite values; got "
+                              f"{y.tolist()!r}. Drop the missing years first.")
     ylist = y.tolist()
     level0, trend0 = _initial_states(y)
     start = np.array([_START_ALPHA, _START_BETA, level0, trend0])
@@ -109,7 +114,8 @@ def fit_aan(y: np.ndarray) -> AANFit:
 def aan_forecast(y: np.ndarray, horizon: int, alpha: float = 0.05
                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Mean forecast and ``1 − alpha`` prediction interval (low, high) for the ``horizon``
-    steps after ``y``, from :func:`fit_aan` (statsmodels' exact intervals for AAN)."""
+    steps after ``y``, from :func:`fit_aan` (statsmodels' exact intervals for AAN; ``alpha``
+    is the interval's significance level, as in statsmodels' ``summary_frame``)."""
     from scipy.special import ndtri
 
     fit = fit_aan(y)
