@@ -5,6 +5,8 @@ on every test the brief's breakpoint table runs for TUR, PAK and NGA."""
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -117,3 +119,18 @@ def test_chow_on_real_series_at_every_year(built_store, iso3: str) -> None:
             assert chow_test(*args) == expected, (iso3, col, year)
             compared += 1
     assert compared > 150, compared
+
+
+def test_cli_breakpoints_prints_the_tests(built_store, defdip_cli) -> None:
+    """`defdip breakpoints TUR` (and --json) was an AttributeError: the command passed the
+    analysis object where the printer expects the service's answer."""
+    done = defdip_cli("breakpoints", "TUR", "--json", "--store", str(built_store.path))
+    assert done.returncode == 0, done.stderr
+    tests = json.loads(done.stdout)["tests"]
+    table = breakpoint_tests(built_store, "TUR").table
+    assert [t.get("f_stat") for t in tests if t.get("f_stat") is not None] == \
+        table["f_stat"].dropna().tolist()
+    shown = defdip_cli("breakpoints", "TUR", "--store", str(built_store.path),
+                       env={"COLUMNS": "200"})
+    assert shown.returncode == 0, shown.stderr
+    assert "Chow F test of a linear trend at each date" in shown.stdout
