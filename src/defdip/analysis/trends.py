@@ -1,8 +1,9 @@
 """Engagement trends by instrument, and five-year forecasts with their backtest error.
 
 Each yearly series of the focal state is forecast with an additive-trend exponential
-smoothing model (Holt's linear method in state-space form, statsmodels ``ETSModel``), which
-gives prediction intervals. Arms TIV is modelled as log(1 + TIV) and transformed back, so
+smoothing model (Holt's linear method in state-space form, ETS(A,A,N), fitted by maximum
+likelihood in :mod:`defdip.analysis.ets` as statsmodels' ``ETSModel`` fits it), which gives
+prediction intervals. Arms TIV is modelled as log(1 + TIV) and transformed back, so
 its intervals stay positive and skewed; other intervals are cut at zero (counts). Beside
 each forecast stands its backtest: the model refitted without the last ``holdout`` observed
 years, its forecasts of them, and the mean absolute (percentage) error — the honest
@@ -19,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from defdip.analysis._common import Focal, check_years, resolve_focal
+from defdip.analysis.ets import aan_forecast
 from defdip.analysis.period import Period, analysis_period, forecast_refusal
 from defdip.errors import InvalidArgument
 from defdip.plain import records
@@ -65,16 +67,11 @@ def backtest_errors(actual: np.ndarray, predicted: np.ndarray) -> tuple[float, f
 
 
 def _fit_predict(values: np.ndarray, horizon: int, alpha: float, log: bool) -> pd.DataFrame:
-    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
-
     y = np.log1p(np.clip(values, 0, None)) if log else values.astype(float)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        fit = ETSModel(pd.Series(y), error="add", trend="add").fit(disp=False)
-        frame = fit.get_prediction(start=len(y), end=len(y) + horizon - 1) \
-            .summary_frame(alpha=alpha)
-    out = frame.rename(columns={"pi_lower": "pi_low", "pi_upper": "pi_high"})[
-        ["mean", "pi_low", "pi_high"]].reset_index(drop=True)
+        mean, low, high = aan_forecast(y, horizon, alpha)
+    out = pd.DataFrame({"mean": mean, "pi_low": low, "pi_high": high})
     if log:
         out = np.expm1(out)
     return out.clip(lower=0)  # every series is a non-negative count or TIV

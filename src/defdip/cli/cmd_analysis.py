@@ -141,12 +141,11 @@ def register(app: typer.Typer) -> None:
 
         Example: defdip breakpoints TUR --window 8
         """
-        from defdip.analysis import breakpoint_tests
+        from defdip.service import reads
 
         check_count(window, "--window", 3, 30)
-        with open_cli_store(store) as handle:
-            result = breakpoint_tests(handle, country, window=window)
-        _show(result, result.table.drop(columns=["name"], errors="ignore"), as_json,
+        answer = reads.breakpoints(_context(store), country, window=window)
+        _show(answer, answer.detail.table.drop(columns=["name"], errors="ignore"), as_json,
               "Chow F test of a linear trend at each date")
 
     @app.command("trends")
