@@ -89,6 +89,7 @@ def _neg_loglike(params: np.ndarray, y: np.ndarray, ylist: list[float]) -> float
 def fit_aan(y: np.ndarray) -> AANFit:
     """Fit ETS(A,A,N) to ``y`` (at least two values, all finite) by maximum likelihood."""
     from scipy.optimize import fmin_l_bfgs_b
+    from threadpoolctl import threadpool_limits
 
     y = np.require(np.asarray(y, dtype=float), requirements="WC")
     if y.ndim != 1 or len(y) < 2 or not np.isfinite(y).all():
@@ -99,7 +100,10 @@ def fit_aan(y: np.ndarray) -> AANFit:
     start = np.array([_START_ALPHA, _START_BETA, level0, trend0])
     start[1] /= start[0]  # statsmodels optimises beta* = beta / alpha
     bounds = [(_LOWER, _UPPER), (_LOWER, _UPPER), (-np.inf, np.inf), (-np.inf, np.inf)]
-    with np.errstate(all="ignore"):  # a constant series has log(0): statsmodels' path too
+    # One BLAS thread: L-BFGS-B calls BLAS on 4×10 matrices, where OpenBLAS's threads only
+    # wait on each other (a fit took 80 ms instead of 12 ms on a busy 2-core machine); the
+    # arithmetic, and so the answer, is the same.
+    with np.errstate(all="ignore"), threadpool_limits(limits=1, user_api="blas"):
         xopt, _, info = fmin_l_bfgs_b(_neg_loglike, start, args=(y, ylist), approx_grad=True,
                                       bounds=bounds, maxiter=1000)
         alpha = xopt[0]

@@ -40,8 +40,8 @@ def register(app: typer.Typer) -> None:
         """
         from defdip.service import quick
 
-        start, end = _years(years, store)
         check_count(top, "--top", 1, 10_000)
+        start, end = _years(years, store)
         found = quick.arms_ranking(cli_context(store), role, start, end, top=top)
         if found is not None:
             emit_rows(found, as_json=as_json, title=f"{role}s by TIV delivered, {start}-{end}")

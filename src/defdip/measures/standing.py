@@ -22,7 +22,6 @@ not observed.
 
 from __future__ import annotations
 
-import networkx as nx
 import numpy as np
 import pandas as pd
 
@@ -71,6 +70,8 @@ def _leading_eigenvector(adjacency: np.ndarray, tol: float = 1e-12,
 
 
 def _centralities(edges: pd.DataFrame) -> pd.DataFrame:
+    import networkx as nx  # only here: importing it costs what a whole brief section does
+
     graph = nx.Graph()
     graph.add_weighted_edges_from(edges[["ccode_1", "ccode_2", "engagement_index"]]
                                   .itertuples(index=False, name=None))
