@@ -91,3 +91,32 @@ def test_sessions_need_the_csrf_token_for_writes(api):
     assert [v["version"] for v in history.json()] == [1]
     assert client.post("/api/v1/auth/logout", headers={"X-CSRF-Token": csrf}).status_code == 200
     assert client.get("/api/v1/entries/drafts").json() == []  # anonymous again
+
+
+def test_the_list_comes_in_pages_with_a_next_link(api):
+    """A hundred thousand records in one answer took seconds under load: the list is paged,
+    in record-list order, and the Link header's next page carries on where the page ended."""
+    client, tokens = api
+    names = []
+    for day in (5, 6, 7):
+        body = {**RECORD, "name": f"Visit {day}", "start": f"2024-02-0{day}"}
+        made = client.post("/api/v1/entries", json=body, headers=_as(tokens["ayse"]))
+        assert made.status_code == 201, made.text
+        done = client.post(f"/api/v1/entries/{made.json()['id']}/approve",
+                           headers={**_as(tokens["ayse"]), "If-Match": made.headers["ETag"]})
+        assert done.status_code == 200
+        names.append(body["name"])
+    whole = [r["name"] for r in client.get("/api/v1/entries", headers=_as(tokens["piotr"]))
+             .json()]
+    assert sorted(whole) == sorted(names)
+    first = client.get("/api/v1/entries?limit=2", headers=_as(tokens["piotr"]))
+    link = first.headers["Link"]
+    assert link.startswith("<") and link.endswith('>; rel="next"') and "after=" in link
+    rest = client.get(link[1:link.index(">")], headers=_as(tokens["piotr"]))
+    assert "Link" not in rest.headers  # the last page
+    paged = [r["name"] for r in first.json()] + [r["name"] for r in rest.json()]
+    assert paged == whole
+    bad = client.get("/api/v1/entries?after=nonsense", headers=_as(tokens["piotr"]))
+    assert bad.status_code == 422 and "is not a cursor this service wrote" in bad.text
+    assert client.get("/api/v1/entries?limit=0", headers=_as(tokens["piotr"])
+                      ).status_code == 422
