@@ -18,9 +18,10 @@ import ibis.expr.types as ir
 
 from defdip.queries import everyday, record
 from defdip.queries.tables import Tables
+from defdip.store import compiled
 from defdip.store.compiled import Template, holes, literal, schemas
 
-__all__ = ["READS", "compile_read"]
+__all__ = ["READS", "compile_expr", "compile_read", "compiled_frame"]
 
 #: The first placeholder integer; placeholders are this plus the hole's number.
 _INT_BASE = 7_391_048_000
@@ -81,7 +82,13 @@ def compile_read(store: Any, read: str, fixed: Mapping[str, Any], values: Mappin
     expression) and ``values`` (ints, text, lists of them, or None: they go in holes);
     None when the store's engine is not DuckDB or the template does not reproduce Ibis' SQL
     for ``values`` (then the caller runs the read through Ibis)."""
-    build = READS[read]
+    return compile_expr(store, READS[read], fixed, values)
+
+
+def compile_expr(store: Any, build: Callable[..., ir.Table], fixed: Mapping[str, Any],
+                 values: Mapping[str, Any]) -> Template | None:
+    """:func:`compile_read` for any builder ``build(tables, **fixed, **values)`` of this
+    layer or above (the focal panel of ``analysis.effects``)."""
     tables = Tables.from_store(store)
     if tables.engine != "duckdb":
         return None
@@ -104,6 +111,39 @@ def compile_read(store: Any, read: str, fixed: Mapping[str, Any], values: Mappin
     schema = expr.schema()
     template = Template(pieces, names, list(schema.names),
                         [_numeric(t) for t in schema.types],
-                        schemas(store, [n for n, present in tables.checked.items() if present]))
+                        schemas(store, [n for n, present in tables.checked.items() if present]),
+                        [str(t) for t in schema.types])
     real = str(tables.backend.compile(build(Tables.from_store(store), **fixed, **values)))
     return template if template.sql(holes(values)) == real else None
+
+
+def compiled_frame(store: Any, read: str, build: Callable[..., ir.Table],
+                   fixed: Mapping[str, Any], values: Mapping[str, Any]) -> Any:
+    """The rows of ``build(tables, **fixed, **values)`` as the DataFrame Ibis' ``execute``
+    gives, from the template kept for the store's vintage (compiled and kept when there is
+    none), so a later run with other ``values`` needs no Ibis expression or compilation.
+    None when no template can be made (the caller runs the expression through Ibis)."""
+    import ibis
+    import pandas as pd
+    import pyarrow.types as pat
+    from ibis.backends.duckdb.converter import DuckDBPandasData
+    from ibis.formats.pandas import PandasData
+
+    key = compiled.template_key(read, {"fixed": dict(fixed), "shape": compiled.shape(values)})
+    template = compiled.lookup(store, key)
+    if template is None or template.types is None:
+        template = compile_expr(store, build, fixed, values)
+        if template is None:
+            return None
+        compiled.save(store, key, template)
+    table = compiled.arrow(store, template, holes(values))
+    assert template.types is not None
+    schema = ibis.schema(dict(zip(template.columns, template.types, strict=True)))
+    # as ibis.backends.duckdb.Backend.execute converts a result, step for step
+    frame = pd.DataFrame({
+        name: (column.to_pylist() if (pat.is_nested(column.type) or
+                                      pat.is_dictionary(column.type) or column.null_count)
+               else column.to_pandas())
+        for name, column in zip(table.column_names, table.columns, strict=True)})
+    frame = DuckDBPandasData.convert_table(frame, schema)
+    return PandasData.convert_table(frame, schema)

@@ -32,7 +32,7 @@ from defdip.reports.sec_arms import TIV_WORDS
 from defdip.store import Store
 
 __all__ = ["FORMATS", "SECTIONS", "Brief", "brief_context", "brief_filename", "brief_html",
-           "build_brief", "build_section", "write_brief"]
+           "build_brief", "build_section", "warm", "write_brief"]
 
 FORMATS = ("html", "json", "pdf")
 REQUIRED = ("engagements", "engagement_actors", "country_codes", "natural_earth_countries")
@@ -167,6 +167,35 @@ def build_brief(store: Store, country: str | int, *, start: int = 1995,
     timings["total"] = round(time.perf_counter() - began, 3)
     return Brief(ctx.focal, start, end, sections, numbers, findings, summary.data_as_of(ctx),
                  sources, timings, shapes)
+
+
+def warm(store: Store) -> list[str]:
+    """Compile the SQL template of the brief's focal panel for the store's data vintage —
+    one for a state the curated record covers, one for any other (``analysis.effects``) —
+    so that no brief pays for it (``defdip load`` calls this after its write). Returns the
+    states it was built for; a state whose panel cannot be built is skipped."""
+    from defdip.analysis._common import Focal
+    from defdip.queries.coverage import focal_states
+    from defdip.reports.sec_effects import brief_focal_panel
+
+    vocab = store.vocabulary()
+    states = sorted((c for c in vocab.countries.values() if c.ccode is not None),
+                    key=lambda c: int(c.ccode or 0))
+    curated = [c for c in states if c.iso3 in focal_states()][:1]
+    chosen = curated + [c for c in states if c.iso3 not in focal_states()][:1]
+    done = []
+    for state in chosen:
+        try:
+            ctx = brief_context(store, state.iso3)
+            span = ctx.since("un_alignment")
+            if span is None:
+                continue
+            brief_focal_panel(ctx, Focal(int(state.ccode or 0), state.iso3, state.name),
+                              span[1])
+        except DefdipError:
+            continue
+        done.append(state.iso3)
+    return done
 
 
 def brief_filename(brief_or_iso3: Brief | str, fmt: str = "html") -> str:

@@ -18,7 +18,7 @@ from defdip.reports import charts, choose
 from defdip.reports.facts import BriefContext
 from defdip.reports.model import Section
 
-__all__ = ["EVENT_START", "TERMS", "effects_section", "plain_words"]
+__all__ = ["EVENT_START", "TERMS", "brief_focal_panel", "effects_section", "plain_words"]
 
 #: The event study reads from 1980 (MME's first year), so onsets after 1980 have pre-periods.
 EVENT_START = 1980
@@ -73,6 +73,12 @@ def _alignment(ctx: BriefContext, section: Section, first: int, last: int) -> No
                  f"{MIN_JOINT_VOTES} is left out).", "strong", rank=45)
 
 
+def brief_focal_panel(ctx: BriefContext, focal: Focal, last: int) -> pd.DataFrame:
+    """The focal state's partner-years from :data:`EVENT_START` to ``last`` with every
+    column the regression and the event study read: built once per brief."""
+    return ctx.memo("focal_panel", lambda: focal_panel(ctx.store, focal, EVENT_START, last))
+
+
 def effects_section(ctx: BriefContext) -> Section:
     section = Section("effects", "Effects on relations: does engagement move UN votes?")
     span = ctx.since("un_alignment")
@@ -85,8 +91,7 @@ def effects_section(ctx: BriefContext) -> Section:
     focal = Focal(int(ctx.focal.ccode), ctx.focal.iso3, ctx.focal.name)
     ctx.progress("effects: panel of partner-years")
     try:
-        panel = ctx.memo("focal_panel", lambda: focal_panel(ctx.store, focal, EVENT_START,
-                                                            last))
+        panel = brief_focal_panel(ctx, focal, last)
         ctx.progress("effects: fixed effects")
         result = effects_frame(panel, focal, outcome="un_sscore", start=first, end=last,
                                instruments=instruments)
@@ -122,8 +127,7 @@ def effects_section(ctx: BriefContext) -> Section:
 
 def _event_study(ctx: BriefContext, section: Section, focal: Focal, last: int) -> None:
     try:
-        panel = ctx.memo("focal_panel", lambda: focal_panel(ctx.store, focal, EVENT_START,
-                                                            last))
+        panel = brief_focal_panel(ctx, focal, last)
         study = event_study_frame(panel, focal, onset="exercise", outcome="un_sscore",
                                   start=EVENT_START, end=last)
     except DefdipError as exc:

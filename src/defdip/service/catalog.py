@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from defdip.errors import DefdipError
 from defdip.service.results import Result
 
 if TYPE_CHECKING:
@@ -149,4 +150,22 @@ def load(ctx: Context, names: Sequence[str] = (), *, mirror: Path | None = None,
             step("engagement record and measures")
             rows.extend(rebuild(store))
         vintage = store.vintage()
+    if derived:  # after the write: the templates belong to the data vintage just committed
+        step("the brief's compiled reads")
+        rows.append(_warm(ctx))
     return Result(f"store: {ctx.path}", table=pd.DataFrame(rows), vintage=vintage)
+
+
+def _warm(ctx: Context) -> dict[str, object]:
+    """Compile the brief's focal-panel templates for the new data (``reports.brief.warm``);
+    a failure here costs the first brief some time, never the load."""
+    from defdip.reports.brief import warm
+
+    began = time.perf_counter()
+    try:
+        with ctx.reading() as store:
+            states = warm(store)
+    except DefdipError:
+        states = []
+    return {"source": "(brief templates)", "status": "built" if states else "skipped",
+            "rows": len(states), "seconds": round(time.perf_counter() - began, 3)}

@@ -44,6 +44,7 @@ __all__ = [
     "FORMAT",
     "Rows",
     "Template",
+    "arrow",
     "cache_dir",
     "holes",
     "literal",
@@ -71,6 +72,9 @@ class Template:
     columns: list[str]
     numeric: list[bool]
     schema: list[list[str]]
+    #: the result's Ibis types (``str(dtype)``), for reads answered as a DataFrame exactly as
+    #: Ibis would convert them (``queries.compile.compiled_frame``); None: rows only
+    types: list[str] | None = None
 
     def sql(self, values: Mapping[str, Any]) -> str:
         """The statement with ``values`` written into its holes as SQL literals."""
@@ -144,9 +148,10 @@ def cache_dir() -> Path:
 
 @lru_cache(maxsize=1)
 def _code_version() -> str:
-    """The source text of the query layer, of this module and of the code whose answers
-    :func:`remember` keeps (the vocabulary, the catalog's resolution, the instruments'
-    coverage), the curated data, and the versions of the libraries that shape the SQL (read
+    """The source text of the query layer, the panels, this module and the code whose answers
+    :func:`remember` keeps or whose reads are templates (the vocabulary, the catalog's
+    resolution, the instruments' coverage, the brief's source years, the focal panel), the
+    curated data, and the versions of the libraries that shape the SQL (read
     from their metadata: checking must not import Ibis)."""
     from importlib.metadata import version
 
@@ -154,8 +159,10 @@ def _code_version() -> str:
     digest = hashlib.sha256(f"{FORMAT}|{libraries}".encode())
     package = Path(__file__).parent.parent
     kept = [package / "countries.py", package / "service" / "quick.py",
-            package / "service" / "catalog.py", package / "measures" / "engagement_index.py"]
-    for path in [*sorted((package / "queries").glob("*.py")), Path(__file__), *kept,
+            package / "service" / "catalog.py", package / "measures" / "engagement_index.py",
+            package / "reports" / "facts.py", package / "analysis" / "effects.py"]
+    for path in [*sorted((package / "queries").glob("*.py")),
+                 *sorted((package / "panels").glob("*.py")), Path(__file__), *kept,
                  *sorted((package / "data" / "curated").glob("*.yaml"))]:
         digest.update(f"{path.parent.name}/{path.name}".encode())
         digest.update(path.read_bytes())
@@ -246,6 +253,11 @@ def run(store: Store, template: Template, values: Mapping[str, Any]) -> Rows:
     """The template's rows for ``values``, fetched as tuples on the store's connection."""
     rows = store.con.execute(template.sql(values)).fetchall()
     return Rows(list(template.columns), list(template.numeric), rows)
+
+
+def arrow(store: Store, template: Template, values: Mapping[str, Any]) -> Any:
+    """The template's rows for ``values`` as a pyarrow Table (as Ibis fetches a result)."""
+    return store.con.sql(template.sql(values)).to_arrow_table()
 
 
 def remember(store: Store, name: str, compute: Callable[[], Any]) -> Any:
