@@ -64,8 +64,9 @@ def register(app: typer.Typer) -> None:
         """
         from defdip.service import reads
 
+        code = _country(country, store)  # an ambiguous name stops first, whatever is loaded
         start, end = _years(years, store)
-        result = reads.arms_partners(cli_context(store), country, role, start, end)
+        result = reads.arms_partners(cli_context(store), code, role, start, end)
         years = result.detail
         emit(result.table, as_json=as_json,
              title=f"partners of {country} as {role}, {years.start}-{years.end}")
@@ -81,13 +82,21 @@ def register(app: typer.Typer) -> None:
         """
         from defdip.service import reads
 
+        code = _country(country, store)
         start, end = _years(years, store)
-        frame = reads.arms_deals(cli_context(store), country, role, start, end).table
+        frame = reads.arms_deals(cli_context(store), code, role, start, end).table
         if not as_json:
             frame = frame[["order_year", "partner_label", "weapon_designation",
                            "weapon_description", "number_ordered", "delivery_years",
                            "licensed_production", "tiv_delivered"]]
         emit(frame, as_json=as_json, title=f"deals of {country} as {role}, {start}-{end}")
+
+
+def _country(country: str, store: Path | None) -> str:
+    """The state (or SIPRI's non-state label) ``country`` names, by the one resolver."""
+    from defdip.service.arms import actor
+
+    return actor(cli_context(store), country)
 
 
 def _years(years: str | None, store: Path | None) -> tuple[int, int]:

@@ -10,7 +10,7 @@ from defdip.service.cache import memo, vintage, vocabulary
 from defdip.service.context import Context
 from defdip.service.results import Result
 
-__all__ = ["WINDOW", "SipriYears", "categories", "deals", "default_years", "sipri_years",
+__all__ = ["WINDOW", "SipriYears", "actor", "categories", "deals", "default_years", "sipri_years",
            "tiv_table"]
 
 #: The default delivery years: the last five SIPRI's deliveries cover (as its fact sheets).
@@ -48,6 +48,16 @@ def sipri_years(store: Any, start: int, end: int,
     period = analysis_period(tables, ("arms",), start, end,
                              default_start=start, options=options)
     return SipriYears(period.start, period.end, period.covered, period.notes)
+
+
+def actor(ctx: Context, country: str) -> str:
+    """The key (ISO3, or a SIPRI label such as 'NATO') the arms measures read ``country``
+    as; an ambiguous or unknown name raises the one resolver's error (the store's
+    vocabulary, else the reference files')."""
+    from defdip.queries.names import actor_key, vocabulary
+
+    with ctx.reading() as store:
+        return actor_key(country, vocabulary(store), "country")
 
 
 def default_years(ctx: Context, start: int | None = None, end: int | None = None

@@ -73,11 +73,12 @@ def profile(ctx: Context, country: str, year: int) -> Result:
     from defdip.engagements import profile as run
     from defdip.measures.engagement_index import instrument_coverage
     from defdip.queries.coverage import focal_states
-    from defdip.queries.names import actor_key
+    from defdip.queries.names import actor_key, vocabulary
 
     with ctx.reading() as store:
-        table = run(store, country, year)
-        key = actor_key(country, store.vocabulary(), "country")
+        vocab = vocabulary(store)
+        table = run(store, country, year, vocab=vocab)
+        key = actor_key(country, vocab, "country")
         result = Result(f"profile of {country} in {year}", table=table,
                         coverage=profile_coverage(key, year, instrument_coverage(store),
                                                   list(focal_states())),
