@@ -201,6 +201,17 @@ def test_un_voting_finding_is_the_alignment_commands_read(built_store):
         assert int(pct) == round(100 * row["un_agree"])
         assert f"of {int(row['un_nvotes'])} joint" in text or f"{name} {pct}% of " \
             f"{int(row['un_nvotes'])}" in text
+    # the year is the last with a session's worth of joint votes with every partner; a later
+    # year in progress (the mirror's votes run into 2026) is named with its count, not used
+    from defdip.reports.sec_effects import FULL_SESSION_VOTES
+
+    (finding,) = [f for f in section.findings if "voted like" in f.text]
+    full = frame["un_nvotes"].min() >= FULL_SESSION_VOTES
+    assert finding.strength == ("strong" if full else "moderate")
+    later = alignment(built_store, "PAK", partners=tuple(names[n] for n in shares))
+    later = later[later["year"] > year].dropna(subset=["un_agree"])
+    if len(later):
+        assert f"{int(later['year'].max())} so far: " in text
 
 
 def test_challenges_show_the_event_balance_where_events_are_loaded(built_store, mirror,

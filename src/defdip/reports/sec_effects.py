@@ -22,6 +22,9 @@ __all__ = ["EVENT_START", "TERMS", "brief_focal_panel", "effects_section", "plai
 
 #: The event study reads from 1980 (MME's first year), so onsets after 1980 have pre-periods.
 EVENT_START = 1980
+#: Joint roll calls that make a year's vote shares strong evidence (a full session since
+#: 2019 has 80-180 recorded votes; a session in progress may hold a dozen).
+FULL_SESSION_VOTES = 30
 
 TERMS = {"exercises_joint": "joint exercises", "arms_out_log": "arms delivered to the partner",
          "arms_in_log": "arms received from the partner",
@@ -62,15 +65,24 @@ def _alignment(ctx: BriefContext, section: Section, first: int, last: int) -> No
              f"partners and its peers. Years with fewer than {MIN_JOINT_VOTES} joint votes "
              "are left out. Source: UNGA roll calls (Voeten et al. to January 2020, the UN's "
              "recorded votes after)."))
-    latest = frame[frame["year"] == frame["year"].max()].sort_values("un_agree")
+    # the last year every partner shares a session's worth of roll calls with the state (a
+    # session in progress may hold a dozen): a share of 11 votes is not strong evidence
+    fewest = frame.groupby("year")["un_nvotes"].min()
+    full = fewest[fewest >= FULL_SESSION_VOTES]
+    year = int(full.index.max()) if len(full) else int(frame["year"].max())
+    latest = frame[frame["year"] == year].sort_values("un_agree")
     counts = latest["un_nvotes"].astype("int64")
     same = counts.nunique() == 1
     words = ", ".join(f"{p} {a:.0%}" + ("" if same else f" of {n}") for p, a, n
                       in zip(latest["partner"], latest["un_agree"], counts, strict=True))
     votes = f"{int(counts.iloc[0])} joint" if same else "joint"
-    section.find(f"In {int(latest['year'].iloc[0])} {ctx.focal.name} voted like: {words} "
+    later = int(frame["year"].max())
+    since = (f"; {later} so far: {int(fewest[later])} joint roll calls, in the figure"
+             if later > year else "")
+    section.find(f"In {year} {ctx.focal.name} voted like: {words} "
                  f"(share of {votes} UN General Assembly roll calls; a year with fewer than "
-                 f"{MIN_JOINT_VOTES} is left out).", "strong", rank=45)
+                 f"{MIN_JOINT_VOTES} is left out{since}).",
+                 "strong" if int(counts.min()) >= FULL_SESSION_VOTES else "moderate", rank=45)
 
 
 def brief_focal_panel(ctx: BriefContext, focal: Focal, last: int) -> pd.DataFrame:
