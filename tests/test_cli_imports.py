@@ -87,3 +87,24 @@ def test_cite_imports_no_data_library():
     assert done.returncode == 0, done.stderr
     assert "@" in done.stdout  # the BibTeX was printed
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_a_server_imports_what_its_routes_import_before_it_serves() -> None:
+    """Two request threads importing a package for the first time at once can fail with
+    'cannot import name … from partially initialized module' (bench/record_load.py got 15
+    answers of 500 so): building the routes imports the service's lazy imports first."""
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom defdip.web.records_api import build_router\n"
+            "before = {m for m in sys.modules if m.startswith('defdip.')}\n"
+            "build_router(lambda: None)\n"
+            "wanted = ('defdip.engagements.query', 'defdip.engagements.validate', "
+            "'defdip.service.records', 'defdip.reports.brief', 'defdip.measures.arms')\n"
+            "print([m in before for m in wanted], [m in sys.modules for m in wanted])")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    lazy, loaded = done.stdout.strip().split("] [")
+    assert "True" in loaded and "False" not in loaded
+    assert "False" in lazy  # the module alone does not import them: the call does

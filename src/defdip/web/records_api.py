@@ -38,6 +38,7 @@ from defdip.errors import (
 from defdip.plain import plain
 from defdip.service import accounts, entries, oversight
 from defdip.service.context import Context
+from defdip.service.preload import preload
 from defdip.service.records import MAX_PAGE, record_page
 
 __all__ = ["RECORD_ERRORS", "SESSION_COOKIE", "build_router", "cookie_is_secure",
@@ -118,7 +119,10 @@ def _document(result: Any, status: int = 200) -> Response:
 def build_router(context: Callable[[], Context], *, prefix: str = "/api/v1",
                  secure_cookie: bool | None = None) -> APIRouter:
     """The routes, reading and writing through the contexts ``context()`` makes (one per
-    request; ``Context()`` reads ``$DEFDIP_DATABASE_URL``)."""
+    request; ``Context()`` reads ``$DEFDIP_DATABASE_URL``). What the routes import on first
+    use is imported here, before any request (``service.preload``: two requests importing a
+    package at once can fail)."""
+    preload()
     router = APIRouter(prefix=prefix, tags=["record"])
 
     def asker(request: Request, authorization: str | None = Header(None),
