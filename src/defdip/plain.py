@@ -9,12 +9,13 @@ from __future__ import annotations
 import json
 import math
 import sys
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["finite", "json_text", "plain", "records"]
+__all__ = ["finite", "json_text", "plain", "records", "year_runs", "years_text"]
 
 
 def plain(value: Any) -> Any:
@@ -63,3 +64,21 @@ def json_text(data: Any, *, indent: int | None = 2) -> str:
     """``data`` as valid JSON text (non-finite numbers as null), UTF-8 characters kept."""
     return json.dumps(finite(data), ensure_ascii=False, indent=indent, default=_default,
                       allow_nan=False)
+
+
+def year_runs(years: Iterable[int]) -> list[tuple[int, int]]:
+    """Consecutive years as (first, last) runs: [1990, 1991, 1995] → [(1990, 1991), (1995,
+    1995)]."""
+    runs: list[tuple[int, int]] = []
+    for year in sorted(years):
+        if runs and year == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], year)
+        else:
+            runs.append((year, year))
+    return runs
+
+
+def years_text(years: Iterable[int], none: str = "") -> str:
+    """Years as runs in words: ``1974–2010``, or ``2016–2017, 2019, 2021, 2023`` with gaps;
+    ``none`` when there are no years."""
+    return ", ".join(f"{a}–{b}" if a != b else str(a) for a, b in year_runs(years)) or none

@@ -21,10 +21,10 @@ import pandas as pd
 from defdip.countries import Vocabulary
 from defdip.engagements.model import KINDS, RECOMMENDED
 from defdip.errors import InvalidArgument
-from defdip.plain import records
+from defdip.plain import records, year_runs
 from defdip.queries import record
 from defdip.queries.names import actor_key, vocabulary
-from defdip.queries.tables import Tables, year_runs
+from defdip.queries.tables import Tables
 from defdip.store import Store
 
 __all__ = ["Completeness", "completeness"]

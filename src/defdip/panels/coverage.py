@@ -29,10 +29,11 @@ from defdip.panels.add_alliances import ATOP_YEARS, IGO_YEARS, un_years
 from defdip.panels.add_conflict import MID_YEARS, TD_YEARS, TSS_YEARS, WAR_YEARS
 from defdip.panels.add_cow import CONTIGUITY_YEARS, spells_span
 from defdip.panels.columns import CATALOGUE
+from defdip.plain import year_runs, years_text
 from defdip.queries import instruments, series
 from defdip.queries.coverage import Coverage, Segment, table_coverage
 from defdip.queries.memberships import membership
-from defdip.queries.tables import Tables, year_runs
+from defdip.queries.tables import Tables
 
 __all__ = ["FINDERS", "column_coverage", "describe_sources", "describe_states", "describe_years"]
 
@@ -145,8 +146,8 @@ def column_coverage(tables: Tables) -> dict[str, Coverage]:
 
 def describe_years(coverage: Coverage) -> str:
     """The years some segment covers, as runs: '1980–2010, 2012–2024'; 'not loaded'."""
-    runs = year_runs({y for s in coverage.segments for y in range(s.first, s.last + 1)})
-    return ", ".join(f"{a}–{b}" if a != b else str(a) for a, b in runs) or "not loaded"
+    return years_text({y for s in coverage.segments for y in range(s.first, s.last + 1)},
+                      "not loaded")
 
 
 def describe_states(coverage: Coverage) -> str:

@@ -8,7 +8,7 @@ table covers) live here too.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,7 +18,7 @@ import ibis.expr.types as ir
 from defdip.errors import NotLoaded
 
 __all__ = ["DERIVED_TABLES", "Tables", "not_loaded", "spell_years", "to_frame", "year_range",
-           "year_runs", "year_span"]
+           "year_span"]
 
 #: Tables that layers above the sources build, and the command that builds each.
 DERIVED_TABLES: dict[str, str] = {
@@ -179,15 +179,3 @@ def to_frame(expr: ir.Table) -> Any:
         if dtype.is_integer() and frame[name].dtype.kind == "f":
             frame[name] = frame[name].astype("Int64")
     return frame
-
-
-def year_runs(years: Iterable[int]) -> list[tuple[int, int]]:
-    """Consecutive years as (first, last) runs: [1990, 1991, 1995] → [(1990, 1991), (1995,
-    1995)]."""
-    runs: list[tuple[int, int]] = []
-    for year in sorted(years):
-        if runs and year == runs[-1][1] + 1:
-            runs[-1] = (runs[-1][0], year)
-        else:
-            runs.append((year, year))
-    return runs

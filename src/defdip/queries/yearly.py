@@ -20,10 +20,11 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
+from defdip.plain import year_runs, years_text
 from defdip.queries.coverage import FOCAL_ORIGINS, Coverage, Segment, check_scope
 from defdip.queries.instruments import INSTRUMENTS, coverage
 from defdip.queries.record import actor_years
-from defdip.queries.tables import Tables, year_runs
+from defdip.queries.tables import Tables
 
 __all__ = ["StateCoverage", "partner_totals", "state_coverage", "yearly_counts"]
 
@@ -53,7 +54,7 @@ class StateCoverage:
         if not self.years:
             return f"{self.instrument}: no source observes {self.iso3} in the years asked"
         sources = "; ".join(s.describe() for s in self.segments)
-        return (f"{self.instrument} for {self.iso3}: observed {_ranges(self.years)} "
+        return (f"{self.instrument} for {self.iso3}: observed {years_text(self.years)} "
                 f"from {sources}")
 
     def to_dict(self) -> dict[str, Any]:
@@ -63,10 +64,6 @@ class StateCoverage:
                              "states": list(s.states) if s.states else "all"}
                             for s in self.segments],
                 "text": self.describe()}
-
-
-def _ranges(years: Sequence[int]) -> str:
-    return ", ".join(f"{a}–{b}" if a != b else str(a) for a, b in year_runs(years))
 
 
 def state_coverage(cov: Coverage, iso3: str, start: int, end: int, scope: str = "all"

@@ -201,15 +201,9 @@ def profile_coverage(key: str, year: int, covered: dict[str, list[int]],
 
 def _span(years: list[int]) -> str:
     """Years as runs: ``1974–2010``, or ``2016–2017, 2019, 2021, 2023`` with gaps."""
-    if not years:
-        return "no data"
-    runs: list[list[int]] = []
-    for year in sorted(years):
-        if runs and year == runs[-1][1] + 1:
-            runs[-1][1] = year
-        else:
-            runs.append([year, year])
-    return ", ".join(f"{a}–{b}" if a != b else str(a) for a, b in runs)
+    from defdip.plain import years_text
+
+    return years_text(years, "no data")
 
 
 def effects(ctx: Context, country: str | None, **options: Any) -> Result:
