@@ -32,8 +32,6 @@ __all__ = ["ALIGNMENT_PARTNERS", "compare", "compare_year"]
 ALIGNMENT_PARTNERS = ("USA", "RUS", "CHN")
 #: The measures whose last common year is the default year.
 HEADLINE = ("arms", "un_votes")
-#: Years of SIPRI deliveries summed for the arms rows (the five years to the compared year).
-ARMS_WINDOW = 5
 
 
 def _span_words(first: int, last: int) -> str:
@@ -161,10 +159,11 @@ def _arms_rows(rows: Rows, store: Any, tables: Any, states: list[Any], year: int
     (received) nothing — 0 — while the years lie inside; blank when none does."""
     from defdip.analysis.period import input_coverage
     from defdip.measures import arms_ranking
-    from defdip.service.arms import sipri_years
+    from defdip.service.arms import WINDOW, sipri_years
 
     span = input_coverage(tables, "arms").global_years()
-    lo, hi, inside = year - ARMS_WINDOW + 1, year, False
+    # the five years to the compared year: the window `defdip arms` takes by default
+    lo, hi, inside = year - WINDOW + 1, year, False
     if span is not None:
         try:
             years = sipri_years(store, lo, hi)
