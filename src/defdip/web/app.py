@@ -63,13 +63,11 @@ def create_app(store: Path | str | None = None, *, cache_bytes: int | None = Non
     ``$DEFDIP_HOME/defdip.duckdb``), read-only. ``cache_bytes`` bounds the response cache
     (default 128 MB, or ``$DEFDIP_WEB_CACHE_MB``)."""
     from defdip.service.context import Context
-    from defdip.service.preload import preload
     from defdip.web import pages_forms
     from defdip.web.pages import install_pages
     from defdip.web.records_api import build_router
 
     chosen = store if store is not None else os.environ.get("DEFDIP_STORE") or None
-    preload()  # what the pages and routes import on first use, before any request
     app = FastAPI(title="defdip", version=__version__, description=DESCRIPTION,
                   openapi_url=f"{API}/openapi.json", docs_url=f"{API}/docs", redoc_url=None,
                   lifespan=_threads(int(os.environ.get("DEFDIP_WEB_THREADS", "4"))))

@@ -119,9 +119,9 @@ def _document(result: Any, status: int = 200) -> Response:
 def build_router(context: Callable[[], Context], *, prefix: str = "/api/v1",
                  secure_cookie: bool | None = None) -> APIRouter:
     """The routes, reading and writing through the contexts ``context()`` makes (one per
-    request; ``Context()`` reads ``$DEFDIP_DATABASE_URL``). What the routes import on first
+    request; ``Context()`` reads ``$DEFDIP_DATABASE_URL``). What the service imports on first
     use is imported here, before any request (``service.preload``: two requests importing a
-    package at once can fail)."""
+    package at once can fail); every app — ``web.app.create_app`` too — builds these routes."""
     preload()
     router = APIRouter(prefix=prefix, tags=["record"])
 
