@@ -52,21 +52,14 @@ def cache_dir() -> Path:
 
 
 def _code_version() -> str:
-    """The source text of the panels and of the query layer they build on (``queries/``,
-    the curated data it reads such as the NATO list), and the versions of the libraries that
-    shape the SQL (read from their metadata: checking a cached job must not import Ibis)."""
-    from importlib.metadata import version
+    """The digest (``store.compiled.code_digest``) of the panels and of the query layer they
+    build on (``queries/``, the curated data it reads such as the NATO list)."""
+    from defdip.store.compiled import code_digest
 
-    libraries = "|".join(version(name) for name in ("ibis-framework", "sqlglot", "duckdb"))
-    digest = hashlib.sha256(f"{FORMAT}|{libraries}".encode())
     package = Path(__file__).parent.parent
-    files = [*sorted((package / "panels").glob("*.py")),
-             *sorted((package / "queries").glob("*.py")),
-             *sorted((package / "data" / "curated").glob("*.yaml"))]
-    for path in files:
-        digest.update(f"{path.parent.name}/{path.name}".encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+    return code_digest(str(FORMAT), [*sorted((package / "panels").glob("*.py")),
+                                     *sorted((package / "queries").glob("*.py")),
+                                     *sorted((package / "data" / "curated").glob("*.yaml"))])
 
 
 def job_key(shape: Mapping[str, Any]) -> str:

@@ -46,6 +46,7 @@ __all__ = [
     "Template",
     "arrow",
     "cache_dir",
+    "code_digest",
     "holes",
     "literal",
     "lookup",
@@ -146,27 +147,34 @@ def cache_dir() -> Path:
     return default_home() / "cache" / "queries"
 
 
-@lru_cache(maxsize=1)
-def _code_version() -> str:
-    """The source text of the query layer, the panels, this module and the code whose answers
-    :func:`remember` keeps or whose reads are templates (the vocabulary, the catalog's
-    resolution, the instruments' coverage, the brief's source years, the focal panel), the
-    curated data, and the versions of the libraries that shape the SQL (read
-    from their metadata: checking must not import Ibis)."""
+def code_digest(prefix: str, paths: Sequence[Path]) -> str:
+    """A digest of the code that shapes cached SQL: ``prefix`` (a cache's format), the
+    versions of the libraries that shape the SQL (read from their metadata: checking a cache
+    must not import Ibis) and each file's folder, name and text. The templates here and the
+    panels' job cache and stored base (``panels.sqlcache``) each name their files."""
     from importlib.metadata import version
 
     libraries = "|".join(version(name) for name in ("ibis-framework", "sqlglot", "duckdb"))
-    digest = hashlib.sha256(f"{FORMAT}|{libraries}".encode())
+    digest = hashlib.sha256(f"{prefix}|{libraries}".encode())
+    for path in paths:
+        digest.update(f"{path.parent.name}/{path.name}".encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _code_version() -> str:
+    """:func:`code_digest` of the query layer, the panels, this module and the code whose
+    answers :func:`remember` keeps or whose reads are templates (the vocabulary, the
+    catalog's resolution, the instruments' coverage, the brief's source years, the focal
+    panel), and the curated data."""
     package = Path(__file__).parent.parent
     kept = [package / "countries.py", package / "service" / "quick.py",
             package / "service" / "catalog.py", package / "measures" / "engagement_index.py",
             package / "reports" / "facts.py", package / "analysis" / "effects.py"]
-    for path in [*sorted((package / "queries").glob("*.py")),
-                 *sorted((package / "panels").glob("*.py")), Path(__file__), *kept,
-                 *sorted((package / "data" / "curated").glob("*.yaml"))]:
-        digest.update(f"{path.parent.name}/{path.name}".encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+    return code_digest(str(FORMAT), [
+        *sorted((package / "queries").glob("*.py")), *sorted((package / "panels").glob("*.py")),
+        Path(__file__), *kept, *sorted((package / "data" / "curated").glob("*.yaml"))])
 
 
 def template_key(read: str, shape: Mapping[str, Any]) -> str:
