@@ -37,13 +37,17 @@ for path in paths(typer.main.get_command(app)):
 """
 
 
-def _heavy_after(code: str) -> str:
-    report = ("\nprint(sorted(m for m in sys.modules "
-              f"if m.split('.')[0] in {sorted(HEAVY)!r}))")
-    done = subprocess.run([sys.executable, "-c", code + report], capture_output=True,
-                          text=True, timeout=120)
+def _fresh(code: str) -> str:
+    """What ``code`` prints, run in a fresh Python process (it must exit cleanly)."""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120)
     assert done.returncode == 0, done.stderr
     return done.stdout.strip()
+
+
+def _heavy_after(code: str) -> str:
+    return _fresh(code + "\nprint(sorted(m for m in sys.modules "
+                  f"if m.split('.')[0] in {sorted(HEAVY)!r}))")
 
 
 def test_building_the_cli_imports_no_heavy_library():
@@ -74,37 +78,26 @@ def test_printing_a_summary_imports_no_pandas():
 def test_cite_imports_no_data_library():
     """`defdip cite` parses nothing: it imports neither pandas, DuckDB, Ibis nor httpx (the
     sources import them on first use, defdip.lazy)."""
-    import subprocess
-    import sys
-
     code = ("import sys; sys.argv = ['defdip', 'cite', 'sipri_transfers']\n"
             "from defdip.cli import main\n"
             "try:\n    main()\nexcept SystemExit:\n    pass\n"
             "print(sorted(m for m in ('pandas', 'duckdb', 'ibis', 'httpx') "
             "if m in sys.modules))")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=120)
-    assert done.returncode == 0, done.stderr
-    assert "@" in done.stdout  # the BibTeX was printed
-    assert done.stdout.strip().splitlines()[-1] == "[]"
+    printed = _fresh(code)
+    assert "@" in printed  # the BibTeX was printed
+    assert printed.splitlines()[-1] == "[]"
 
 
 def test_a_server_imports_what_its_routes_import_before_it_serves() -> None:
     """Two request threads importing a package for the first time at once can fail with
     'cannot import name … from partially initialized module' (bench/record_load.py got 15
     answers of 500 so): building the routes imports the service's lazy imports first."""
-    import subprocess
-    import sys
-
     code = ("import sys\nfrom defdip.web.records_api import build_router\n"
             "before = {m for m in sys.modules if m.startswith('defdip.')}\n"
             "build_router(lambda: None)\n"
             "wanted = ('defdip.engagements.query', 'defdip.engagements.validate', "
             "'defdip.service.records', 'defdip.reports.brief', 'defdip.measures.arms')\n"
             "print([m in before for m in wanted], [m in sys.modules for m in wanted])")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=120)
-    assert done.returncode == 0, done.stderr
-    lazy, loaded = done.stdout.strip().split("] [")
+    lazy, loaded = _fresh(code).split("] [")
     assert "True" in loaded and "False" not in loaded
     assert "False" in lazy  # the module alone does not import them: the call does
