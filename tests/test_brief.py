@@ -174,6 +174,27 @@ def test_outlook_labels_the_exercise_series_by_its_sources(brief, built_store):
     assert labels == ["multinational exercises (MME and JME 1995–2010)"]
 
 
+def test_timeline_peacekeepers_are_the_series_the_trends_forecast(built_store):
+    """The timeline's yearly personnel and `defdip trends`' peacekeepers series are one
+    definition (the mean over the months reported; a reported month without Pakistan counts
+    0), so the brief's figure and its outlook say the same of every year."""
+    from defdip.analysis._common import Focal
+    from defdip.analysis.trends import engagement_series
+    from defdip.reports.facts import BriefContext
+    from defdip.reports.sec_timeline import timeline_section
+
+    vocab = built_store.vocabulary()
+    section = timeline_section(BriefContext(built_store, vocab.resolve("PAK"), vocab))
+    (figure,) = [f for f in section.figures if "UN peace operations" in f["title"]]
+    (line,) = figure["series"]
+    plotted = dict(zip(line["x"], line["y"], strict=True))
+    series, _ = engagement_series(built_store, Focal(770, "PAK", "Pakistan"), min(plotted),
+                                  max(plotted))
+    trend = series[series["instrument"] == "peacekeepers"].set_index("year")["value"]
+    assert sorted(plotted) == sorted(int(y) for y in trend.index)
+    assert all(plotted[int(y)] == round(v) for y, v in trend.items())
+
+
 def test_un_voting_finding_is_the_alignment_commands_read(built_store):
     """Pakistan's "voted like" finding gives, for its last year, the shares and joint-vote
     count `defdip alignment` gives (measures.alignment, the same minimum-votes rule)."""

@@ -24,6 +24,7 @@ from defdip.analysis.ets import aan_forecast
 from defdip.analysis.period import Period, analysis_period, forecast_refusal
 from defdip.errors import InvalidArgument
 from defdip.plain import records
+from defdip.queries.series import peacekeepers_by_year
 from defdip.queries.tables import Tables, to_frame
 from defdip.queries.yearly import StateCoverage
 from defdip.store import Store
@@ -109,7 +110,7 @@ def engagement_series(store: Store, focal: Focal, start: int, end: int
     tables = Tables.from_store(store)
     f = focal.ccode
     if tables.has("ipi_contributor_month") or tables.has("un_pko_monthly"):
-        wide = wide.merge(_peacekeepers(tables, f), on="year", how="left")
+        wide = wide.merge(to_frame(peacekeepers_by_year(tables, f)), on="year", how="left")
     if tables.has("lowy_posts"):
         p = tables.table("lowy_posts")
         p = p.filter(p.sender_ccode == f)
@@ -120,24 +121,6 @@ def engagement_series(store: Store, focal: Focal, start: int, end: int
     long = wide.melt(id_vars="year", var_name="instrument", value_name="value")
     return long.dropna(subset=["value"]).sort_values(["instrument", "year"]) \
         .reset_index(drop=True), coverage
-
-
-def _peacekeepers(tables: Tables, ccode: int) -> pd.DataFrame:
-    """(year, peacekeepers): the state's uniformed UN personnel, the mean over the months a
-    source reports (the series 1990-2025, ``queries.series.peacekeeping``: IPI, then the
-    UN's monthly reports); a reported month without its rows counts 0, a year no source
-    reports is absent."""
-    from defdip.queries.series import peacekeeping
-
-    rows = peacekeeping(tables)
-    months = rows.select("year", "month").distinct()
-    reported = months.group_by("year").aggregate(months=months.month.count())
-    mine = rows.filter(rows.ccode == ccode)
-    total = mine.group_by("year").aggregate(personnel=mine.personnel.sum())
-    joined = reported.left_join(total, reported.year == total.year)
-    out = joined.select(year=reported.year.cast("int64"),
-                        peacekeepers=joined.personnel.fill_null(0) / joined.months)
-    return to_frame(out)
 
 
 @dataclass

@@ -37,6 +37,7 @@ __all__ = [
     "DGACM_OFFSET",
     "PK_SOURCES",
     "ROLL_CALL_SOURCES",
+    "peacekeepers_by_year",
     "peacekeeping",
     "peacekeeping_months",
     "roll_call_votes",
@@ -182,6 +183,21 @@ def peacekeeping(tables: Tables) -> ir.Table:
         ipi = ipi.filter(~ipi.month.isin(un.select("month").distinct().month))
         un = ipi.union(un, distinct=False)
     return un.mutate(year=un.month.year().cast("int64"))
+
+
+def peacekeepers_by_year(tables: Tables, ccode: int) -> ir.Table:
+    """(year, peacekeepers): the state's uniformed UN personnel in a year, the mean over the
+    months some source reports (:func:`peacekeeping`) — a reported month without the state's
+    rows counts 0; a year no source reports has no row (unknown, not 0). The one definition
+    the trends, the brief's outlook and its timeline read."""
+    rows = peacekeeping(tables)
+    months = rows.select("year", "month").distinct()
+    reported = months.group_by("year").aggregate(months=months.month.count())
+    mine = rows.filter(rows.ccode == ccode)
+    total = mine.group_by("year").aggregate(personnel=mine.personnel.sum())
+    joined = reported.left_join(total, reported.year == total.year)
+    return joined.select(year=reported.year.cast("int64"),
+                         peacekeepers=joined.personnel.fill_null(0) / joined.months)
 
 
 def peacekeeping_months(tables: Tables) -> pd.DataFrame:

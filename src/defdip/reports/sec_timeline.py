@@ -93,20 +93,19 @@ def timeline_section(ctx: BriefContext) -> Section:
 
 
 def _peacekeepers(ctx: BriefContext, section: Section, start: int, end: int) -> None:
-    """Monthly-average uniformed personnel in UN missions per year, from the one series (IPI
-    1990-2014, the UN's monthly reports 2015-2025); months no source reports are gaps."""
+    """Monthly-average uniformed personnel in UN missions per year
+    (``queries.series.peacekeepers_by_year``, the series the outlook forecasts); months no
+    source reports are gaps."""
     if ctx.focal.ccode is None or not (ctx.store.has("un_pko_monthly")
                                        or ctx.store.has("ipi_contributor_month")):
         return
     rows = series.peacekeeping(ctx.tables)
     first, last = ctx.tables.probe(rows.aggregate(a=rows.month.min(), b=rows.month.max()))
-    mine = rows.filter((rows.ccode == ctx.focal.ccode) & rows.year.between(start, end))
-    per_month = mine.group_by(["year", "month"]).aggregate(n=mine.personnel.sum())
-    per_year = per_month.group_by("year").aggregate(personnel=per_month.n.mean()).order_by(
-        "year")
-    frame = per_year.execute()
+    yearly = series.peacekeepers_by_year(ctx.tables, int(ctx.focal.ccode))
+    frame = yearly.filter(yearly.year.between(start, end)).order_by("year").execute()
+    frame = frame.rename(columns={"peacekeepers": "personnel"})
     covered = f"{str(first)[:7]} to {str(last)[:7]}"
-    if frame.empty:
+    if not (frame["personnel"] > 0).any():
         section.text.append(f"The UN's peacekeeping data ({covered}) record no uniformed "
                             f"personnel from {ctx.focal.name} in {start}–{end}.")
         return
@@ -114,5 +113,6 @@ def _peacekeepers(ctx: BriefContext, section: Section, start: int, end: int) -> 
         f"{ctx.focal.name}'s personnel in UN peace operations (monthly average)",
         [{"name": "personnel", "x": frame["year"].tolist(),
           "y": frame["personnel"].round(0).tolist()}], y_label="people",
-        note=f"IPI (to 2014) then the UN's monthly reports, {covered}; months no report "
-             "covers are left out, and years outside are unknown, not zero."))
+        note=f"IPI (to 2014) then the UN's monthly reports, {covered}: the mean over the "
+             "months reported (a reported month without personnel counts 0); years no "
+             "source reports are left out: unknown, not zero."))
