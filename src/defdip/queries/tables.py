@@ -62,7 +62,7 @@ class Tables:
     known: dict[str, ir.Table] | None = None
     #: Answers of small reads (``rows``, ``probe``) by expression, shared the same way: the
     #: brief asks the same coverage question of several sections.
-    answers: dict[Any, list[tuple[Any, ...]]] | None = None
+    answers: dict[Any, tuple[str, Any]] | None = None
 
     @classmethod
     def from_store(cls, store: Any) -> Tables:
@@ -101,13 +101,7 @@ class Tables:
         """Every row of a (small) query as tuples, without building a DataFrame."""
         if self.engine != "duckdb":
             return [tuple(r) for r in expr.execute().itertuples(index=False)]
-        held = self.answers.get(expr.op()) if self.answers is not None else None
-        if held is not None:
-            return list(held)
-        rows = self.backend.con.execute(str(self.backend.compile(expr))).fetchall()
-        if self.answers is not None:
-            self.answers[expr.op()] = list(rows)
-        return rows
+        return list(self._answer(expr, expr.op(), lambda cursor: cursor.fetchall())[1])
 
     def probe(self, expr: ir.Table) -> tuple[Any, ...]:
         """The first row of a small query whose answer shapes the panel's expression.
@@ -119,17 +113,21 @@ class Tables:
         if self.engine != "duckdb":
             frame = expr.execute()
             return tuple(frame.iloc[0].tolist()) if len(frame) else ()
-        held = self.answers.get(("probe", expr.op())) if self.answers is not None else None
-        if held is not None:
-            sql, values = held
-        else:
-            sql = str(self.backend.compile(expr))
-            row = self.backend.con.execute(sql).fetchone()
-            values = list(row) if row is not None else []
-            if self.answers is not None:
-                self.answers[("probe", expr.op())] = (sql, values)
-        self.probes.append((sql, list(values)))
+        sql, row = self._answer(expr, ("probe", expr.op()), lambda cursor: cursor.fetchone())
+        values = list(row) if row is not None else []
+        self.probes.append((sql, values))
         return tuple(values)
+
+    def _answer(self, expr: ir.Table, key: Any, fetch: Callable[[Any], Any]) -> tuple[str, Any]:
+        """The SQL of ``expr`` and what ``fetch`` takes from its result on DuckDB, kept under
+        ``key`` in :attr:`answers` when the store keeps them (a read-only store)."""
+        held = self.answers.get(key) if self.answers is not None else None
+        if held is None:
+            sql = str(self.backend.compile(expr))
+            held = (sql, fetch(self.backend.con.execute(sql)))
+            if self.answers is not None:
+                self.answers[key] = held
+        return held
 
     def write_compiled(self, sql: str, path: Any, *, arrow: bool = False) -> int:
         """Write the rows of ``sql``, compiled from an expression over these (DuckDB) tables,
